@@ -1,0 +1,86 @@
+# The numerical core shared by twfe() and the verbs built on it:
+# within transformation -> least squares -> sandwich variance.
+
+# Fit on a sample built by twfe_sample().
+twfe_estimate <- function(smp, vcov_type, threads) {
+  n <- length(smp$y)
+  w <- smp$w %||% rep(1, n)
+  G <- vapply(smp$codes, function(cd) max(cd) + 1L, 1L)
+  dm <- within_transform(smp$X, smp$y, smp$codes, w, threads)
+  ols <- cpp_ols(dm$X, dm$y, w, dm$ss, 1e-10, threads)
+  kept <- ols$kept
+  dropped <- report_dropped(smp$X, dm, w, kept)
+  Xk <- dm$X[, kept, drop = FALSE]
+  e <- ols$resid
+  coefs <- stats::setNames(as.vector(ols$coef), colnames(smp$X)[kept])
+  p <- length(kept)
+  K_full <- p + 1L + sum(G - 1L)
+  V <- sandwich_vcov(vcov_type, Xk, e, w, ols$XtX_inv, smp$codes, smp$cl_codes, p, threads)
+  dimnames(V$V) <- list(names(coefs), names(coefs))
+  rss <- sum(w * e^2)
+  ybar <- sum(w * smp$y) / sum(w)
+  tss <- sum(w * (smp$y - ybar)^2)
+  r2 <- 1 - rss / tss
+  list(coefficients = coefs, vcov = V$V, residuals = e, fitted.values = smp$y - e,
+       nobs = n, n_clusters = V$G, fe_sizes = G, r2 = r2,
+       r2_within = 1 - rss / sum(w * dm$y^2), adj_r2 = 1 - (1 - r2) * (n - 1) / (n - K_full),
+       rss = rss, sigma = sqrt(rss / (n - K_full)), df_t = V$df_t, K = V$K,
+       vcov_type = vcov_type, cluster = names(smp$cl_codes), removed = smp$removed,
+       dropped_vars = dropped, obs = smp$obs, fe = names(smp$codes), yname = smp$yname,
+       weights = smp$w, exact = dm$exact)
+}
+
+# Demean y and the columns of X on the fixed effects (C++).
+within_transform <- function(X, y, codes, w, threads) {
+  G <- vapply(codes, function(cd) max(cd) + 1L, 1L)
+  maxit <- getOption("pilotdid.maxit", 10000L)
+  dm <- cpp_demean(X, y, unname(codes), G, w, getOption("pilotdid.max_exact", 400L),
+                   getOption("pilotdid.tol", 1e-10), maxit, threads)
+  if (any(dm$iterations < 0L)) {
+    warn_pd("The within transformation stopped after {maxit} iterations without converging; results may be inaccurate.")
+  }
+  dm
+}
+
+# Name the regressors cpp_ols() dropped, with the reason.
+report_dropped <- function(X, dm, w, kept) {
+  out <- setdiff(seq_len(ncol(X)), kept)
+  if (!length(out)) return(character())
+  nm <- colnames(X)[out]
+  within <- vapply(out, function(j) sum(w * dm$X[, j]^2), 0) <= 1e-10 * dm$ss[out]
+  if (any(within)) note("Dropped regressor{?s} {.field {nm[within]}}: constant within the fixed effects.")
+  if (any(!within)) note("Dropped regressor{?s} {.field {nm[!within]}}: collinear with the other regressors.")
+  nm
+}
+
+# Sandwich variance with fixest's default small-sample factors (see ?twfe).
+sandwich_vcov <- function(type, Xk, e, w, B, codes, cl_codes, p, threads) {
+  n <- length(e)
+  G <- vapply(codes, function(cd) max(cd) + 1L, 1L)
+  if (type == "iid") {
+    K <- p + 1L + sum(G - 1L)
+    return(list(V = B * sum(w * e^2) / (n - K), K = K, df_t = n - K, G = integer()))
+  }
+  if (type == "hetero") {
+    K <- p + 1L + sum(G - 1L)
+    meat <- cpp_vcov_meat(Xk, e, w, integer(), 0L, threads)
+    return(list(V = n / (n - K) * B %*% meat %*% B, K = K, df_t = n - K, G = integer()))
+  }
+  Gc <- vapply(cl_codes, function(cd) max(cd) + 1L, 1L)
+  nested <- vapply(codes, function(fe) any(vapply(cl_codes, is_nested, TRUE, fe = fe)), TRUE)
+  K <- p + 1L + sum(G[!nested] - 1L)
+  meat_of <- function(cd) cpp_vcov_meat(Xk, e, w, cd, max(cd) + 1L, threads)
+  meat <- meat_of(cl_codes[[1L]])
+  if (length(cl_codes) == 2L) {
+    meat <- meat + meat_of(cl_codes[[2L]]) - meat_of(group_codes(unname(cl_codes)))
+  }
+  Gmin <- min(Gc)
+  V <- Gmin / (Gmin - 1) * (n - 1) / (n - K) * B %*% meat %*% B
+  list(V = V, K = K, df_t = Gmin - 1L, G = Gc)
+}
+
+# Is every level of `fe` inside a single level of `cl`?
+is_nested <- function(fe, cl) {
+  first <- cl[match(seq_len(max(fe) + 1L) - 1L, fe)]
+  all(cl == first[fe + 1L])
+}

@@ -1,0 +1,5 @@
+#' @keywords internal
+#' @useDynLib pilotdid, .registration = TRUE
+#' @importFrom Rcpp sourceCpp
+#' @importFrom stats coef vcov confint nobs residuals fitted update
+"_PACKAGE"

@@ -1,0 +1,58 @@
+#' @importFrom generics tidy
+#' @export
+generics::tidy
+
+#' @importFrom generics glance
+#' @export
+generics::glance
+
+#' Tidy a twfe() fit
+#'
+#' `tidy()` gives one row per coefficient with broom's columns; `glance()` one
+#' row of fit statistics.
+#'
+#' | column | meaning |
+#' |---|---|
+#' | term | regressor name |
+#' | estimate, std.error | coefficient and its standard error |
+#' | statistic, p.value | t statistic and its two-sided p-value (t distribution, `df_t` degrees of freedom) |
+#' | conf.low, conf.high | confidence interval at `conf.level` |
+#'
+#' `glance()` columns: `nobs`, `r.squared`, `adj.r.squared`, `within.r.squared`,
+#' `sigma`, `vcov_type`, `cluster`, `n_clusters` (smallest dimension), `df_t`.
+#'
+#' @param x A `pilotdid_twfe` fit.
+#' @param conf.int Add the confidence interval columns?
+#' @param conf.level Confidence level.
+#' @param ... Unused.
+#' @return A data frame.
+#' @family estimators
+#' @method tidy pilotdid_twfe
+#' @export
+#' @examples
+#' d <- simulate_panel(n_id = 40, n_t = 6, seed = 4)
+#' fit <- twfe(y ~ treat + x1 | id + year, data = d)
+#' tidy(fit)
+#' glance(fit)
+tidy.pilotdid_twfe <- function(x, conf.int = TRUE, conf.level = 0.95, ...) {
+  tab <- summary(x)$coefficients
+  out <- data.frame(term = rownames(tab), estimate = tab[, 1L], std.error = tab[, 2L],
+                    statistic = tab[, 3L], p.value = tab[, 4L], row.names = NULL)
+  if (conf.int) {
+    ci <- stats::confint(x, level = conf.level)
+    out$conf.low <- ci[, 1L]
+    out$conf.high <- ci[, 2L]
+  }
+  out
+}
+
+#' @rdname tidy.pilotdid_twfe
+#' @method glance pilotdid_twfe
+#' @export
+glance.pilotdid_twfe <- function(x, ...) {
+  data.frame(nobs = x$nobs, r.squared = x$r2, adj.r.squared = x$adj_r2,
+             within.r.squared = x$r2_within, sigma = x$sigma, vcov_type = x$vcov_type,
+             cluster = if (length(x$cluster)) paste(x$cluster, collapse = " + ") else NA_character_,
+             n_clusters = if (length(x$n_clusters)) min(x$n_clusters) else NA_integer_,
+             df_t = x$df_t)
+}

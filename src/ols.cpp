@@ -1,0 +1,83 @@
+// ols.cpp -- weighted least squares on demeaned columns, with collinearity
+// detection in column order: a column is dropped when its demeaned sum of squares
+// is below tol times its raw one (constant within the fixed effects) or when its
+// residual sum of squares after the columns kept before it is below tol times its
+// demeaned one (collinear with them).
+#include "pilotdid.h"
+#include <cmath>
+
+namespace pilotdid {
+
+// X'WX and X'Wy accumulated in fixed chunks, so the sums do not depend on threads.
+static void cross_products(const MapMat& X, const MapVec& y, const MapVec& w, int threads,
+                           Mat& XtX, Vec& Xty) {
+  const int N = X.rows(), K = X.cols();
+  std::vector<Mat> part(N_CHUNKS, Mat::Zero(K, K));
+  std::vector<Vec> party(N_CHUNKS, Vec::Zero(K));
+  (void)threads;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) num_threads(threads)
+#endif
+  for (int c = 0; c < N_CHUNKS; ++c) {
+    const int b = chunk_begin(N, c), e = chunk_begin(N, c + 1);
+    if (e <= b) continue;
+    Mat Xw = X.middleRows(b, e - b).array().colwise() * w.segment(b, e - b).array();
+    part[c].noalias() = Xw.transpose() * X.middleRows(b, e - b);
+    party[c].noalias() = Xw.transpose() * y.segment(b, e - b);
+  }
+  XtX = Mat::Zero(K, K);
+  Xty = Vec::Zero(K);
+  for (int c = 0; c < N_CHUNKS; ++c) { XtX += part[c]; Xty += party[c]; }
+}
+
+} // namespace pilotdid
+
+// [[Rcpp::export]]
+Rcpp::List cpp_ols(Rcpp::NumericMatrix Xr, Rcpp::NumericVector yr, Rcpp::NumericVector wr,
+                   Rcpp::NumericVector ref_ss, double tol, int threads) {
+  using namespace pilotdid;
+  const int N = Xr.nrow(), K = Xr.ncol();
+  MapMat X(Xr.begin(), N, K);
+  MapVec y(yr.begin(), N), w(wr.begin(), N);
+  Mat XtX;
+  Vec Xty;
+  cross_products(X, y, w, threads, XtX, Xty);
+
+  // sequential Cholesky: L L' = XtX restricted to kept columns
+  std::vector<int> kept;
+  Mat L = Mat::Zero(K, K);
+  for (int j = 0; j < K; ++j) {
+    Vec l(kept.size());
+    for (size_t a = 0; a < kept.size(); ++a) {
+      double s = XtX(kept[a], j);
+      for (size_t b = 0; b < a; ++b) s -= L(a, b) * l[b];
+      l[a] = s / L(a, a);
+    }
+    const double d = XtX(j, j) - l.squaredNorm();
+    if (!(d > tol * XtX(j, j)) || !(XtX(j, j) > tol * ref_ss[j])) continue;
+    const int r = kept.size();
+    for (int a = 0; a < r; ++a) L(r, a) = l[a];
+    L(r, r) = std::sqrt(d);
+    kept.push_back(j);
+  }
+  const int P = kept.size();
+  Mat Lk = L.topLeftCorner(P, P);
+  Mat XtX_inv = Mat::Identity(P, P);
+  Lk.triangularView<Eigen::Lower>().solveInPlace(XtX_inv);
+  XtX_inv = (XtX_inv.transpose() * XtX_inv).eval();
+  Vec Xty_k(P);
+  for (int a = 0; a < P; ++a) Xty_k[a] = Xty[kept[a]];
+  Vec beta = XtX_inv * Xty_k;
+
+  Rcpp::NumericVector resid(N);
+  MapVec e(resid.begin(), N);
+  e = y;
+  for (int a = 0; a < P; ++a) e -= beta[a] * X.col(kept[a]);
+
+  Rcpp::IntegerVector kept_r(P);
+  for (int a = 0; a < P; ++a) kept_r[a] = kept[a] + 1;
+  return Rcpp::List::create(Rcpp::Named("coef") = Rcpp::wrap(beta),
+                            Rcpp::Named("kept") = kept_r,
+                            Rcpp::Named("XtX_inv") = Rcpp::wrap(XtX_inv),
+                            Rcpp::Named("resid") = resid);
+}
