@@ -1,0 +1,4 @@
+library(testthat)
+library(pilotdid)
+
+test_check("pilotdid")
