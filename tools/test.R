@@ -7,6 +7,7 @@ if (system2(file.path(R.home("bin"), "R"), c("CMD", "INSTALL", "--no-multiarch",
   stop("R CMD INSTALL failed")
 }
 library(testthat)
+Sys.setenv(NOT_CRAN = "true")
 res <- testthat::test_dir("tests/testthat", package = "pilotdid", load_package = "installed",
                           reporter = testthat::ProgressReporter$new(show_praise = FALSE),
                           stop_on_failure = FALSE)

@@ -1,0 +1,19 @@
+# Data makers for the tests (no top-level code runs anything else).
+
+make_panel <- function(n_id = 60, n_t = 8, drop_share = 0, n_x = 2, seed = 1, ...) {
+  simulate_panel(n_id = n_id, n_t = n_t, n_x = n_x, drop_share = drop_share, seed = seed, ...)
+}
+
+# fixest's small-sample options, stated explicitly whatever the fixest version:
+# (n-1)/(n-K), FE nested in the cluster not counted in K, G/(G-1) with the
+# smallest G for multiway clustering, t with min(G)-1 degrees of freedom.
+fixest_ssc <- function() {
+  if ("K.adj" %in% names(formals(fixest::ssc))) {
+    fixest::ssc(K.adj = TRUE, K.fixef = "nonnested", G.adj = TRUE, G.df = "min", t.df = "min")
+  } else {
+    fixest::ssc(adj = TRUE, fixef.K = "nested", cluster.adj = TRUE, cluster.df = "min", t.df = "min")
+  }
+}
+
+# Relative difference, for "equal to 1e-8 relative" comparisons.
+rel_diff <- function(a, b) max(abs(unname(a) - unname(b)) / pmax(abs(unname(b)), 1e-300))
