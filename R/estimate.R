@@ -5,12 +5,12 @@
 twfe_estimate <- function(smp, vcov_type, threads) {
   n <- length(smp$y)
   w <- smp$w %||% rep(1, n)
-  G <- vapply(smp$codes, function(cd) max(cd) + 1L, 1L)
+  G <- n_levels(smp$codes)
   dm <- within_transform(smp$X, smp$y, smp$codes, w, threads)
   ols <- cpp_ols(dm$X, dm$y, w, dm$ss, 1e-10, threads)
   kept <- ols$kept
   dropped <- report_dropped(smp$X, dm, w, kept)
-  Xk <- dm$X[, kept, drop = FALSE]
+  Xk <- if (length(kept) < ncol(dm$X)) dm$X[, kept, drop = FALSE] else dm$X
   e <- ols$resid
   coefs <- stats::setNames(as.vector(ols$coef), colnames(smp$X)[kept])
   p <- length(kept)
@@ -32,7 +32,7 @@ twfe_estimate <- function(smp, vcov_type, threads) {
 
 # Demean y and the columns of X on the fixed effects (C++).
 within_transform <- function(X, y, codes, w, threads) {
-  G <- vapply(codes, function(cd) max(cd) + 1L, 1L)
+  G <- n_levels(codes)
   maxit <- getOption("pilotdid.maxit", 10000L)
   dm <- cpp_demean(X, y, unname(codes), G, w, getOption("pilotdid.max_exact", 400L),
                    getOption("pilotdid.tol", 1e-10), maxit, threads)
@@ -56,7 +56,7 @@ report_dropped <- function(X, dm, w, kept) {
 # Sandwich variance with fixest's default small-sample factors (see ?twfe).
 sandwich_vcov <- function(type, Xk, e, w, B, codes, cl_codes, p, threads) {
   n <- length(e)
-  G <- vapply(codes, function(cd) max(cd) + 1L, 1L)
+  G <- n_levels(codes)
   if (type == "iid") {
     K <- p + 1L + sum(G - 1L)
     return(list(V = B * sum(w * e^2) / (n - K), K = K, df_t = n - K, G = integer()))
@@ -66,8 +66,8 @@ sandwich_vcov <- function(type, Xk, e, w, B, codes, cl_codes, p, threads) {
     meat <- cpp_vcov_meat(Xk, e, w, integer(), 0L, threads)
     return(list(V = n / (n - K) * B %*% meat %*% B, K = K, df_t = n - K, G = integer()))
   }
-  Gc <- vapply(cl_codes, function(cd) max(cd) + 1L, 1L)
-  nested <- vapply(codes, function(fe) any(vapply(cl_codes, is_nested, TRUE, fe = fe)), TRUE)
+  Gc <- n_levels(cl_codes)
+  nested <- vapply(codes, function(fe) any(vapply(cl_codes, function(cl) identical(cl, fe) || is_nested(fe, cl), TRUE)), TRUE)
   K <- p + 1L + sum(G[!nested] - 1L)
   meat_of <- function(cd) cpp_vcov_meat(Xk, e, w, cd, max(cd) + 1L, threads)
   meat <- meat_of(cl_codes[[1L]])
@@ -84,3 +84,6 @@ is_nested <- function(fe, cl) {
   first <- cl[match(seq_len(max(fe) + 1L) - 1L, fe)]
   all(cl == first[fe + 1L])
 }
+
+# Number of levels of each code vector (codes are dense, 0-based).
+n_levels <- function(codes) vapply(codes, function(cd) max(cd) + 1L, 1L)

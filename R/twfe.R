@@ -120,7 +120,7 @@ twfe_sample <- function(spec, data, rows, cluster, vcov, weights, drop_singleton
     removed <- rbind(removed, data.frame(reason = "subset", n = nrow(data) - length(rows)))
     d <- lapply(d, `[`, rows)
   }
-  d <- as.data.frame(d, stringsAsFactors = FALSE, optional = TRUE)
+  d <- structure(d, class = "data.frame", row.names = c(NA_integer_, -length(rows)))
   w <- if (!is.null(w_info$values)) w_info$values[rows] else if (!is.null(w_info$col)) d[[w_info$col]]
   mm <- model_data(spec$main, d, call)
   ok <- complete_rows(mm, d, c(fe_vars, unlist(cl_vars), w_info$col))
@@ -134,7 +134,9 @@ twfe_sample <- function(spec, data, rows, cluster, vcov, weights, drop_singleton
   }
   if (ok$n_bad > 0L) removed <- rbind(removed, data.frame(reason = "missing values", n = ok$n_bad))
   idx <- which(keep)
-  fe_cols <- lapply(spec$fe, function(v) lapply(d[v], `[`, idx))
+  all_rows <- length(idx) == length(keep)
+  pick <- function(x) if (all_rows) x else x[idx]
+  fe_cols <- lapply(spec$fe, function(v) lapply(d[v], pick))
   codes <- lapply(fe_cols, group_codes)
   if (drop_singletons) {
     s <- singleton_rows(codes)
@@ -147,8 +149,11 @@ twfe_sample <- function(spec, data, rows, cluster, vcov, weights, drop_singleton
     }
   }
   if (length(idx) == 0L) abort_input("No rows are left to estimate {.arg formula} on.", call = call)
-  cl_codes <- lapply(cl_vars, function(v) group_codes(lapply(d[v], `[`, idx)))
   names(codes) <- spec$fe_names
+  cl_codes <- lapply(cl_vars, function(v) {
+    same <- match(paste(v, collapse = "^"), spec$fe_names)
+    if (!is.na(same)) codes[[same]] else group_codes(lapply(d[v], `[`, idx))
+  })
   names(cl_codes) <- vapply(cl_vars, paste, character(1), collapse = "^")
   for (k in seq_along(cl_codes)) {
     if (max(cl_codes[[k]]) == 0L) {
@@ -156,13 +161,26 @@ twfe_sample <- function(spec, data, rows, cluster, vcov, weights, drop_singleton
                   call = call)
     }
   }
-  list(y = mm$y[idx], X = mm$X[idx, , drop = FALSE], w = if (is.null(w)) NULL else as.double(w[idx]),
+  if (length(idx) < length(keep)) {
+    mm$y <- mm$y[idx]
+    mm$X <- mm$X[idx, , drop = FALSE]
+  }
+  list(y = mm$y, X = mm$X, w = if (is.null(w)) NULL else as.double(w[idx]),
        codes = codes, cl_codes = cl_codes, yname = mm$yname, obs = rows[idx],
        removed = removed)
 }
 
 # Outcome vector and regressor matrix (no intercept) from the main formula.
+# Plain numeric columns take a fast path; anything else goes through model.matrix().
 model_data <- function(main, d, call) {
+  labels <- attr(stats::terms(main), "term.labels")
+  lhs <- main[[2L]]
+  if (is.name(lhs) && all(labels %in% names(d)) &&
+      all(vapply(d[c(as.character(lhs), labels)], is.numeric, TRUE))) {
+    X <- do.call(cbind, lapply(d[labels], as.double))
+    colnames(X) <- labels
+    return(list(y = as.double(d[[as.character(lhs)]]), X = X, yname = as.character(lhs)))
+  }
   mf <- stats::model.frame(main, data = d, na.action = stats::na.pass, drop.unused.levels = TRUE)
   y <- stats::model.response(mf)
   yname <- deparse1(main[[2L]])
@@ -178,10 +196,9 @@ model_data <- function(main, d, call) {
 
 # Rows without missing or infinite values; reports how many were dropped and why.
 complete_rows <- function(mm, d, id_cols) {
-  keep <- is.finite(mm$y)
-  if (ncol(mm$X)) keep <- keep & (rowSums(!is.finite(mm$X)) == 0)
-  for (v in unique(id_cols)) keep <- keep & !is.na(d[[v]])
-  n_bad <- sum(!keep)
+  keep <- cpp_finite_rows(mm$X, mm$y)
+  for (v in unique(id_cols)) if (anyNA(d[[v]])) keep <- keep & !is.na(d[[v]])
+  n_bad <- length(keep) - sum(keep)
   if (n_bad > 0L) {
     counts <- vapply(names(d), function(v) sum(is.na(d[[v]]) | (is.numeric(d[[v]]) & is.infinite(d[[v]]))), 1L)
     counts <- counts[counts > 0]

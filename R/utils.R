@@ -20,7 +20,9 @@ note <- function(message, ..., .envir = parent.frame()) {
 # Dense 0-based integer codes of one or more identifier columns (a list of vectors).
 group_codes <- function(cols) {
   if (length(cols) == 1L) {
-    return(data.table::frankv(cols[[1L]], ties.method = "dense") - 1L)
+    x <- cols[[1L]]
+    if (is.factor(x)) x <- as.integer(x)
+    return(match(x, unique(x)) - 1L)
   }
   data.table::frankv(data.table::as.data.table(cols), ties.method = "dense") - 1L
 }

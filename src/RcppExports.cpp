@@ -46,6 +46,18 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// cpp_finite_rows
+Rcpp::LogicalVector cpp_finite_rows(Rcpp::NumericMatrix X, Rcpp::NumericVector y);
+RcppExport SEXP _pilotdid_cpp_finite_rows(SEXP XSEXP, SEXP ySEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type X(XSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type y(ySEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_finite_rows(X, y));
+    return rcpp_result_gen;
+END_RCPP
+}
 // cpp_vcov_meat
 Rcpp::NumericMatrix cpp_vcov_meat(Rcpp::NumericMatrix Xr, Rcpp::NumericVector er, Rcpp::NumericVector wr, Rcpp::IntegerVector cluster, int G, int threads);
 RcppExport SEXP _pilotdid_cpp_vcov_meat(SEXP XrSEXP, SEXP erSEXP, SEXP wrSEXP, SEXP clusterSEXP, SEXP GSEXP, SEXP threadsSEXP) {
@@ -66,6 +78,7 @@ END_RCPP
 static const R_CallMethodDef CallEntries[] = {
     {"_pilotdid_cpp_demean", (DL_FUNC) &_pilotdid_cpp_demean, 9},
     {"_pilotdid_cpp_ols", (DL_FUNC) &_pilotdid_cpp_ols, 6},
+    {"_pilotdid_cpp_finite_rows", (DL_FUNC) &_pilotdid_cpp_finite_rows, 2},
     {"_pilotdid_cpp_vcov_meat", (DL_FUNC) &_pilotdid_cpp_vcov_meat, 6},
     {NULL, NULL, 0}
 };
