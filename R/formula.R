@@ -3,7 +3,7 @@
 # Split a fixed-effects formula into its regression part and its FE terms.
 # Returns list(main = y ~ x1 + x2, fe = list(c("fe1"), c("a", "b")), fe_names).
 # A FE term `a^b` is the interaction of a and b (one level per combination).
-parse_fe_formula <- function(formula, call = rlang::caller_env()) {
+parse_fe_formula <- function(formula, call = caller_env()) {
   if (!inherits(formula, "formula") || length(formula) != 3L) {
     abort_input(c("{.arg formula} must be a two-sided formula such as {.code y ~ x | id + year}."),
                 call = call)
@@ -48,7 +48,7 @@ split_hat <- function(expr, call) {
 }
 
 # Column names referenced by a one-sided formula (`~ id`, `~ a + b`) or a character vector.
-formula_columns <- function(x, arg, call = rlang::caller_env()) {
+formula_columns <- function(x, arg, call = caller_env()) {
   if (is.null(x)) return(NULL)
   if (is.character(x)) return(x)
   if (inherits(x, "formula")) return(all.vars(x[[length(x)]]))
@@ -57,7 +57,7 @@ formula_columns <- function(x, arg, call = rlang::caller_env()) {
 }
 
 # Check that every named column exists in `data`.
-check_columns <- function(data, cols, arg = "formula", call = rlang::caller_env()) {
+check_columns <- function(data, cols, arg = "formula", call = caller_env()) {
   missing <- setdiff(unique(cols), names(data))
   if (length(missing)) {
     abort_input("{cli::qty(length(missing))}Column{?s} {.field {missing}} {?is/are} not in {.arg data} (used in {.arg {arg}}).",

@@ -1,5 +1,5 @@
 # Thread policy: the user's choice, capped by the cores and by OMP_THREAD_LIMIT.
-resolve_threads <- function(threads, call = rlang::caller_env()) {
+resolve_threads <- function(threads, call = caller_env()) {
   if (!is.numeric(threads) || length(threads) != 1L || is.na(threads) || threads < 1) {
     abort_input("{.arg threads} must be a single positive whole number.", call = call)
   }

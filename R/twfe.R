@@ -92,7 +92,7 @@ twfe <- function(formula, data, cluster = NULL, vcov = c("cluster", "hetero", "i
 new_pilotdid_twfe <- function(x) structure(x, class = "pilotdid_twfe")
 
 # Rows selected by `subset` (NULL = all rows), as positive row numbers.
-eval_subset <- function(expr, data, env, call = rlang::caller_env()) {
+eval_subset <- function(expr, data, env, call = caller_env()) {
   n <- nrow(data)
   if (is.null(expr)) return(seq_len(n))
   s <- eval(expr, data, env)
@@ -106,7 +106,7 @@ eval_subset <- function(expr, data, env, call = rlang::caller_env()) {
 # Build the estimation sample: outcome, regressors, weights, fixed-effect and
 # cluster codes, after removing unusable rows (each removal reported).
 twfe_sample <- function(spec, data, rows, cluster, vcov, weights, drop_singletons,
-                        call = rlang::caller_env()) {
+                        call = caller_env()) {
   fe_vars <- unique(unlist(spec$fe))
   cl_vars <- cluster_spec(cluster, spec, vcov, call)
   w_info <- weight_spec(weights, data, call)

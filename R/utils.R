@@ -1,6 +1,6 @@
 # Conditions and small helpers shared by every verb.
 
-abort_input <- function(message, ..., call = rlang::caller_env(), .envir = parent.frame()) {
+abort_input <- function(message, ..., call = caller_env(), .envir = parent.frame()) {
   cli::cli_abort(message, ..., class = c("pilotdid_error_input", "pilotdid_error"),
                  call = call, .envir = .envir)
 }
