@@ -9,6 +9,18 @@ cpp_ols <- function(Xr, yr, wr, ref_ss, tol, threads) {
     .Call(`_pilotdid_cpp_ols`, Xr, yr, wr, ref_ss, tol, threads)
 }
 
+cpp_placebo_prepare <- function(X, r, w, unit, period, n_units, n_periods, cohort, Q, fast, codes, G, max_exact, tol, maxit, design, seed, student, vcov, cluster, n_clusters, adj) {
+    .Call(`_pilotdid_cpp_placebo_prepare`, X, r, w, unit, period, n_units, n_periods, cohort, Q, fast, codes, G, max_exact, tol, maxit, design, seed, student, vcov, cluster, n_clusters, adj)
+}
+
+cpp_placebo_draws <- function(state, first, count, threads) {
+    .Call(`_pilotdid_cpp_placebo_draws`, state, first, count, threads)
+}
+
+cpp_placebo_assignment <- function(state, j) {
+    .Call(`_pilotdid_cpp_placebo_assignment`, state, j)
+}
+
 cpp_finite_rows <- function(X, y) {
     .Call(`_pilotdid_cpp_finite_rows`, X, y)
 }

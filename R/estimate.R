@@ -87,3 +87,28 @@ is_nested <- function(fe, cl) {
 
 # Number of levels of each code vector (codes are dense, 0-based).
 n_levels <- function(codes) vapply(codes, function(cd) max(cd) + 1L, 1L)
+
+# The data a fit was estimated on: its `data` argument evaluated where the
+# user called the verb.
+fit_data <- function(fit, env, call = caller_env()) {
+  data <- tryCatch(eval(fit$call$data, env), error = function(e) NULL)
+  if (!is.data.frame(data)) {
+    abort_input(c("Cannot find the data of {.arg fit}.",
+                  "i" = "Call this where {.code {deparse1(fit$call$data)}} exists."), call = call)
+  }
+  data
+}
+
+# Rebuild a fit's estimation sample (codes, outcome, regressors) without notes.
+fit_sample <- function(fit, data, call = caller_env()) {
+  old <- options(pilotdid.quiet = TRUE)
+  on.exit(options(old))
+  a <- fit$args
+  smp <- twfe_sample(parse_fe_formula(fit$formula, call), data, a$rows, a$cluster, fit$vcov_type,
+                     a$weights, a$drop_singletons, call)
+  if (length(smp$y) != fit$nobs) {
+    abort_input("The data of {.arg fit} changed since it was estimated ({length(smp$y)} rows now, {fit$nobs} then).",
+                call = call)
+  }
+  smp
+}

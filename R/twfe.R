@@ -86,6 +86,7 @@ twfe <- function(formula, data, cluster = NULL, vcov = c("cluster", "hetero", "i
   fit$call <- call
   fit$formula <- formula
   fit$cluster_default <- vcov == "cluster" && is.null(cluster)
+  fit$args <- list(rows = rows, cluster = cluster, weights = weights, drop_singletons = drop_singletons)
   new_pilotdid_twfe(fit)
 }
 

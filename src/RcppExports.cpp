@@ -46,6 +46,64 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// cpp_placebo_prepare
+SEXP cpp_placebo_prepare(Rcpp::NumericMatrix X, Rcpp::NumericVector r, Rcpp::NumericVector w, Rcpp::IntegerVector unit, Rcpp::IntegerVector period, int n_units, int n_periods, Rcpp::IntegerVector cohort, Rcpp::NumericMatrix Q, bool fast, Rcpp::List codes, Rcpp::IntegerVector G, int max_exact, double tol, int maxit, int design, double seed, bool student, int vcov, Rcpp::IntegerVector cluster, int n_clusters, double adj);
+RcppExport SEXP _pilotdid_cpp_placebo_prepare(SEXP XSEXP, SEXP rSEXP, SEXP wSEXP, SEXP unitSEXP, SEXP periodSEXP, SEXP n_unitsSEXP, SEXP n_periodsSEXP, SEXP cohortSEXP, SEXP QSEXP, SEXP fastSEXP, SEXP codesSEXP, SEXP GSEXP, SEXP max_exactSEXP, SEXP tolSEXP, SEXP maxitSEXP, SEXP designSEXP, SEXP seedSEXP, SEXP studentSEXP, SEXP vcovSEXP, SEXP clusterSEXP, SEXP n_clustersSEXP, SEXP adjSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type X(XSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type r(rSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type w(wSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type unit(unitSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type period(periodSEXP);
+    Rcpp::traits::input_parameter< int >::type n_units(n_unitsSEXP);
+    Rcpp::traits::input_parameter< int >::type n_periods(n_periodsSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type cohort(cohortSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type Q(QSEXP);
+    Rcpp::traits::input_parameter< bool >::type fast(fastSEXP);
+    Rcpp::traits::input_parameter< Rcpp::List >::type codes(codesSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type G(GSEXP);
+    Rcpp::traits::input_parameter< int >::type max_exact(max_exactSEXP);
+    Rcpp::traits::input_parameter< double >::type tol(tolSEXP);
+    Rcpp::traits::input_parameter< int >::type maxit(maxitSEXP);
+    Rcpp::traits::input_parameter< int >::type design(designSEXP);
+    Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
+    Rcpp::traits::input_parameter< bool >::type student(studentSEXP);
+    Rcpp::traits::input_parameter< int >::type vcov(vcovSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type cluster(clusterSEXP);
+    Rcpp::traits::input_parameter< int >::type n_clusters(n_clustersSEXP);
+    Rcpp::traits::input_parameter< double >::type adj(adjSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_placebo_prepare(X, r, w, unit, period, n_units, n_periods, cohort, Q, fast, codes, G, max_exact, tol, maxit, design, seed, student, vcov, cluster, n_clusters, adj));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_placebo_draws
+Rcpp::NumericMatrix cpp_placebo_draws(SEXP state, double first, int count, int threads);
+RcppExport SEXP _pilotdid_cpp_placebo_draws(SEXP stateSEXP, SEXP firstSEXP, SEXP countSEXP, SEXP threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type state(stateSEXP);
+    Rcpp::traits::input_parameter< double >::type first(firstSEXP);
+    Rcpp::traits::input_parameter< int >::type count(countSEXP);
+    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_placebo_draws(state, first, count, threads));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_placebo_assignment
+Rcpp::IntegerMatrix cpp_placebo_assignment(SEXP state, double j);
+RcppExport SEXP _pilotdid_cpp_placebo_assignment(SEXP stateSEXP, SEXP jSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type state(stateSEXP);
+    Rcpp::traits::input_parameter< double >::type j(jSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_placebo_assignment(state, j));
+    return rcpp_result_gen;
+END_RCPP
+}
 // cpp_finite_rows
 Rcpp::LogicalVector cpp_finite_rows(Rcpp::NumericMatrix X, Rcpp::NumericVector y);
 RcppExport SEXP _pilotdid_cpp_finite_rows(SEXP XSEXP, SEXP ySEXP) {
@@ -78,6 +136,9 @@ END_RCPP
 static const R_CallMethodDef CallEntries[] = {
     {"_pilotdid_cpp_demean", (DL_FUNC) &_pilotdid_cpp_demean, 9},
     {"_pilotdid_cpp_ols", (DL_FUNC) &_pilotdid_cpp_ols, 6},
+    {"_pilotdid_cpp_placebo_prepare", (DL_FUNC) &_pilotdid_cpp_placebo_prepare, 22},
+    {"_pilotdid_cpp_placebo_draws", (DL_FUNC) &_pilotdid_cpp_placebo_draws, 4},
+    {"_pilotdid_cpp_placebo_assignment", (DL_FUNC) &_pilotdid_cpp_placebo_assignment, 2},
     {"_pilotdid_cpp_finite_rows", (DL_FUNC) &_pilotdid_cpp_finite_rows, 2},
     {"_pilotdid_cpp_vcov_meat", (DL_FUNC) &_pilotdid_cpp_vcov_meat, 6},
     {NULL, NULL, 0}

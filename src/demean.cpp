@@ -23,42 +23,39 @@ static std::vector<double> group_weights(const FixedEffects& fe, int q) {
 }
 
 // ---- exact path --------------------------------------------------------------
-struct ExactSolver {
-  int big;                       // index of the eliminated dimension
-  std::vector<int> small;        // the other dimensions
-  std::vector<int> offset;       // offset of each small dimension in 0..M-1
-  int M;
-  std::vector<double> D;         // weight per level of the big dimension
-  Mat Sinv;                      // pseudo-inverse of the Schur complement
-};
+Mat pinv_psd(const Mat& S) {
+  Eigen::SelfAdjointEigenSolver<Mat> es(S);
+  const Vec& ev = es.eigenvalues();
+  const double cut = std::max(ev.cwiseAbs().maxCoeff(), 1e-300) * 1e-10;
+  Vec inv_ev(S.rows());
+  for (int j = 0; j < S.rows(); ++j) inv_ev[j] = ev[j] > cut ? 1.0 / ev[j] : 0.0;
+  return es.eigenvectors() * inv_ev.asDiagonal() * es.eigenvectors().transpose();
+}
 
-static ExactSolver build_exact(const FixedEffects& fe, int big) {
+// z_i: indicators of row i's levels in dimensions 1..Q-1, stacked (length M).
+static ExactSolver build_exact(const FixedEffects& fe) {
   ExactSolver ex;
-  ex.big = big;
   ex.M = 0;
-  for (int q = 0; q < fe.Q; ++q) {
-    if (q == big) continue;
-    ex.small.push_back(q);
-    ex.offset.push_back(ex.M);
+  ex.offset.assign(fe.Q, 0);
+  for (int q = 1; q < fe.Q; ++q) {
+    ex.offset[q] = ex.M;
     ex.M += fe.G[q];
   }
-  ex.D = group_weights(fe, big);
-  const int M = ex.M, S_ = (int)ex.small.size();
+  ex.D = group_weights(fe, 0);
+  const int M = ex.M;
   if (M == 0) return ex;
 
   // A = sum_i w_i z_i z_i'
   Mat S = Mat::Zero(M, M);
   for (int i = 0; i < fe.N; ++i) {
-    for (int a = 0; a < S_; ++a) {
-      int ia = ex.offset[a] + fe.code[ex.small[a]][i];
-      for (int b = 0; b < S_; ++b) {
-        S(ia, ex.offset[b] + fe.code[ex.small[b]][i]) += fe.w[i];
-      }
+    for (int a = 1; a < fe.Q; ++a) {
+      int ia = ex.offset[a] + fe.code[a][i];
+      for (int b = 1; b < fe.Q; ++b) S(ia, ex.offset[b] + fe.code[b][i]) += fe.w[i];
     }
   }
   // minus sum_g c_g c_g' / D_g, with rows grouped by the big code
-  const int Gb = fe.G[big];
-  const int* cb = fe.code[big];
+  const int Gb = fe.G[0];
+  const int* cb = fe.code[0];
   std::vector<int> start(Gb + 1, 0), order(fe.N);
   for (int i = 0; i < fe.N; ++i) ++start[cb[i] + 1];
   for (int g = 0; g < Gb; ++g) start[g + 1] += start[g];
@@ -74,8 +71,8 @@ static ExactSolver build_exact(const FixedEffects& fe, int big) {
     touched.clear();
     for (int k = start[g]; k < start[g + 1]; ++k) {
       int i = order[k];
-      for (int a = 0; a < S_; ++a) {
-        int ia = ex.offset[a] + fe.code[ex.small[a]][i];
+      for (int a = 1; a < fe.Q; ++a) {
+        int ia = ex.offset[a] + fe.code[a][i];
         if (acc[ia] == 0.0) touched.push_back(ia);
         acc[ia] += fe.w[i];
       }
@@ -89,20 +86,14 @@ static ExactSolver build_exact(const FixedEffects& fe, int big) {
     }
     for (size_t a = 0; a < touched.size(); ++a) acc[touched[a]] = 0.0;
   }
-  // pseudo-inverse: S is symmetric positive semi-definite
-  Eigen::SelfAdjointEigenSolver<Mat> es(S);
-  const Vec& ev = es.eigenvalues();
-  const double cut = std::max(ev.cwiseAbs().maxCoeff(), 1e-300) * 1e-10;
-  Vec inv_ev(M);
-  for (int j = 0; j < M; ++j) inv_ev[j] = ev[j] > cut ? 1.0 / ev[j] : 0.0;
-  ex.Sinv = es.eigenvectors() * inv_ev.asDiagonal() * es.eigenvectors().transpose();
+  ex.Sinv = pinv_psd(S);
   return ex;
 }
 
 static void demean_exact(const FixedEffects& fe, const ExactSolver& ex, const double* v, double* out) {
-  const int N = fe.N, M = ex.M, S_ = (int)ex.small.size();
-  const int* cb = fe.code[ex.big];
-  std::vector<double> mean(fe.G[ex.big], 0.0);
+  const int N = fe.N, M = ex.M;
+  const int* cb = fe.code[0];
+  std::vector<double> mean(fe.G[0], 0.0);
   for (int i = 0; i < N; ++i) mean[cb[i]] += fe.w[i] * v[i];
   for (size_t g = 0; g < mean.size(); ++g) if (ex.D[g] > 0) mean[g] /= ex.D[g];
   if (M == 0) {
@@ -112,14 +103,14 @@ static void demean_exact(const FixedEffects& fe, const ExactSolver& ex, const do
   Vec rhs = Vec::Zero(M);
   for (int i = 0; i < N; ++i) {
     const double r = fe.w[i] * (v[i] - mean[cb[i]]);
-    for (int a = 0; a < S_; ++a) rhs[ex.offset[a] + fe.code[ex.small[a]][i]] += r;
+    for (int a = 1; a < fe.Q; ++a) rhs[ex.offset[a] + fe.code[a][i]] += r;
   }
   Vec beta = ex.Sinv * rhs;
   // alpha_g = mean_g - (sum_{i in g} w_i z_i'beta) / D_g; out = v - alpha - z'beta
-  std::vector<double> zb_sum(fe.G[ex.big], 0.0);
+  std::vector<double> zb_sum(fe.G[0], 0.0);
   for (int i = 0; i < N; ++i) {
     double zb = 0.0;
-    for (int a = 0; a < S_; ++a) zb += beta[ex.offset[a] + fe.code[ex.small[a]][i]];
+    for (int a = 1; a < fe.Q; ++a) zb += beta[ex.offset[a] + fe.code[a][i]];
     out[i] = zb;                       // stash z'beta
     zb_sum[cb[i]] += fe.w[i] * zb;
   }
@@ -131,12 +122,6 @@ static void demean_exact(const FixedEffects& fe, const ExactSolver& ex, const do
 // Coefficients of dimensions 1..Q-1 are the state x; dimension 0 is solved
 // implicitly in every sweep. One sweep F(x): alpha_0 from v - rest, then each
 // dimension q >= 1 in turn from v minus all the others (Gauss-Seidel).
-struct MapState {
-  std::vector<std::vector<double> > D;   // weights per level, every dimension
-  std::vector<int> off;                  // offset of dimension q >= 1 inside x
-  int len;
-};
-
 static double others_sum(const FixedEffects& fe, const std::vector<std::vector<double> >& a, int skip, int i) {
   double s = 0.0;
   for (int q = 0; q < fe.Q; ++q) if (q != skip) s += a[q][fe.code[q][i]];
@@ -191,29 +176,58 @@ static int demean_map(const FixedEffects& fe, const MapState& st, const double* 
   return conv ? it : -it;
 }
 
-} // namespace pilotdid
+Demeaner::Demeaner(const FixedEffects& fe, int max_exact, double tol, int maxit)
+    : fe_(fe), tol_(tol), maxit_(maxit) {
+  int M = 0;
+  for (int q = 1; q < fe.Q; ++q) M += fe.G[q];
+  exact = M <= max_exact;
+  if (exact) {
+    ex_ = build_exact(fe);
+  } else {
+    st_.len = 0;
+    st_.off.assign(fe.Q, 0);
+    for (int q = 0; q < fe.Q; ++q) {
+      st_.D.push_back(group_weights(fe, q));
+      if (q >= 1) { st_.off[q] = st_.len; st_.len += fe.G[q]; }
+    }
+  }
+}
 
-// [[Rcpp::export]]
-Rcpp::List cpp_demean(Rcpp::NumericMatrix X, Rcpp::NumericVector y, Rcpp::List codes, Rcpp::IntegerVector G,
-                      Rcpp::NumericVector w, int max_exact, double tol, int maxit, int threads) {
-  using namespace pilotdid;
+int Demeaner::apply(const double* v, double* out) const {
+  if (exact) { demean_exact(fe_, ex_, v, out); return 0; }
+  return demean_map(fe_, st_, v, out, tol_, maxit_);
+}
+
+// Largest dimension first (the one eliminated implicitly); `keep` holds the
+// R vectors the pointers refer to. Called from export wrappers only.
+FixedEffects make_fixed_effects(Rcpp::List codes, Rcpp::IntegerVector G, Rcpp::NumericVector w,
+                                std::vector<Rcpp::IntegerVector>& keep) {
   FixedEffects fe;
-  fe.N = X.nrow();
+  fe.N = w.size();
   fe.Q = codes.size();
   fe.w = w.begin();
-  // dimension 0 is the largest: it is the one eliminated implicitly
   std::vector<int> ord(fe.Q);
   for (int q = 0; q < fe.Q; ++q) ord[q] = q;
   std::stable_sort(ord.begin(), ord.end(), [&](int a, int b) { return G[a] > G[b]; });
-  std::vector<Rcpp::IntegerVector> keep;
+  keep.clear();
+  for (int q = 0; q < fe.Q; ++q) keep.push_back(Rcpp::as<Rcpp::IntegerVector>(codes[ord[q]]));
   for (int q = 0; q < fe.Q; ++q) {
-    keep.push_back(Rcpp::as<Rcpp::IntegerVector>(codes[ord[q]]));
-    fe.code.push_back(keep.back().begin());
+    fe.code.push_back(keep[q].begin());
     fe.G.push_back(G[ord[q]]);
   }
-  int M = 0;
-  for (int q = 1; q < fe.Q; ++q) M += fe.G[q];
-  const bool exact = M <= max_exact;
+  return fe;
+}
+
+} // namespace pilotdid
+
+// [[Rcpp::export]]
+Rcpp::List cpp_demean(Rcpp::NumericMatrix X, Rcpp::NumericVector y, Rcpp::List codes,
+                      Rcpp::IntegerVector G, Rcpp::NumericVector w, int max_exact, double tol,
+                      int maxit, int threads) {
+  using namespace pilotdid;
+  std::vector<Rcpp::IntegerVector> keep;
+  FixedEffects fe = make_fixed_effects(codes, G, w, keep);
+  const Demeaner dm(fe, max_exact, tol, maxit);
   // columns: those of X, then y
   const int P = X.ncol(), K = P + 1, N = fe.N;
   Rcpp::NumericMatrix outX(N, P);
@@ -224,27 +238,11 @@ Rcpp::List cpp_demean(Rcpp::NumericMatrix X, Rcpp::NumericVector y, Rcpp::List c
   in[P] = y.begin();
   out[P] = outy.begin();
   std::vector<int> iters(K, 0);
-
-  ExactSolver ex;
-  MapState st;
-  if (exact) {
-    ex = build_exact(fe, 0);
-  } else {
-    st.len = 0;
-    st.off.assign(fe.Q, 0);
-    for (int q = 0; q < fe.Q; ++q) {
-      st.D.push_back(group_weights(fe, q));
-      if (q >= 1) { st.off[q] = st.len; st.len += fe.G[q]; }
-    }
-  }
   (void)threads;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
 #endif
-  for (int k = 0; k < K; ++k) {
-    if (exact) demean_exact(fe, ex, in[k], out[k]);
-    else iters[k] = demean_map(fe, st, in[k], out[k], tol, maxit);
-  }
+  for (int k = 0; k < K; ++k) iters[k] = dm.apply(in[k], out[k]);
   // weighted uncentred sums of squares of the raw regressors (collinearity scale)
   Rcpp::NumericVector ss(P);
   for (int k = 0; k < P; ++k) {
@@ -255,6 +253,6 @@ Rcpp::List cpp_demean(Rcpp::NumericMatrix X, Rcpp::NumericVector y, Rcpp::List c
   return Rcpp::List::create(Rcpp::Named("X") = outX,
                             Rcpp::Named("y") = outy,
                             Rcpp::Named("ss") = ss,
-                            Rcpp::Named("exact") = exact,
+                            Rcpp::Named("exact") = dm.exact,
                             Rcpp::Named("iterations") = Rcpp::wrap(iters));
 }

@@ -36,6 +36,45 @@ struct FixedEffects {
   const double* w;                // weights, length N (never null)
 };
 
+// ---- within transformation (demean.cpp) ----------------------------------------
+// Exact path: the largest dimension (index 0 after ordering) is eliminated in
+// closed form, the others are solved through their dense Schur complement.
+struct ExactSolver {
+  std::vector<int> offset;       // offset of dimension q >= 1 in 0..M-1
+  int M;
+  std::vector<double> D;         // weight per level of dimension 0
+  Mat Sinv;                      // pseudo-inverse of the Schur complement
+};
+// Iterative path: coefficients of dimensions 1..Q-1 are the state.
+struct MapState {
+  std::vector<std::vector<double> > D;   // weights per level, every dimension
+  std::vector<int> off;                  // offset of dimension q >= 1 in the state
+  int len;
+};
+
+class Demeaner {
+ public:
+  // `fe` must list its largest dimension first and outlive the Demeaner.
+  Demeaner(const FixedEffects& fe, int max_exact, double tol, int maxit);
+  // Writes v minus its weighted projection on the fixed effects into out;
+  // returns iterations used (0 on the exact path, negative if not converged).
+  int apply(const double* v, double* out) const;
+  bool exact;
+ private:
+  const FixedEffects& fe_;
+  double tol_;
+  int maxit_;
+  ExactSolver ex_;
+  MapState st_;
+};
+
+// Builds a FixedEffects view over R code vectors, largest dimension first.
+FixedEffects make_fixed_effects(Rcpp::List codes, Rcpp::IntegerVector G, Rcpp::NumericVector w,
+                                std::vector<Rcpp::IntegerVector>& keep);
+
+// Moore-Penrose inverse of a symmetric positive semi-definite matrix.
+Mat pinv_psd(const Mat& S);
+
 // Number of chunks used for deterministic parallel reductions: results do not
 // depend on the number of threads because chunk boundaries do not.
 const int N_CHUNKS = 64;

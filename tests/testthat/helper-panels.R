@@ -17,3 +17,18 @@ fixest_ssc <- function() {
 
 # Relative difference, for "equal to 1e-8 relative" comparisons.
 rel_diff <- function(a, b) max(abs(unname(a) - unname(b)) / pmax(abs(unname(b)), 1e-300))
+
+# Full twfe() refit of draw j of a placebo run: the oracle for the fast draws.
+placebo_refit <- function(fit, d, j, type, seed, ...) {
+  inputs <- pilotdid:::placebo_inputs(fit, d, NULL, NULL, NULL, NULL, type, seed, TRUE)
+  a <- pilotdid:::cpp_placebo_assignment(pilotdid:::placebo_state(inputs), j)
+  periods <- sort(unique(d$year[fit$obs]))
+  ulev <- unique(d$id[fit$obs])
+  first <- rep(Inf, length(ulev))
+  first[a[, 1] + 1] <- periods[a[, 2] + 1]
+  d$ptreat <- as.integer(d$year >= first[match(d$id, ulev)])
+  ctrl <- setdiff(names(coef(fit)), "treat")
+  f <- stats::as.formula(paste("y ~", paste(c("ptreat", ctrl), collapse = " + "), "|",
+                               paste(fit$fe, collapse = " + ")))
+  twfe(f, data = d, ...)
+}

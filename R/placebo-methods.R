@@ -1,0 +1,131 @@
+#' Methods for placebo tests
+#'
+#' `print()` shows the actual estimate, the placebo distribution and the
+#' randomization p-values; `summary()` returns them as a
+#' `summary.pilotdid_placebo` object; `tidy()` gives one row per statistic
+#' (the estimate, and the t statistic when studentized) with columns
+#' `term`, `estimate` (actual), `placebo_mean`, `placebo_sd`, `p.value`
+#' (two-sided share), `p.value_plus1` (two-sided (count+1)/(n+1)),
+#' `p.value_one_sided` and `n`.
+#'
+#' `placebo_plot_data()` returns the numbers [autoplot.pilotdid_placebo()]
+#' draws: the kernel density of the placebo estimates (`density`), the
+#' histogram bins (`histogram`, density scale), the actual estimate and the
+#' p-value.
+#'
+#' @param object,x A `pilotdid_placebo` result.
+#' @param statistic Plot the placebo `"estimate"`s or, when studentized, the
+#'   t `"statistic"`s.
+#' @param histogram Draw a histogram under the density curve.
+#' @param bins Number of histogram bins.
+#' @param lang Labels in English (`"en"`) or Chinese (`"zh"`).
+#' @param ... Unused.
+#' @return `summary()`: a `summary.pilotdid_placebo` list; `tidy()`: a data
+#'   frame; `placebo_plot_data()`: a list of data frames and numbers;
+#'   `autoplot()`: a ggplot object.
+#' @family inference
+#' @name placebo-methods
+#' @examples
+#' d <- simulate_panel(n_id = 60, n_t = 8, seed = 1)
+#' fit <- twfe(y ~ treat + x1 | id + year, data = d)
+#' pl <- placebo_test(fit, n = 200, seed = 1)
+#' summary(pl)
+#' tidy(pl)
+#' autoplot(pl, histogram = TRUE, lang = "zh")
+NULL
+
+#' @rdname placebo-methods
+#' @export
+summary.pilotdid_placebo <- function(object, ...) {
+  structure(object[c("actual", "p_values", "stats", "type", "n", "seed", "treat", "studentized")],
+            class = "summary.pilotdid_placebo")
+}
+
+#' @rdname placebo-methods
+#' @export
+print.summary.pilotdid_placebo <- function(x, ...) {
+  cat(sprintf("Placebo test (%s design): %d draws of %s, seed %s\n", x$type, x$n, x$treat,
+              format(x$seed, scientific = FALSE)))
+  cat(sprintf("Actual estimate: %.6g%s\n", x$actual[["estimate"]],
+              if (x$studentized) sprintf("   (t = %.4g)", x$actual[["statistic"]]) else ""))
+  s <- x$stats
+  cat(sprintf("Placebo estimates: mean %.4g, sd %.4g, 5%%-95%% [%.4g, %.4g]\n",
+              s[["mean"]], s[["sd"]], s[["q05"]], s[["q95"]]))
+  p <- x$p_values
+  for (k in seq_len(nrow(p))) {
+    cat(sprintf("P-values for the %s: two-sided %.4g (plus-one %.4g), one-sided %.4g (plus-one %.4g)\n",
+                p$statistic[k], p$two_sided[k], p$two_sided_plus1[k], p$one_sided[k], p$one_sided_plus1[k]))
+  }
+  invisible(x)
+}
+
+#' @rdname placebo-methods
+#' @export
+print.pilotdid_placebo <- function(x, ...) {
+  print(summary(x))
+  invisible(x)
+}
+
+#' @rdname placebo-methods
+#' @method tidy pilotdid_placebo
+#' @export
+tidy.pilotdid_placebo <- function(x, ...) {
+  p <- x$p_values
+  vals <- lapply(p$statistic, function(s) x$estimates[[s]])
+  data.frame(term = paste0(x$treat, if (nrow(p) > 1L) c("", " (t)") else ""),
+             estimate = unname(x$actual[p$statistic]),
+             placebo_mean = vapply(vals, mean, 0), placebo_sd = vapply(vals, stats::sd, 0),
+             p.value = p$two_sided, p.value_plus1 = p$two_sided_plus1,
+             p.value_one_sided = p$one_sided, n = x$n)
+}
+
+#' @rdname placebo-methods
+#' @export
+placebo_plot_data <- function(x, statistic = c("estimate", "statistic"), bins = 30L) {
+  statistic <- match.arg(statistic)
+  if (statistic == "statistic" && !x$studentized) {
+    abort_input("The draws have no t statistics: rerun {.fn placebo_test} with {.code studentized = TRUE}.")
+  }
+  v <- x$estimates[[statistic]]
+  dens <- stats::density(v)
+  br <- pretty(range(v, x$actual[[statistic]]), n = bins)
+  h <- graphics::hist(v, breaks = br, plot = FALSE)
+  list(density = data.frame(x = dens$x, y = dens$y),
+       histogram = data.frame(xmin = utils::head(h$breaks, -1L), xmax = h$breaks[-1L], density = h$density),
+       actual = x$actual[[statistic]],
+       p_value = x$p_values$two_sided[x$p_values$statistic == statistic],
+       statistic = statistic, n = x$n)
+}
+
+#' @rdname placebo-methods
+#' @method autoplot pilotdid_placebo
+#' @export
+autoplot.pilotdid_placebo <- function(object, statistic = c("estimate", "statistic"),
+                                      histogram = FALSE, bins = 30L, lang = c("en", "zh"), ...) {
+  lang <- match.arg(lang)
+  pd <- placebo_plot_data(object, match.arg(statistic), bins)
+  lab <- placebo_labels(lang, pd)
+  g <- ggplot2::ggplot()
+  if (histogram) {
+    g <- g + ggplot2::geom_rect(data = pd$histogram,
+                                ggplot2::aes(xmin = .data$xmin, xmax = .data$xmax, ymin = 0, ymax = .data$density),
+                                fill = "grey85", colour = "white")
+  }
+  g + ggplot2::geom_line(data = pd$density, ggplot2::aes(x = .data$x, y = .data$y), colour = "steelblue4") +
+    ggplot2::geom_vline(xintercept = 0, linetype = "dashed", colour = "grey40") +
+    ggplot2::geom_vline(xintercept = pd$actual, colour = "firebrick") +
+    ggplot2::labs(x = lab$x, y = lab$y, caption = lab$caption) +
+    ggplot2::theme_minimal()
+}
+
+placebo_labels <- function(lang, pd) {
+  stat <- if (pd$statistic == "estimate") "estimates" else "t statistics"
+  if (lang == "zh") {
+    return(list(x = if (pd$statistic == "estimate") "\u5b89\u6170\u5242\u4f30\u8ba1\u7cfb\u6570" else "\u5b89\u6170\u5242 t \u503c",
+                y = "\u6838\u5bc6\u5ea6",
+                caption = sprintf("%d \u6b21\u968f\u673a\u62bd\u6837\uff1b\u7ea2\u7ebf\uff1a\u771f\u5b9e\u4f30\u8ba1\u503c\uff1b\u53cc\u4fa7p\u503c = %.3f",
+                                  pd$n, pd$p_value)))
+  }
+  list(x = paste("Placebo", stat), y = "Density",
+       caption = sprintf("%d random draws; red line: actual estimate; two-sided p = %.3f", pd$n, pd$p_value))
+}
