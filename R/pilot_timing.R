@@ -20,7 +20,8 @@
 #'   county-level city or district of the city is named (Xunke for Heihe,
 #'   Gongqingcheng for Jiujiang, Changyang for Yichang, Simao for Pu'er,
 #'   Dunhuang for Jiuquan, Changji, Yining and Hotan for their prefectures).
-#'   Jiyuan, Qiongzhong and Alar have no parent prefecture and treat no city.
+#'   Jiyuan, Qiongzhong and Alar have no parent prefecture: they treat only
+#'   themselves, when `cities` holds their own codes.
 #'
 #' The earliest proposed year wins: Wuhan, named in batch 2, is treated from
 #' `start[1]` as a city of Hubei; Sanya, named in batch 3, from `start[2]` as a
