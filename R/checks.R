@@ -6,3 +6,26 @@ check_count <- function(x, arg, min = 1, call = caller_env()) {
   }
   invisible(as.integer(x))
 }
+
+check_flag <- function(x, arg, call = rlang::caller_env()) {
+  if (!is.logical(x) || length(x) != 1L || is.na(x)) {
+    abort_input("{.arg {arg}} must be TRUE or FALSE.", call = call)
+  }
+  invisible(x)
+}
+
+# One of `choices`; the whole vector (the default of a `c(...)` argument) means the first.
+check_choice <- function(x, choices, arg, call = rlang::caller_env()) {
+  if (identical(x, choices)) return(choices[[1L]])
+  if (!is.character(x) || length(x) != 1L || is.na(x) || !x %in% choices) {
+    abort_input("{.arg {arg}} must be {one_of(choices)}.", call = call)
+  }
+  x
+}
+
+# "one of "a", "b" or "c"" for messages about allowed values.
+one_of <- function(choices) {
+  q <- paste0("\"", choices, "\"")
+  if (length(q) == 1L) return(q)
+  paste("one of", paste(q[-length(q)], collapse = ", "), "or", q[length(q)])
+}
