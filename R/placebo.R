@@ -206,7 +206,14 @@ placebo_state <- function(inputs) {
 # is honoured between chunks.
 placebo_threads <- function(inputs, n, threads) {
   state <- placebo_state(inputs)
-  chunk <- max(64L, threads * 16L)
+  # chunks of roughly 5e7 flops: few parallel regions, a responsive progress bar
+  n_tr <- sum(inputs$cohort < inputs$T)
+  per_draw <- if (inputs$fast && !inputs$student) {
+    n_tr * (inputs$T + ncol(inputs$X)) + inputs$T^2 + inputs$U
+  } else {
+    length(inputs$r) * (ncol(inputs$X) + 6)
+  }
+  chunk <- as.integer(min(n, max(64, ceiling(5e7 / per_draw))))
   starts <- seq(0L, n - 1L, by = chunk)
   out <- vector("list", length(starts))
   pb <- cli::cli_progress_bar("Placebo draws", total = n, clear = TRUE)

@@ -20,6 +20,8 @@
 
 namespace pilotdid {
 
+typedef Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> RMat;
+
 // splitmix64: a small, well-mixed generator; one stream per (seed, draw).
 struct Rng {
   uint64_t s;
@@ -51,9 +53,9 @@ struct PlaceboState {
   std::vector<int> cohort;            // actual first-treated period index per unit (T = never)
   std::vector<int> treated;           // units actually treated
   // per unit u, period index k (0..T): suffix sums over rows with period >= k
-  Mat SR, SW;                         // U x (T+1)
+  RMat SR, SW;                        // U x (T+1), row-major
   Mat SX;                             // P x (U (T+1)), column u*(T+1)+k
-  Mat Wut;                            // U x T period weights
+  RMat Wut;                           // U x T period weights, row-major
   std::vector<double> n_u;
   bool fast;
   Mat Sinv;                           // T x T (fast path)
@@ -95,36 +97,35 @@ static void assign(const PlaceboState& s, long j, std::vector<int>& idx,
 }
 
 // D~'W D~ on the fast path; fills alpha (per unit) and beta (per period) when asked.
+// beta (per period) is left in `beta`; alpha (per unit) is filled when asked.
 static double fast_dd(const PlaceboState& s, const std::vector<std::pair<int, int> >& a,
-                      Vec& rhs, Vec* beta_out, std::vector<double>* alpha_out) {
+                      Vec& rhs, Vec& beta, std::vector<double>* alpha) {
   const int T = s.T;
-  rhs.setZero(T);
+  rhs.setZero();
   double dwd = 0.0;
   for (const auto& uk : a) {
     const int u = uk.first, k = uk.second;
+    const double* wu = s.Wut.data() + (size_t)u * T;
     const double sw = s.SW(u, k), dbar = sw / s.n_u[u];
     dwd += sw;
-    for (int t = 0; t < T; ++t) rhs[t] += s.Wut(u, t) * ((t >= k ? 1.0 : 0.0) - dbar);
+    for (int t = 0; t < k; ++t) rhs[t] -= wu[t] * dbar;
+    for (int t = k; t < T; ++t) rhs[t] += wu[t] * (1.0 - dbar);
   }
-  Vec beta = s.Sinv * rhs;
+  beta.noalias() = s.Sinv * rhs;
   double dwpd = 0.0;
   for (const auto& uk : a) {
     const int u = uk.first, k = uk.second;
-    double wb = 0.0, wb_post = 0.0;
-    for (int t = 0; t < T; ++t) {
-      const double x = s.Wut(u, t) * beta[t];
-      wb += x;
-      if (t >= k) wb_post += x;
-    }
+    const double* wu = s.Wut.data() + (size_t)u * T;
+    double wb_pre = 0.0, wb_post = 0.0;
+    for (int t = 0; t < k; ++t) wb_pre += wu[t] * beta[t];
+    for (int t = k; t < T; ++t) wb_post += wu[t] * beta[t];
     const double sw = s.SW(u, k);
-    dwpd += sw * (sw / s.n_u[u] - wb / s.n_u[u]) + wb_post;
+    dwpd += sw * (sw - wb_pre - wb_post) / s.n_u[u] + wb_post;
   }
-  if (beta_out) {
-    *beta_out = beta;
-    std::vector<double>& alpha = *alpha_out;
-    alpha.assign(s.U, 0.0);
-    for (int u = 0; u < s.U; ++u) alpha[u] = -s.Wut.row(u).dot(beta) / s.n_u[u];
-    for (const auto& uk : a) alpha[uk.first] += s.SW(uk.first, uk.second) / s.n_u[uk.first];
+  if (alpha) {
+    alpha->assign(s.U, 0.0);
+    for (int u = 0; u < s.U; ++u) (*alpha)[u] = -s.Wut.row(u).dot(beta) / s.n_u[u];
+    for (const auto& uk : a) (*alpha)[uk.first] += s.SW(uk.first, uk.second) / s.n_u[uk.first];
   }
   return dwd - dwpd;
 }
@@ -133,7 +134,7 @@ struct Scratch {
   std::vector<int> idx;
   std::vector<std::pair<int, int> > a;
   std::vector<int> first;             // per unit: first treated period index in this draw
-  Vec rhs, beta;
+  Vec rhs, beta, c, Qc;
   std::vector<double> alpha, D, Dt, score;
 };
 
@@ -141,7 +142,8 @@ struct Scratch {
 static void one_draw(const PlaceboState& s, long j, Scratch& sc, double& est, double& tstat) {
   assign(s, j, sc.idx, sc.a);
   double num = 0.0;
-  Vec c = Vec::Zero(s.P);
+  Vec& c = sc.c;
+  c.setZero();
   for (const auto& uk : sc.a) {
     num += s.SR(uk.first, uk.second);
     if (s.P) c += s.SX.col((size_t)uk.first * (s.T + 1) + uk.second);
@@ -154,7 +156,7 @@ static void one_draw(const PlaceboState& s, long j, Scratch& sc, double& est, do
   }
   double dd;
   if (s.fast) {
-    dd = fast_dd(s, sc.a, sc.rhs, s.student ? &sc.beta : nullptr, &sc.alpha);
+    dd = fast_dd(s, sc.a, sc.rhs, sc.beta, s.student ? &sc.alpha : nullptr);
     if (s.student) {
       for (int i = 0; i < s.N; ++i) sc.Dt[i] = sc.D[i] - sc.alpha[s.unit[i]] - sc.beta[s.period[i]];
     }
@@ -163,7 +165,8 @@ static void one_draw(const PlaceboState& s, long j, Scratch& sc, double& est, do
     dd = 0.0;
     for (int i = 0; i < s.N; ++i) dd += s.w[i] * sc.D[i] * sc.Dt[i];
   }
-  Vec Qc = s.P ? Vec(s.Q * c) : Vec();
+  Vec& Qc = sc.Qc;
+  if (s.P) Qc.noalias() = s.Q * c;
   const double den = dd - (s.P ? c.dot(Qc) : 0.0);
   est = num / den;
   tstat = std::numeric_limits<double>::quiet_NaN();
@@ -186,10 +189,10 @@ static void one_draw(const PlaceboState& s, long j, Scratch& sc, double& est, do
 
 static void build_suffix(PlaceboState& s) {
   const int U = s.U, T = s.T, T1 = T + 1;
-  s.SR = Mat::Zero(U, T1);
-  s.SW = Mat::Zero(U, T1);
+  s.SR = RMat::Zero(U, T1);
+  s.SW = RMat::Zero(U, T1);
   s.SX = Mat::Zero(s.P, (size_t)U * T1);
-  s.Wut = Mat::Zero(U, T);
+  s.Wut = RMat::Zero(U, T);
   for (int i = 0; i < s.N; ++i) {               // cell sums first
     const int u = s.unit[i], k = s.period[i];
     s.SR(u, k) += s.w[i] * s.r[i];
@@ -276,6 +279,10 @@ Rcpp::NumericMatrix cpp_placebo_draws(SEXP state, double first, int count, int t
   {
     Scratch sc;
     sc.idx.resize(s.U);
+    sc.rhs.resize(s.T);
+    sc.beta.resize(s.T);
+    sc.c.resize(s.P);
+    sc.Qc.resize(s.P);
     if (s.student || !s.fast) { sc.D.resize(s.N); sc.Dt.resize(s.N); }
     if (s.vcov == CLUSTER) sc.score.resize(s.G);
 #ifdef _OPENMP
