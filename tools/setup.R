@@ -3,7 +3,7 @@
 #   Rscript tools/setup.R [output folder, default "output"]
 source("tools/deps.R")
 install_missing(deps$main)
-if (system2(file.path(R.home("bin"), "R"), c("CMD", "INSTALL", "--no-multiarch", ".")) != 0L) {
+if (system2(file.path(R.home("bin"), "R"), c("CMD", "INSTALL", "--preclean", "--no-multiarch", ".")) != 0L) {
   stop("R CMD INSTALL failed")
 }
 args <- commandArgs(trailingOnly = TRUE)

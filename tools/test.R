@@ -3,7 +3,7 @@
 #   Rscript tools/test.R
 source("tools/deps.R")
 install_missing(unique(c(deps$main, deps$test)))
-if (system2(file.path(R.home("bin"), "R"), c("CMD", "INSTALL", "--no-multiarch", ".")) != 0L) {
+if (system2(file.path(R.home("bin"), "R"), c("CMD", "INSTALL", "--preclean", "--no-multiarch", ".")) != 0L) {
   stop("R CMD INSTALL failed")
 }
 library(testthat)
