@@ -96,6 +96,8 @@ event_study <- function(formula, data, cohort, time = NULL, window = c(-5, 5), r
   }
   d <- d[dm$keep, , drop = FALSE]
   w <- event_weights(weights, nrow(data), rows[dm$keep])
+  vc <- list(...)$vcov
+  if (is.null(cluster) && !is.null(vc) && vc[1L] != "cluster") cols$cluster <- NULL
   fit <- twfe(formula = event_formula(formula, dm$terms$label), data = d,
               cluster = cols$cluster, weights = w, ...)
   used <- fit$obs
@@ -341,7 +343,10 @@ event_table <- function(fit, terms, opts, bin_treated, level = 0.95) {
   est <- fit$coefficients
   se <- sqrt(diag(fit$vcov))
   dropped <- setdiff(terms$label, names(est))
-  if (length(dropped)) note("Dropped event dummies {.field {dropped}} (collinear); no coefficient for {?it/them}.")
+  if (length(dropped)) {
+    warn_pd(c("Event dummies {.field {dropped}} were dropped as collinear, so the other coefficients are relative to {cli::qty(length(dropped))}{?it/them} as well as to {.arg ref}.",
+              "i" = "This happens without never-treated units, where a fully dynamic model needs more than one reference period: add one to {.arg ref}, e.g. {.code ref = c({opts$window[1]}, -1)}, or bin the end points."))
+  }
   terms <- terms[terms$label %in% names(est), , drop = FALSE]
   k <- terms$label
   b <- unname(est[k])

@@ -31,6 +31,11 @@ make_event_panel <- function(n_id = 120, n_t = 12, start = 2010, cohorts = c(201
 # The default true dynamic effect: 0 before adoption, 0.5 + 0.25 k after, flat from k = 5.
 event_effect <- function(k) ifelse(k < 0, 0, 0.5 + 0.25 * pmin(k, 5))
 
+# The paper's labels of relative periods k, written out (oracle of the labels).
+event_labels_en <- function(k) {
+  ifelse(k < 0, paste0("pre_", -k), ifelse(k == 0, "current", paste0("post_", k)))
+}
+
 # Add the oracle's relative-time column `rel` for fixest::i(): time - cohort,
 # binned at `window` when `bin`, and `never_value` for never-treated units
 # (a reference value, so that their dummies are all zero).

@@ -185,6 +185,28 @@ test_that("subset, weights and cluster are handled like twfe()", {
   expect_equal(es_v$table, es$table, tolerance = 1e-10)
 })
 
+test_that("collinear event dummies are dropped with a warning and left out of the table", {
+  d <- make_event_panel(n_id = 80, n_t = 12, share_never = 0, seed = 3)
+  expect_warning(
+    es <- suppressMessages(event_study(y ~ x1 | id + year, data = d, cohort = "cohort",
+                                       window = c(-3, 3), bin = FALSE)),
+    "were dropped as collinear", class = "pilotdid_warning"
+  )
+  expect_false(any(es$fit$dropped_vars %in% es$table$label))
+  expect_equal(sort(c(es$table$label, es$fit$dropped_vars)), sort(event_labels_en(-3:3)))
+})
+
+test_that("vcov = \"hetero\" is passed on to twfe() without a note about clusters", {
+  skip_if_not_installed("fixest")
+  d <- make_event_panel(n_id = 60, n_t = 10, seed = 30)
+  expect_no_message(es <- event_study(y ~ x1 | id + year, data = d, cohort = "cohort",
+                                      window = c(-3, 3), vcov = "hetero"))
+  f <- fixest_rel(fixest::feols(y ~ i(rel, ref = -1) + x1 | id + year, data = add_rel_time(d, c(-3, 3)),
+                                vcov = "hetero"))
+  expect_equal(unname(sqrt(diag(vcov(es)))), f$se, tolerance = 1e-8)
+  expect_equal(es$fit$vcov_type, "hetero")
+})
+
 test_that("rows with a missing time are dropped by twfe() with one note", {
   d <- make_event_panel(n_id = 60, n_t = 10, seed = 29)
   i <- which(!is.na(d$cohort))[3]
