@@ -56,3 +56,61 @@ glance.pilotdid_twfe <- function(x, ...) {
              n_clusters = if (length(x$n_clusters)) min(x$n_clusters) else NA_integer_,
              df_t = x$df_t)
 }
+
+#' Tidy an event_study() result
+#'
+#' `tidy()` gives one row per relative period, the reference period(s)
+#' included; `glance()` one row with the fit and the pre-trend test.
+#'
+#' | column | meaning |
+#' |---|---|
+#' | term | period label: pre_5 ... pre_2, pre_1, current, post_1 ... post_5 |
+#' | estimate, std.error | coefficient and its standard error (0 and `NA` for a reference period) |
+#' | statistic, p.value | t statistic and its two-sided p-value (t distribution, `df_t` degrees of freedom) |
+#' | conf.low, conf.high | confidence interval at `conf.level` |
+#' | rel_time | relative period (numeric); binned end points carry the window's end |
+#' | ref | `TRUE` for a reference period |
+#'
+#' `glance()` columns: `nobs`, `r.squared`, `within.r.squared`, `n_clusters`,
+#' `df_t`, and the pre-trend test `pretrend.statistic` (F), `pretrend.df1`,
+#' `pretrend.df2`, `pretrend.p.value`, `pretrend.chisq`,
+#' `pretrend.chisq.p.value`.
+#'
+#' @param x A `pilotdid_event` result.
+#' @param conf.int Add the confidence interval columns?
+#' @param conf.level Confidence level.
+#' @param ... Unused.
+#' @return A data frame.
+#' @family event studies
+#' @method tidy pilotdid_event
+#' @export
+#' @examples
+#' d <- simulate_panel(n_id = 60, n_t = 12, cohorts = c(2013, 2015, 2017), seed = 1)
+#' es <- event_study(y ~ x1 | id + year, data = d, cohort = "cohort")
+#' tidy(es)
+#' glance(es)
+tidy.pilotdid_event <- function(x, conf.int = TRUE, conf.level = 0.95, ...) {
+  tab <- x$table
+  out <- data.frame(term = tab$label, estimate = tab$estimate, std.error = tab$std.error,
+                    statistic = tab$statistic, p.value = tab$p.value)
+  if (conf.int) {
+    ci <- event_ci(tab, x$fit$df_t, conf.level)
+    out$conf.low <- ci[, 1L]
+    out$conf.high <- ci[, 2L]
+  }
+  out$rel_time <- as.numeric(tab$rel_time)
+  out$ref <- tab$ref
+  out
+}
+
+#' @rdname tidy.pilotdid_event
+#' @method glance pilotdid_event
+#' @export
+glance.pilotdid_event <- function(x, ...) {
+  g <- glance(x$fit)
+  w <- x$wald
+  data.frame(nobs = g$nobs, r.squared = g$r.squared, within.r.squared = g$within.r.squared,
+             n_clusters = g$n_clusters, df_t = g$df_t, pretrend.statistic = w$statistic,
+             pretrend.df1 = w$df1, pretrend.df2 = w$df2, pretrend.p.value = w$p.value,
+             pretrend.chisq = w$chisq, pretrend.chisq.p.value = w$chisq_p.value)
+}

@@ -32,3 +32,62 @@ placebo_refit <- function(fit, d, j, type, seed, ...) {
                                paste(fit$fe, collapse = " + ")))
   twfe(f, data = d, ...)
 }
+
+# Staggered-adoption panel with known dynamic effects: units `id` in years
+# `year`, adoption year `cohort` (`never` for never-treated units), and
+#   y = alpha_i + gamma_t + effect(year - cohort) * treated_i + 0.5 * x1 + e,
+# x1 correlated with alpha_i. `effect(k)` is the true effect k periods after
+# adoption (k < 0: before); by default zero before, rising after and constant
+# from 5 periods on, so that binning at c(-5, 5) is exact.
+make_event_panel <- function(n_id = 120, n_t = 12, start = 2010, cohorts = c(2013, 2015, 2017),
+                             share_never = 0.4, effect = event_effect, sd = 1, never = NA,
+                             drop_share = 0, seed = 1) {
+  withr::with_seed(seed, {
+    years <- start + seq_len(n_t) - 1L
+    n_tr <- n_id - round(share_never * n_id)
+    cohort <- rep(never, n_id)
+    if (n_tr > 0L) cohort[sample.int(n_id, n_tr)] <- rep_len(cohorts, n_tr)
+    d <- data.frame(id = rep(seq_len(n_id), each = n_t), year = rep(years, times = n_id))
+    d$cohort <- cohort[d$id]
+    treated <- !is.na(d$cohort) & d$cohort != 0 & is.finite(d$cohort)
+    alpha <- stats::rnorm(n_id)
+    gamma <- stats::rnorm(n_t)
+    d$x1 <- 0.3 * alpha[d$id] + stats::rnorm(nrow(d))
+    tau <- ifelse(treated, effect(d$year - d$cohort), 0)
+    d$y <- alpha[d$id] + gamma[d$year - start + 1L] + tau + 0.5 * d$x1 + stats::rnorm(nrow(d), sd = sd)
+    if (drop_share > 0) d <- d[-sample.int(nrow(d), round(drop_share * nrow(d))), ]
+    rownames(d) <- NULL
+    d
+  })
+}
+
+# The default true dynamic effect: 0 before adoption, 0.5 + 0.25 k after, flat from k = 5.
+event_effect <- function(k) ifelse(k < 0, 0, 0.5 + 0.25 * pmin(k, 5))
+
+# The paper's labels of relative periods k, written out (oracle of the labels).
+event_labels_en <- function(k) {
+  ifelse(k < 0, paste0("pre_", -k), ifelse(k == 0, "current", paste0("post_", k)))
+}
+
+# Add the oracle's relative-time column `rel` for fixest::i(): time - cohort,
+# binned at `window` when `bin`, and `never_value` for never-treated units
+# (a reference value, so that their dummies are all zero).
+add_rel_time <- function(d, window = c(-5, 5), bin = TRUE, never_value = -1,
+                         cohort = "cohort", time = "year") {
+  coh <- d[[cohort]]
+  never <- is.na(coh) | coh == 0 | is.infinite(coh)
+  rel <- d[[time]] - coh
+  if (bin) rel <- pmin(pmax(rel, window[1]), window[2])
+  rel[never] <- never_value
+  d$rel <- rel
+  d
+}
+
+# The relative-time coefficients, SEs and periods of a fixest::feols() fit with
+# i(rel, ref = ...), the oracle of event_study() (data from add_rel_time()).
+fixest_rel <- function(ref) {
+  b <- stats::coef(ref)
+  keep <- startsWith(names(b), "rel::")
+  list(coef = unname(b[keep]), se = unname(fixest::se(ref)[keep]),
+       rel = as.numeric(sub("rel::", "", names(b)[keep], fixed = TRUE)))
+}
