@@ -2,14 +2,18 @@
 # Generator token: 10BE3573-1514-4C36-9D1C-5A225CD40393
 
 cpp_demean <- function(X, y, codes, G, w, max_exact, tol, maxit, threads) {
-    .Call('_pilotdid_cpp_demean', PACKAGE = 'pilotdid', X, y, codes, G, w, max_exact, tol, maxit, threads)
+    .Call(`_pilotdid_cpp_demean`, X, y, codes, G, w, max_exact, tol, maxit, threads)
+}
+
+cpp_match_nearest <- function(distance, treat, cell, n_cells, order, caliper, ratio, replace, threads) {
+    .Call(`_pilotdid_cpp_match_nearest`, distance, treat, cell, n_cells, order, caliper, ratio, replace, threads)
 }
 
 cpp_ols <- function(Xr, yr, wr, ref_ss, tol, threads) {
-    .Call('_pilotdid_cpp_ols', PACKAGE = 'pilotdid', Xr, yr, wr, ref_ss, tol, threads)
+    .Call(`_pilotdid_cpp_ols`, Xr, yr, wr, ref_ss, tol, threads)
 }
 
 cpp_vcov_meat <- function(Xr, er, wr, cluster, G, threads) {
-    .Call('_pilotdid_cpp_vcov_meat', PACKAGE = 'pilotdid', Xr, er, wr, cluster, G, threads)
+    .Call(`_pilotdid_cpp_vcov_meat`, Xr, er, wr, cluster, G, threads)
 }
 
