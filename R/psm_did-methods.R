@@ -13,7 +13,7 @@
 #' @return `summary()`: a list of class `summary.pilotdid_psm` with `settings`,
 #'   `counts`, `balance`, `overall` and `fit` (the `summary.pilotdid_twfe` of
 #'   the DID).
-#' @family estimators
+#' @family PSM-DID
 #' @name psm_did-methods
 #' @examples
 #' d <- simulate_panel(n_id = 60, n_t = 6, seed = 1)
@@ -50,15 +50,8 @@ summary.pilotdid_psm <- function(object, ...) {
 print.summary.pilotdid_psm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
   cat(psm_header(x$settings), "\n", sep = "")
   cat(psm_counts_line(x$counts, x$settings), "\n\n", sep = "")
-  cat("Covariate balance (standardized bias in %; after matching: weighted means, unmatched SDs)\n")
-  b <- x$balance
-  tab <- data.frame(`Treated` = b$mean_treated_before, `Control` = b$mean_control_before,
-                    `Bias` = b$bias_before, `p` = b$p_before,
-                    `Treated ` = b$mean_treated_after, `Control ` = b$mean_control_after,
-                    `Bias ` = b$bias_after, `p ` = b$p_after, `Reduction %` = b$reduction,
-                    row.names = b$covariate, check.names = FALSE)
-  cat(sprintf("%-*s  %s | %s\n", max(nchar(b$covariate)), "", "------ unmatched ------", "------- matched -------"))
-  print(format(tab, digits = digits), quote = FALSE)
+  cat("Covariate balance (% bias: standardized bias; after matching, weighted means over unmatched SDs)\n")
+  print(balance_long(x$balance, digits), row.names = FALSE, right = TRUE)
   cat("\n")
   o <- x$overall
   ov <- data.frame(`Pseudo-R2` = o$pseudo_r2, `LR chi2` = o$lr_chi2, df = o$df, `p > chi2` = o$p_value,
@@ -69,6 +62,23 @@ print.summary.pilotdid_psm <- function(x, digits = max(3L, getOption("digits") -
   cat("\n", x$sample_line, "\n", sep = "")
   print(x$fit, digits = digits)
   invisible(x)
+}
+
+# pstest's layout: two rows per covariate, unmatched (U) and matched (M).
+balance_long <- function(b, digits) {
+  k <- nrow(b)
+  f <- function(v) formatC(v, digits = digits, format = "fg")
+  i <- rep(seq_len(k), each = 2L)
+  after <- rep(c(FALSE, TRUE), k)
+  pick <- function(before, aft) ifelse(after, f(aft)[i], f(before)[i])
+  red <- ifelse(after, formatC(b$reduction[i], format = "f", digits = 1L), "")
+  data.frame(Covariate = formatC(ifelse(after, "", b$covariate[i]), width = -max(nchar(b$covariate), 9L)), Sample = ifelse(after, "M", "U"),
+             Treated = pick(b$mean_treated_before, b$mean_treated_after),
+             Control = pick(b$mean_control_before, b$mean_control_after),
+             `% bias` = formatC(ifelse(after, b$bias_after[i], b$bias_before[i]), format = "f", digits = 1L),
+             `% reduction` = red,
+             `t-test p` = formatC(ifelse(after, b$p_after[i], b$p_before[i]), format = "f", digits = 3L),
+             check.names = FALSE)
 }
 
 psm_header <- function(s) {
@@ -129,7 +139,7 @@ confint.pilotdid_psm <- function(object, parm, level = 0.95, ...) {
 #' @param conf.int,conf.level As in [tidy.pilotdid_twfe()].
 #' @param ... Unused.
 #' @return A data frame.
-#' @family estimators
+#' @family PSM-DID
 #' @method tidy pilotdid_psm
 #' @export
 #' @examples
@@ -170,7 +180,7 @@ glance.pilotdid_psm <- function(x, ...) {
 #' @param ... Unused.
 #' @return A data frame (columns described in [psm_did()]'s `balance` and
 #'   `overall`).
-#' @family estimators
+#' @family PSM-DID
 #' @export
 #' @examples
 #' d <- simulate_panel(n_id = 60, n_t = 6, seed = 1)
@@ -203,7 +213,7 @@ balance.pilotdid_psm <- function(x, what = c("covariates", "overall"), ...) {
 #' @param x A `pilotdid_psm` result.
 #' @param type `"bias"` or `"score"`.
 #' @return A data frame.
-#' @family estimators
+#' @family PSM-DID
 #' @export
 #' @examples
 #' d <- simulate_panel(n_id = 60, n_t = 6, seed = 1)
@@ -253,7 +263,7 @@ psm_plot_data <- function(x, type = c("bias", "score")) {
 #' @param type `"bias"` or `"score"`.
 #' @param ... Unused.
 #' @return A ggplot object.
-#' @family estimators
+#' @family PSM-DID
 #' @importFrom rlang .data
 #' @method autoplot pilotdid_psm
 #' @export

@@ -119,7 +119,7 @@
 #'   * `caliper_width`: the caliper on the distance scale, per cell;
 #'   * `score_models`: the score model's coefficients per cell;
 #'   * `settings` and `call`.
-#' @family estimators
+#' @family PSM-DID
 #' @seealso [balance()], [autoplot.pilotdid_psm()], [psm_plot_data()]
 #' @references Austin, P. C. (2011). Optimal caliper widths for propensity-score
 #'   matching when estimating differences in means and differences in
@@ -154,8 +154,8 @@ psm_did <- function(formula, data, treat, covariates = NULL, ratio = 1, replace 
   data <- as.data.frame(data)
   clash <- intersect(c("subclass", "weights", "pscore"), names(data))
   if (length(clash)) {
-    abort_input(c("{.arg data} already has column{?s} {.field {clash}}.",
-                  "i" = "{.fn psm_did} adds {.field subclass}, {.field weights} and {.field pscore} to the matched rows: rename {?it/them} first."))
+    abort_input(c("{.arg data} already has {cli::qty(clash)}column{?s} {.field {clash}}.",
+                  "i" = "{.fn psm_did} adds {.field subclass}, {.field weights} and {.field pscore} to the matched rows: rename {cli::qty(clash)}{?it/them} first."))
   }
   if (missing(treat)) abort_input("{.arg treat} is missing: name the group indicator, e.g. {.code treat = ~treated}.")
   ms <- psm_sample(spec, data, treat, covariates, level, time)
@@ -255,8 +255,8 @@ psm_sample <- function(spec, data, treat, covariates, level, time, call = rlang:
   sds <- apply(X, 2L, function(x) max(x) - min(x))
   if (any(sds == 0)) {
     const <- colnames(X)[sds == 0]
-    abort_input(c("Covariate{?s} {.field {const}} {?is/are} constant in the matching sample: {?it carries/they carry} no information for the propensity score.",
-                  "i" = "Remove {?it/them} from {.arg covariates}."), call = call)
+    abort_input(c("{cli::qty(const)}Covariate{?s} {.field {const}} {?is/are} constant in the matching sample: {?it carries/they carry} no information for the propensity score.",
+                  "i" = "Remove {cli::qty(const)}{?it/them} from {.arg covariates}."), call = call)
   }
   cell <- group_codes(list(cell_values[rows]))
   labels <- as.character(cell_values[rows])[match(seq_len(max(cell) + 1L) - 1L, cell)]
