@@ -166,7 +166,7 @@ psm_did <- function(formula, data, treat, covariates = NULL, ratio = 1, replace 
                        pscore = sc$pscore, distance = sc$distance, weights = mt$weights,
                        subclass = mt$subclass, support = sup)
   bal <- balance_table(ms$X, ms$treat, mt$weights)
-  overall <- balance_overall(ms$X, ms$treat, mt$weights, bal)
+  overall <- balance_overall(ms$X, ms$treat, mt$weights, bal, sc$pooled_fit)
   keep <- mt$weights > 0
   matched <- data[ms$rows[keep], , drop = FALSE]
   matched$subclass <- mt$subclass[keep]
@@ -312,7 +312,7 @@ is_policy_term <- function(label, data, tr, env) {
   m <- stats::model.matrix(attr(mf, "terms"), mf)
   m <- m[, colnames(m) != "(Intercept)", drop = FALSE]
   ctrl <- !is.na(tr) & tr == 0
-  all(m %in% c(0, 1, NA)) && all(m[ctrl, ] == 0, na.rm = TRUE)
+  all(is.na(m) | m == 0 | m == 1) && all(m[ctrl, ] == 0, na.rm = TRUE)
 }
 
 covariate_matrix <- function(f, data, call) {
@@ -368,6 +368,7 @@ psm_scores <- function(ms, opts) {
     pscore[idx] <- fit$fitted.values
     lp[idx] <- fit$linear.predictors
     models[[g]] <- fit$coefficients
+    rank <- fit$rank
     d <- if (opts$caliper_scale == "logit") lp[idx] else pscore[idx]
     if (!is.null(opts$caliper) && length(idx) > 1L) width[g] <- opts$caliper * stats::sd(d)
   }
@@ -375,7 +376,9 @@ psm_scores <- function(ms, opts) {
     note("No matching in period{?s} {.val {skipped}}: {?it has/they have} no treated or no control rows.")
   }
   distance <- if (opts$caliper_scale == "logit") lp else pscore
-  list(pscore = pscore, distance = distance, caliper_width = width, models = models)
+  pooled_fit <- if (n_cells == 1L && !length(skipped)) list(fitted.values = pscore, rank = rank) else NULL
+  list(pscore = pscore, distance = distance, caliper_width = width, models = models,
+       pooled_fit = pooled_fit)
 }
 
 # Logit by IRLS (glm.fit); perfect separation and non-convergence become one
