@@ -19,8 +19,10 @@
 #' (`"largest"` score first, the default, `"smallest"`, `"data"` order, or
 #' `"random"` under `seed`), and each takes the closest available control; with
 #' `ratio = k`, every treated row gets its first control in that order, then
-#' every treated row its second, and so on. Ties in distance go to the control
-#' with the lower score. Without replacement, a control is used once; with
+#' every treated row its second, and so on. On equal gaps the control with the
+#' lower score is taken; among controls sharing a score, the one met first when
+#' searching outwards from the treated row in the rows sorted by score (ties in
+#' row order). Without replacement, a control is used once; with
 #' replacement, it can serve several treated rows but never the same one twice.
 #' With a `caliper`, a treated row is only matched to controls whose distance is
 #' within `caliper` standard deviations of the distance (computed over the

@@ -59,3 +59,38 @@ sort_rows <- function(m) {
   if (ncol(m) == 1L) out <- t(out)
   out
 }
+
+# The greedy rule written out in plain R, O(N^2): rows sorted by distance
+# (ties in row order); each treated row, in `visit` order and once per round,
+# takes the closest usable control on its left and on its right (a control is
+# usable if still available and not already matched to this row), the left one
+# on equal gaps; with a caliper, only the closest usable control on each side
+# counts. Returns the match matrix (rows: treated in data order).
+greedy_reference <- function(distance, treat, visit, ratio = 1, replace = FALSE, caliper = Inf) {
+  o <- order(distance)
+  pos <- integer(length(o))
+  pos[o] <- seq_along(o)
+  ds <- distance[o]
+  avail <- treat[o] == 0
+  tr <- which(treat == 1)
+  mm <- matrix(NA_integer_, length(tr), ratio)
+  for (r in seq_len(ratio)) {
+    for (i in visit) {
+      ii <- pos[tr[i]]
+      usable <- function(k) avail[k] && !(o[k] %in% mm[i, ])
+      kl <- ii - 1L
+      while (kl >= 1L && !usable(kl)) kl <- kl - 1L
+      kr <- ii + 1L
+      while (kr <= length(o) && !usable(kr)) kr <- kr + 1L
+      gl <- if (kl >= 1L) ds[ii] - ds[kl] else Inf
+      gr <- if (kr <= length(o)) ds[kr] - ds[ii] else Inf
+      if (gl > caliper) gl <- Inf
+      if (gr > caliper) gr <- Inf
+      if (is.infinite(gl) && is.infinite(gr)) next
+      k <- if (gl <= gr) kl else kr
+      mm[i, r] <- o[k]
+      if (!replace) avail[k] <- FALSE
+    }
+  }
+  mm
+}

@@ -97,6 +97,27 @@ test_that("MatchIt's default fast path agrees too where it is sound", {
   expect_identical(our_pairs(res), fast)
 })
 
+test_that("tied scores follow the sorted search (the rule written out in R)", {
+  d <- make_psm_panel(n_id = 60, share = 0.25, seed = 20)
+  d$f1 <- round(d$x1)   # discrete covariates: many rows share a score
+  d$f2 <- as.integer(d$x2 > 0)
+  expect_lt(length(unique(round(stats::fitted(stats::glm(ever ~ f1 + f2, binomial, d)), 12))), 20)
+  tr <- which(d$ever == 1)
+  for (ord in c("largest", "smallest", "data")) {
+    for (k in 1:2) {
+      for (rep in c(FALSE, TRUE)) {
+        res <- quiet_psm(psm_fml, data = d, treat = ~ever, covariates = ~ f1 + f2, order = ord,
+                         ratio = k, replace = rep, caliper = 0.1)
+        p <- res$scores$distance
+        visit <- switch(ord, largest = order(p[tr], decreasing = TRUE), smallest = order(p[tr]),
+                        data = seq_along(tr))
+        ref <- greedy_reference(p, d$ever, visit, ratio = k, replace = rep, caliper = res$caliper_width[[1]])
+        expect_identical(our_pairs(res), ref, label = paste(ord, k, rep))
+      }
+    }
+  }
+})
+
 test_that("level = 'period' matches within each period as MatchIt run period by period", {
   skip_if_not_installed("MatchIt")
   d <- make_psm_panel(n_id = 80, share = 0.25, seed = 6)
