@@ -160,6 +160,7 @@ psm_did <- function(formula, data, treat, covariates = NULL, ratio = 1, replace 
                   "i" = "{.fn psm_did} adds {.field subclass}, {.field weights} and {.field pscore} to the matched rows: rename {cli::qty(clash)}{?it/them} first."))
   }
   if (missing(treat)) abort_input("{.arg treat} is missing: name the group indicator, e.g. {.code treat = ~treated}.")
+  check_columns(data, formula_columns(cluster, "cluster"), "cluster")
   ms <- psm_sample(spec, data, treat, covariates, level, time)
   sc <- psm_scores(ms, opts)
   mt <- psm_match(ms, sc, opts, threads)
@@ -375,7 +376,7 @@ psm_scores <- function(ms, opts) {
     if (!is.null(opts$caliper) && length(idx) > 1L) width[g] <- opts$caliper * stats::sd(d)
   }
   if (length(skipped)) {
-    note("No matching in period{?s} {.val {skipped}}: {?it has/they have} no treated or no control rows.")
+    note("No matching in period{?s} {.val {skipped}}: {?it has/they have} no treated or no control rows; {?its/their} treated rows stay unmatched and off support.")
   }
   distance <- if (opts$caliper_scale == "logit") lp else pscore
   pooled_fit <- if (n_cells == 1L && !length(skipped)) list(fitted.values = pscore, rank = rank) else NULL
@@ -473,15 +474,17 @@ matching_subclass <- function(mm, tr_idx, n, replace) {
   sub
 }
 
+# Treated rows in cells without controls were reported by psm_scores().
 report_unmatched <- function(mm, ms, opts) {
-  k <- rowSums(!is.na(mm))
+  n_cells <- length(ms$cell_labels)
+  tr_cell <- ms$cell[ms$treat == 1L]
+  n1 <- tabulate(tr_cell + 1L, n_cells)
+  n0 <- tabulate(ms$cell[ms$treat == 0L] + 1L, n_cells)
+  k <- rowSums(!is.na(mm))[n0[tr_cell + 1L] > 0]
   none <- sum(k == 0L)
   fewer <- sum(k > 0L & k < opts$ratio)
   if (none + fewer == 0L) return(invisible())
-  tr_cell <- ms$cell[ms$treat == 1L]
-  n1 <- tabulate(tr_cell + 1L, length(ms$cell_labels))
-  n0 <- tabulate(ms$cell[ms$treat == 0L] + 1L, length(ms$cell_labels))
-  short <- !opts$replace && any(n1 > 0 & n0 < opts$ratio * n1)
+  short <- !opts$replace && any(n1 > 0 & n0 > 0 & n0 < opts$ratio * n1)
   msg <- c(if (none) "{none} treated row{?s} went unmatched" else NULL,
            if (fewer) "{fewer} treated row{?s} got fewer than {opts$ratio} control{?s}" else NULL)
   msg <- paste(msg, collapse = " and ")

@@ -138,6 +138,18 @@ test_that("level = 'period' matches within each period as MatchIt run period by 
   expect_equal(names(res$caliper_width), as.character(sort(unique(d$year))))
 })
 
+test_that("a period without controls is skipped with a note", {
+  d <- make_psm_panel(n_id = 40, share = 0.25, seed = 21)
+  d$ever[d$year == 2011] <- 1L
+  expect_message(res <- psm_did(psm_fml, data = d, treat = ~ever, level = "period"),
+                 "No matching in period \"2011\"")
+  in_2011 <- res$scores$cell == "2011"
+  expect_true(all(is.na(res$scores$pscore[in_2011])))
+  expect_true(all(res$scores$weights[in_2011] == 0))
+  expect_false(any(res$scores$support[in_2011]))
+  expect_equal(res$counts[["unmatched_treated"]], sum(in_2011))
+})
+
 test_that("weights and subclasses follow MatchIt's rules", {
   d <- make_psm_panel(n_id = 60, share = 0.25, seed = 7)
   res <- quiet_psm(psm_fml, data = d, treat = ~ever, ratio = 2)
