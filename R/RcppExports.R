@@ -5,6 +5,10 @@ cpp_demean <- function(X, y, codes, G, w, max_exact, tol, maxit, threads) {
     .Call(`_pilotdid_cpp_demean`, X, y, codes, G, w, max_exact, tol, maxit, threads)
 }
 
+cpp_match_nearest <- function(distance, treat, cell, n_cells, order, caliper, ratio, replace, threads) {
+    .Call(`_pilotdid_cpp_match_nearest`, distance, treat, cell, n_cells, order, caliper, ratio, replace, threads)
+}
+
 cpp_ols <- function(Xr, yr, wr, ref_ss, tol, threads) {
     .Call(`_pilotdid_cpp_ols`, Xr, yr, wr, ref_ss, tol, threads)
 }

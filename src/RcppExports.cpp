@@ -30,6 +30,25 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// cpp_match_nearest
+Rcpp::IntegerMatrix cpp_match_nearest(Rcpp::NumericVector distance, Rcpp::IntegerVector treat, Rcpp::IntegerVector cell, int n_cells, Rcpp::IntegerVector order, Rcpp::NumericVector caliper, int ratio, bool replace, int threads);
+RcppExport SEXP _pilotdid_cpp_match_nearest(SEXP distanceSEXP, SEXP treatSEXP, SEXP cellSEXP, SEXP n_cellsSEXP, SEXP orderSEXP, SEXP caliperSEXP, SEXP ratioSEXP, SEXP replaceSEXP, SEXP threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type distance(distanceSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type treat(treatSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type cell(cellSEXP);
+    Rcpp::traits::input_parameter< int >::type n_cells(n_cellsSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type order(orderSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type caliper(caliperSEXP);
+    Rcpp::traits::input_parameter< int >::type ratio(ratioSEXP);
+    Rcpp::traits::input_parameter< bool >::type replace(replaceSEXP);
+    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_match_nearest(distance, treat, cell, n_cells, order, caliper, ratio, replace, threads));
+    return rcpp_result_gen;
+END_RCPP
+}
 // cpp_ols
 Rcpp::List cpp_ols(Rcpp::NumericMatrix Xr, Rcpp::NumericVector yr, Rcpp::NumericVector wr, Rcpp::NumericVector ref_ss, double tol, int threads);
 RcppExport SEXP _pilotdid_cpp_ols(SEXP XrSEXP, SEXP yrSEXP, SEXP wrSEXP, SEXP ref_ssSEXP, SEXP tolSEXP, SEXP threadsSEXP) {
@@ -135,6 +154,7 @@ END_RCPP
 
 static const R_CallMethodDef CallEntries[] = {
     {"_pilotdid_cpp_demean", (DL_FUNC) &_pilotdid_cpp_demean, 9},
+    {"_pilotdid_cpp_match_nearest", (DL_FUNC) &_pilotdid_cpp_match_nearest, 9},
     {"_pilotdid_cpp_ols", (DL_FUNC) &_pilotdid_cpp_ols, 6},
     {"_pilotdid_cpp_placebo_prepare", (DL_FUNC) &_pilotdid_cpp_placebo_prepare, 22},
     {"_pilotdid_cpp_placebo_draws", (DL_FUNC) &_pilotdid_cpp_placebo_draws, 4},
