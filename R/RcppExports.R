@@ -2,14 +2,26 @@
 # Generator token: 10BE3573-1514-4C36-9D1C-5A225CD40393
 
 cpp_demean <- function(X, y, codes, G, w, max_exact, tol, maxit, threads) {
-    .Call('_pilotdid_cpp_demean', PACKAGE = 'pilotdid', X, y, codes, G, w, max_exact, tol, maxit, threads)
+    .Call(`_pilotdid_cpp_demean`, X, y, codes, G, w, max_exact, tol, maxit, threads)
+}
+
+cpp_entropy_range <- function(cols, code, G, threads) {
+    .Call(`_pilotdid_cpp_entropy_range`, cols, code, G, threads)
+}
+
+cpp_entropy_weights <- function(cols, code, G, mn, mx, negative, shift, threads) {
+    .Call(`_pilotdid_cpp_entropy_weights`, cols, code, G, mn, mx, negative, shift, threads)
+}
+
+cpp_entropy_scores <- function(cols, code, G, mn, mx, w, negative, shift, dim, D, threads) {
+    .Call(`_pilotdid_cpp_entropy_scores`, cols, code, G, mn, mx, w, negative, shift, dim, D, threads)
 }
 
 cpp_ols <- function(Xr, yr, wr, ref_ss, tol, threads) {
-    .Call('_pilotdid_cpp_ols', PACKAGE = 'pilotdid', Xr, yr, wr, ref_ss, tol, threads)
+    .Call(`_pilotdid_cpp_ols`, Xr, yr, wr, ref_ss, tol, threads)
 }
 
 cpp_vcov_meat <- function(Xr, er, wr, cluster, G, threads) {
-    .Call('_pilotdid_cpp_vcov_meat', PACKAGE = 'pilotdid', Xr, er, wr, cluster, G, threads)
+    .Call(`_pilotdid_cpp_vcov_meat`, Xr, er, wr, cluster, G, threads)
 }
 

@@ -60,7 +60,7 @@ formula_columns <- function(x, arg, call = rlang::caller_env()) {
 check_columns <- function(data, cols, arg = "formula", call = rlang::caller_env()) {
   missing <- setdiff(unique(cols), names(data))
   if (length(missing)) {
-    abort_input(c("Column{?s} {.field {missing}} used in {.arg {arg}} {?is/are} not in {.arg data}."),
+    abort_input(c("{cli::qty(missing)}Column{?s} {.field {missing}} used in {.arg {arg}} {cli::qty(missing)}{?is/are} not in {.arg data}."),
                 call = call)
   }
   invisible(TRUE)

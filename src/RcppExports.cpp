@@ -30,6 +30,59 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// cpp_entropy_range
+Rcpp::List cpp_entropy_range(Rcpp::List cols, Rcpp::IntegerVector code, int G, int threads);
+RcppExport SEXP _pilotdid_cpp_entropy_range(SEXP colsSEXP, SEXP codeSEXP, SEXP GSEXP, SEXP threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::List >::type cols(colsSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type code(codeSEXP);
+    Rcpp::traits::input_parameter< int >::type G(GSEXP);
+    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_entropy_range(cols, code, G, threads));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_entropy_weights
+Rcpp::List cpp_entropy_weights(Rcpp::List cols, Rcpp::IntegerVector code, int G, Rcpp::NumericMatrix mn, Rcpp::NumericMatrix mx, Rcpp::IntegerVector negative, double shift, int threads);
+RcppExport SEXP _pilotdid_cpp_entropy_weights(SEXP colsSEXP, SEXP codeSEXP, SEXP GSEXP, SEXP mnSEXP, SEXP mxSEXP, SEXP negativeSEXP, SEXP shiftSEXP, SEXP threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::List >::type cols(colsSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type code(codeSEXP);
+    Rcpp::traits::input_parameter< int >::type G(GSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type mn(mnSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type mx(mxSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type negative(negativeSEXP);
+    Rcpp::traits::input_parameter< double >::type shift(shiftSEXP);
+    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_entropy_weights(cols, code, G, mn, mx, negative, shift, threads));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_entropy_scores
+Rcpp::List cpp_entropy_scores(Rcpp::List cols, Rcpp::IntegerVector code, int G, Rcpp::NumericMatrix mn, Rcpp::NumericMatrix mx, Rcpp::NumericMatrix w, Rcpp::IntegerVector negative, double shift, Rcpp::IntegerVector dim, int D, int threads);
+RcppExport SEXP _pilotdid_cpp_entropy_scores(SEXP colsSEXP, SEXP codeSEXP, SEXP GSEXP, SEXP mnSEXP, SEXP mxSEXP, SEXP wSEXP, SEXP negativeSEXP, SEXP shiftSEXP, SEXP dimSEXP, SEXP DSEXP, SEXP threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::List >::type cols(colsSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type code(codeSEXP);
+    Rcpp::traits::input_parameter< int >::type G(GSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type mn(mnSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type mx(mxSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type w(wSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type negative(negativeSEXP);
+    Rcpp::traits::input_parameter< double >::type shift(shiftSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type dim(dimSEXP);
+    Rcpp::traits::input_parameter< int >::type D(DSEXP);
+    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_entropy_scores(cols, code, G, mn, mx, w, negative, shift, dim, D, threads));
+    return rcpp_result_gen;
+END_RCPP
+}
 // cpp_ols
 Rcpp::List cpp_ols(Rcpp::NumericMatrix Xr, Rcpp::NumericVector yr, Rcpp::NumericVector wr, Rcpp::NumericVector ref_ss, double tol, int threads);
 RcppExport SEXP _pilotdid_cpp_ols(SEXP XrSEXP, SEXP yrSEXP, SEXP wrSEXP, SEXP ref_ssSEXP, SEXP tolSEXP, SEXP threadsSEXP) {
@@ -65,6 +118,9 @@ END_RCPP
 
 static const R_CallMethodDef CallEntries[] = {
     {"_pilotdid_cpp_demean", (DL_FUNC) &_pilotdid_cpp_demean, 9},
+    {"_pilotdid_cpp_entropy_range", (DL_FUNC) &_pilotdid_cpp_entropy_range, 4},
+    {"_pilotdid_cpp_entropy_weights", (DL_FUNC) &_pilotdid_cpp_entropy_weights, 8},
+    {"_pilotdid_cpp_entropy_scores", (DL_FUNC) &_pilotdid_cpp_entropy_scores, 11},
     {"_pilotdid_cpp_ols", (DL_FUNC) &_pilotdid_cpp_ols, 6},
     {"_pilotdid_cpp_vcov_meat", (DL_FUNC) &_pilotdid_cpp_vcov_meat, 6},
     {NULL, NULL, 0}

@@ -1,0 +1,3 @@
+#' @importFrom ggplot2 autoplot
+#' @export
+ggplot2::autoplot
