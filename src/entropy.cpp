@@ -20,6 +20,7 @@
 #include "pilotdid.h"
 #include <cmath>
 #include <limits>
+#include <algorithm>
 
 namespace pilotdid {
 
@@ -77,12 +78,42 @@ void ranges(const Indicators& X, int threads, double* mn, double* mx) {
   }
 }
 
+static inline double xlogx(double v) { return v > 0.0 ? v * std::log(v) : 0.0; }
+
 // Entropy e_j of indicator j within every group (see the header comment).
+// Pooled: S and T are summed in registers block by block. Grouped: a block of
+// standardised values and their x ln x is computed first, then added to the
+// accumulators of each row's group, which are flushed every BLOCK rows of it.
 template <bool GROUPED>
 static void entropy_one(const Indicators& X, int j, const double* mn, const double* mx,
                         bool negative, double shift, double* e) {
-  const int K = X.K, G = X.G;
+  const int K = X.K, G = X.G, N = X.N;
   const double* x = X.x[j];
+  if (!GROUPED) {
+    const double lo = mn[j], hi = mx[j], range = hi - lo;
+    double S = 0.0, T = 0.0;
+    for (int b = 0; b < N; b += BLOCK) {
+      const int end = std::min(N, b + BLOCK);
+      double s = 0.0, t = 0.0;
+      if (negative) {
+        for (int i = b; i < end; ++i) {
+          const double v = (hi - x[i]) / range + shift;
+          s += v;
+          t += xlogx(v);
+        }
+      } else {
+        for (int i = b; i < end; ++i) {
+          const double v = (x[i] - lo) / range + shift;
+          s += v;
+          t += xlogx(v);
+        }
+      }
+      S += s;
+      T += t;
+    }
+    e[j] = -(T / S - std::log(S)) / std::log((double)N);
+    return;
+  }
   std::vector<double> lo(G), hi(G), range(G);
   for (int g = 0; g < G; ++g) {
     lo[g] = mn[j + K * g];
@@ -91,17 +122,26 @@ static void entropy_one(const Indicators& X, int j, const double* mn, const doub
   }
   std::vector<double> s_tot(G, 0.0), s_acc(G, 0.0), t_tot(G, 0.0), t_acc(G, 0.0);
   std::vector<int> in_block(G, 0), n(G, 0);
-  for (int i = 0; i < X.N; ++i) {
-    const int g = GROUPED ? X.code[i] : 0;
-    const double v = standardize(x[i], lo[g], hi[g], range[g], negative, shift);
-    s_acc[g] += v;
-    t_acc[g] += v > 0.0 ? v * std::log(v) : 0.0;
-    if (++in_block[g] == BLOCK) {
-      s_tot[g] += s_acc[g];
-      t_tot[g] += t_acc[g];
-      s_acc[g] = t_acc[g] = 0.0;
-      n[g] += BLOCK;
-      in_block[g] = 0;
+  std::vector<double> v(BLOCK), vl(BLOCK);
+  for (int b = 0; b < N; b += BLOCK) {
+    const int end = std::min(N, b + BLOCK), len = end - b;
+    const int* code = X.code + b;
+    for (int k = 0; k < len; ++k) {
+      const int g = code[k];
+      v[k] = standardize(x[b + k], lo[g], hi[g], range[g], negative, shift);
+    }
+    for (int k = 0; k < len; ++k) vl[k] = xlogx(v[k]);
+    for (int k = 0; k < len; ++k) {
+      const int g = code[k];
+      s_acc[g] += v[k];
+      t_acc[g] += vl[k];
+      if (++in_block[g] == BLOCK) {
+        s_tot[g] += s_acc[g];
+        t_tot[g] += t_acc[g];
+        s_acc[g] = t_acc[g] = 0.0;
+        n[g] += BLOCK;
+        in_block[g] = 0;
+      }
     }
   }
   for (int g = 0; g < G; ++g) {
@@ -145,29 +185,34 @@ template <bool GROUPED>
 static void scores_chunk(const Indicators& X, int b, int e, const double* mn, const double* mx,
                          const double* w, const int* negative, double shift, const int* dim,
                          double* score, const std::vector<double*>& dims) {
-  const int K = X.K;
-  for (int i = b; i < e; ++i) score[i] = 0.0;
-  for (size_t k = 0; k < dims.size(); ++k) {
-    for (int i = b; i < e; ++i) dims[k][i] = 0.0;
+  const int K = X.K, len = e - b;
+  double* sc = score + b;
+  for (int k = 0; k < len; ++k) sc[k] = 0.0;
+  for (size_t q = 0; q < dims.size(); ++q) {
+    for (int k = 0; k < len; ++k) dims[q][b + k] = 0.0;
   }
+  std::vector<double> t(len);
+  const int* code = GROUPED ? X.code + b : nullptr;
   for (int j = 0; j < K; ++j) {
-    const double* x = X.x[j];
+    const double* x = X.x[j] + b;
     const bool neg = negative[j] != 0;
-    double* out = dim[j] >= 0 ? dims[dim[j]] : nullptr;
     if (!GROUPED) {
       const double lo = mn[j], hi = mx[j], range = hi - lo, wj = w[j];
-      for (int i = b; i < e; ++i) {
-        const double t = wj * standardize(x[i], lo, hi, range, neg, shift);
-        score[i] += t;
-        if (out) out[i] += t;
+      if (neg) {
+        for (int k = 0; k < len; ++k) t[k] = wj * ((hi - x[k]) / range + shift);
+      } else {
+        for (int k = 0; k < len; ++k) t[k] = wj * ((x[k] - lo) / range + shift);
       }
     } else {
-      for (int i = b; i < e; ++i) {
-        const int at = j + K * X.code[i];
-        const double t = w[at] * standardize(x[i], mn[at], mx[at], mx[at] - mn[at], neg, shift);
-        score[i] += t;
-        if (out) out[i] += t;
+      for (int k = 0; k < len; ++k) {
+        const int at = j + K * code[k];
+        t[k] = w[at] * standardize(x[k], mn[at], mx[at], mx[at] - mn[at], neg, shift);
       }
+    }
+    for (int k = 0; k < len; ++k) sc[k] += t[k];
+    if (dim[j] >= 0) {
+      double* out = dims[dim[j]] + b;
+      for (int k = 0; k < len; ++k) out[k] += t[k];
     }
   }
 }
