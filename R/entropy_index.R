@@ -8,36 +8,43 @@
 #' unevenly over the rows carries more information and gets more weight.
 #'
 #' @section Formulas:
-#' For indicator \eqn{j} and rows \eqn{i = 1, \dots, n} (all rows used, or the
-#' rows of one group of `by`), with \eqn{s} = `shift`:
-#' * min–max standardisation, with the minimum and maximum over the \eqn{n} rows:
-#'   \eqn{x'_{ij} = (x_{ij} - \min_j) / (\max_j - \min_j) + s} for a positive
-#'   indicator and \eqn{x'_{ij} = (\max_j - x_{ij}) / (\max_j - \min_j) + s} for
-#'   a negative one (listed in `negative`), so \eqn{x'_{ij} \in [s, 1 + s]};
-#' * shares \eqn{p_{ij} = x'_{ij} / \sum_{i=1}^{n} x'_{ij}};
-#' * entropy \eqn{e_j = -\frac{1}{\ln n} \sum_{i=1}^{n} p_{ij} \ln p_{ij}},
-#'   with \eqn{0 \ln 0 = 0} (zeros occur only with `shift = 0`);
-#' * divergence \eqn{d_j = 1 - e_j};
-#' * weight \eqn{w_j = d_j / \sum_{k} d_k}, so the weights sum to 1;
-#' * score \eqn{\mathrm{score}_i = \sum_j w_j x'_{ij}}, a number in
-#'   \eqn{[s, 1 + s]}.
+#' For indicator \eqn{j} and rows \eqn{i = 1, \dots, n}{i = 1, ..., n} (all
+#' rows used, or the rows of one group of `by`), with \eqn{s} = `shift` and
+#' the minimum and maximum taken over the same \eqn{n} rows:
+#' * min–max standardisation, for a positive indicator
+#'   \deqn{x'_{ij} = \frac{x_{ij} - \min_j}{\max_j - \min_j} + s}{x'[ij] = (x[ij] - min[j]) / (max[j] - min[j]) + s}
+#'   and for a negative one (listed in `negative`)
+#'   \deqn{x'_{ij} = \frac{\max_j - x_{ij}}{\max_j - \min_j} + s,}{x'[ij] = (max[j] - x[ij]) / (max[j] - min[j]) + s,}
+#'   so \eqn{x'_{ij} \in [s, 1 + s]}{x'[ij] is in [s, 1 + s]};
+#' * shares \eqn{p_{ij} = x'_{ij} / \sum_{i=1}^{n} x'_{ij}}{p[ij] = x'[ij] / sum_i x'[ij]};
+#' * entropy \eqn{e_j = -\frac{1}{\ln n} \sum_{i=1}^{n} p_{ij} \ln p_{ij}}{e[j] = -(1 / ln n) sum_i p[ij] ln p[ij]},
+#'   with \eqn{0 \ln 0 = 0}{0 ln 0 = 0} (zeros occur only with `shift = 0`);
+#' * divergence \eqn{d_j = 1 - e_j}{d[j] = 1 - e[j]};
+#' * weight \eqn{w_j = d_j / \sum_k d_k}{w[j] = d[j] / sum_k d[k]}, so the
+#'   weights sum to 1;
+#' * score \eqn{\mathrm{score}_i = \sum_j w_j x'_{ij}}{score[i] = sum_j w[j] x'[ij]},
+#'   a number in \eqn{[s, 1 + s]}.
 #'
 #' With `groups`, the score of dimension \eqn{D} is
-#' \eqn{\mathrm{score}_{iD} = \sum_{j \in D} w_j x'_{ij}}, using the overall
-#' weights \eqn{w_j}: the dimension scores add up to the total score, and the
-#' dimension's weight \eqn{W_D = \sum_{j \in D} w_j} (shown by `print()`) is
-#' its share of the index, as in the NQP literature. To rank units on one
-#' dimension alone, divide its score by \eqn{W_D}.
+#' \eqn{\mathrm{score}_{iD} = \sum_{j \in D} w_j x'_{ij}}{score[iD] = sum over j in D of w[j] x'[ij]},
+#' with the overall weights \eqn{w_j}{w[j]}: the dimension scores add up to
+#' the total score, and the dimension's weight
+#' \eqn{W_D = \sum_{j \in D} w_j}{W[D] = sum over j in D of w[j]} (shown by
+#' `print()`) is its share of the index, the convention of the NQP
+#' literature. To rank units on one dimension alone, divide its score by
+#' \eqn{W_D}{W[D]}.
 #'
 #' @section Panel data:
 #' The default, `by = NULL`, pools all rows: on a city-year panel the minimum,
 #' maximum and shares are taken over all cities and years, and \eqn{n} is the
 #' number of city-years. This is the paper's choice and also what the
 #' literature calls the time-augmented panel entropy method (entropy method
-#' "with a time variable": \eqn{r} years of \eqn{m} regions, shares over all
-#' \eqn{r m} region-years and \eqn{k = 1/\ln(r m)}), so it needs no separate
-#' option: scores are comparable across years because one set of weights and
-#' one scale is used for all of them. `by = "year"` instead computes
+#' "with a time variable": \eqn{r} years of \eqn{m} regions, minimum,
+#' maximum and shares over all \eqn{r m} region-years, and
+#' \eqn{k = 1/\ln(r m)}{k = 1 / ln(r m)} in place of \eqn{1/\ln n}{1 / ln n}),
+#' so it needs no separate option (there is no `method = "panel"`): scores are
+#' comparable across years because one set of weights and one scale is used
+#' for all of them. `by = "year"` instead computes
 #' separate weights, minimum and maximum in every year (the cross-sectional
 #' method applied year by year); scores are then only comparable within a
 #' year.
