@@ -14,9 +14,11 @@
 //   e_j = -(1 / ln n) sum_i p_ij ln p_ij = -(1 / ln n) (T_j / S_j - ln S_j),
 //         T_j = sum_i x'_ij ln x'_ij   (0 ln 0 = 0)
 //   d_j = 1 - e_j,  w_j = d_j / sum_k d_k,  score_i = sum_j w_j x'_ij.
-// Entropies are computed in parallel over indicators, each indicator by one
-// thread in row order; scores in parallel over fixed row chunks, each row
-// summing its indicators in order. Results do not depend on the thread count.
+// Ranges and entropies are computed in parallel over indicators, each indicator
+// by one thread going through the rows in order (in blocks of rows for the
+// sums); scores in parallel over fixed row chunks, each row summing its
+// indicators in order. Results do not depend on the thread count. The R
+// wrapper checks for interrupts between batches of indicators.
 #include "pilotdid.h"
 #include <cmath>
 #include <limits>
@@ -25,7 +27,7 @@
 namespace pilotdid {
 
 // K indicator columns over N rows and the group code of every row.
-struct Indicators {
+struct EntropyColumns {
   int N;
   int K;
   int G;
@@ -44,7 +46,7 @@ static inline double standardize(double x, double lo, double hi, double range, b
 
 // min and max of indicator j within every group.
 template <bool GROUPED>
-static void range_one(const Indicators& X, int j, double* mn, double* mx) {
+static void range_one(const EntropyColumns& X, int j, double* mn, double* mx) {
   const int K = X.K;
   const double* x = X.x[j];
   for (int g = 0; g < X.G; ++g) {
@@ -68,7 +70,7 @@ static void range_one(const Indicators& X, int j, double* mn, double* mx) {
   }
 }
 
-void ranges(const Indicators& X, int threads, double* mn, double* mx) {
+void entropy_ranges(const EntropyColumns& X, int threads, double* mn, double* mx) {
   (void)threads;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
@@ -85,7 +87,7 @@ static inline double xlogx(double v) { return v > 0.0 ? v * std::log(v) : 0.0; }
 // standardised values and their x ln x is computed first, then added to the
 // accumulators of each row's group, which are flushed every BLOCK rows of it.
 template <bool GROUPED>
-static void entropy_one(const Indicators& X, int j, const double* mn, const double* mx,
+static void entropy_one(const EntropyColumns& X, int j, const double* mn, const double* mx,
                         bool negative, double shift, double* e) {
   const int K = X.K, G = X.G, N = X.N;
   const double* x = X.x[j];
@@ -151,23 +153,26 @@ static void entropy_one(const Indicators& X, int j, const double* mn, const doub
   }
 }
 
-// Entropies, divergences d = 1 - e and weights w = d / sum(d) per group.
-// Rounding can put e a hair above 1 for an almost uniform indicator; d is then
-// set to 0 (its exact value is positive but below the rounding error).
-void weights(const Indicators& X, const double* mn, const double* mx, const int* negative,
-             double shift, int threads, double* e, double* d, double* w) {
-  const int K = X.K, G = X.G;
+// Entropies e_j of indicators j0..j1-1, in parallel over indicators.
+void entropy_values(const EntropyColumns& X, int j0, int j1, const double* mn, const double* mx,
+               const int* negative, double shift, int threads, double* e) {
   (void)threads;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
 #endif
-  for (int j = 0; j < K; ++j) {
+  for (int j = j0; j < j1; ++j) {
     if (X.code) {
       entropy_one<true>(X, j, mn, mx, negative[j] != 0, shift, e);
     } else {
       entropy_one<false>(X, j, mn, mx, negative[j] != 0, shift, e);
     }
   }
+}
+
+// Divergences d = 1 - e and weights w = d / sum(d) in every group. Rounding
+// can put e a hair above 1 for an almost uniform indicator; d is then set to 0
+// (its exact value is positive but below the rounding error).
+void entropy_weights(int K, int G, const double* e, double* d, double* w) {
   for (int g = 0; g < G; ++g) {
     double total = 0.0;
     for (int j = 0; j < K; ++j) {
@@ -182,7 +187,7 @@ void weights(const Indicators& X, const double* mn, const double* mx, const int*
 // Scores of rows b..e-1: score_i = sum_j w_j x'_ij, and per dimension the same
 // sum over the dimension's indicators (dim[j] in 0..D-1, or -1 for none).
 template <bool GROUPED>
-static void scores_chunk(const Indicators& X, int b, int e, const double* mn, const double* mx,
+static void scores_chunk(const EntropyColumns& X, int b, int e, const double* mn, const double* mx,
                          const double* w, const int* negative, double shift, const int* dim,
                          double* score, const std::vector<double*>& dims) {
   const int K = X.K, len = e - b;
@@ -217,7 +222,7 @@ static void scores_chunk(const Indicators& X, int b, int e, const double* mn, co
   }
 }
 
-void scores(const Indicators& X, const double* mn, const double* mx, const double* w,
+void entropy_scores(const EntropyColumns& X, const double* mn, const double* mx, const double* w,
             const int* negative, double shift, const int* dim, int threads, double* score,
             const std::vector<double*>& dims) {
   (void)threads;
@@ -240,11 +245,12 @@ void scores(const Indicators& X, const double* mn, const double* mx, const doubl
 // ---- R entry points ---------------------------------------------------------
 
 // View an R list of double columns (and 0-based group codes, empty when pooled).
-static pilotdid::Indicators as_indicators(const Rcpp::List& cols, const Rcpp::IntegerVector& code,
-                                          int G) {
-  pilotdid::Indicators X;
+static pilotdid::EntropyColumns as_indicators(const Rcpp::List& cols,
+                                              const Rcpp::IntegerVector& code, int G) {
+  pilotdid::EntropyColumns X;
   X.K = cols.size();
   if (X.K < 1) Rcpp::stop("Internal error: no indicator columns.");
+  if (Rf_xlength(cols[0]) > 2147483647) Rcpp::stop("Internal error: more than 2^31 - 1 rows.");
   X.N = Rf_xlength(cols[0]);
   X.G = G;
   X.x.resize(X.K);
@@ -267,9 +273,9 @@ static pilotdid::Indicators as_indicators(const Rcpp::List& cols, const Rcpp::In
 
 // [[Rcpp::export]]
 Rcpp::List cpp_entropy_range(Rcpp::List cols, Rcpp::IntegerVector code, int G, int threads) {
-  pilotdid::Indicators X = as_indicators(cols, code, G);
+  pilotdid::EntropyColumns X = as_indicators(cols, code, G);
   Rcpp::NumericMatrix mn(X.K, G), mx(X.K, G);
-  pilotdid::ranges(X, threads, mn.begin(), mx.begin());
+  pilotdid::entropy_ranges(X, threads, mn.begin(), mx.begin());
   return Rcpp::List::create(Rcpp::Named("min") = mn, Rcpp::Named("max") = mx);
 }
 
@@ -277,14 +283,20 @@ Rcpp::List cpp_entropy_range(Rcpp::List cols, Rcpp::IntegerVector code, int G, i
 Rcpp::List cpp_entropy_weights(Rcpp::List cols, Rcpp::IntegerVector code, int G,
                                Rcpp::NumericMatrix mn, Rcpp::NumericMatrix mx,
                                Rcpp::IntegerVector negative, double shift, int threads) {
-  pilotdid::Indicators X = as_indicators(cols, code, G);
+  pilotdid::EntropyColumns X = as_indicators(cols, code, G);
   if (mn.nrow() != X.K || mn.ncol() != G || mx.nrow() != X.K || mx.ncol() != G ||
       negative.size() != X.K) {
     Rcpp::stop("Internal error: ranges do not match the indicators.");
   }
   Rcpp::NumericMatrix e(X.K, G), d(X.K, G), w(X.K, G);
-  pilotdid::weights(X, mn.begin(), mx.begin(), negative.begin(), shift, threads, e.begin(),
-                    d.begin(), w.begin());
+  // indicators in batches, with an interrupt check between batches
+  const int batch = 4 * std::max(1, threads);
+  for (int j0 = 0; j0 < X.K; j0 += batch) {
+    pilotdid::entropy_values(X, j0, std::min(X.K, j0 + batch), mn.begin(), mx.begin(),
+                        negative.begin(), shift, threads, e.begin());
+    Rcpp::checkUserInterrupt();
+  }
+  pilotdid::entropy_weights(X.K, G, e.begin(), d.begin(), w.begin());
   return Rcpp::List::create(Rcpp::Named("e") = e, Rcpp::Named("d") = d, Rcpp::Named("w") = w);
 }
 
@@ -293,7 +305,7 @@ Rcpp::List cpp_entropy_scores(Rcpp::List cols, Rcpp::IntegerVector code, int G,
                               Rcpp::NumericMatrix mn, Rcpp::NumericMatrix mx,
                               Rcpp::NumericMatrix w, Rcpp::IntegerVector negative, double shift,
                               Rcpp::IntegerVector dim, int D, int threads) {
-  pilotdid::Indicators X = as_indicators(cols, code, G);
+  pilotdid::EntropyColumns X = as_indicators(cols, code, G);
   if (mn.nrow() != X.K || mn.ncol() != G || mx.nrow() != X.K || mx.ncol() != G ||
       w.nrow() != X.K || w.ncol() != G || negative.size() != X.K || dim.size() != X.K) {
     Rcpp::stop("Internal error: weights do not match the indicators.");
@@ -309,7 +321,7 @@ Rcpp::List cpp_entropy_scores(Rcpp::List cols, Rcpp::IntegerVector code, int G,
     dims[k] = v;
     dim_ptr[k] = v.begin();
   }
-  pilotdid::scores(X, mn.begin(), mx.begin(), w.begin(), negative.begin(), shift, dim.begin(),
+  pilotdid::entropy_scores(X, mn.begin(), mx.begin(), w.begin(), negative.begin(), shift, dim.begin(),
                    threads, score.begin(), dim_ptr);
   return Rcpp::List::create(Rcpp::Named("score") = score, Rcpp::Named("dims") = dims);
 }
