@@ -75,9 +75,7 @@ entropy_display <- function(x, digits) {
   vals <- if (G == 1L) cbind(Entropy = E[, 1L], Weight = W[, 1L]) else summarise(W)
   dir <- ifelse(x$indicators %in% x$negative, "-", "+")
   if (is.null(x$groups)) {
-    labels <- x$indicators
-    rows <- seq_len(K)
-    body <- cbind(labels, dir, apply(vals, 2L, num))
+    body <- cbind(x$indicators, dir, matrix(apply(vals, 2L, num), nrow = K))
   } else {
     body <- NULL
     for (g in names(x$groups)) {
@@ -120,7 +118,6 @@ summary.pilotdid_entropy <- function(object, ...) {
                   "n_dropped", "weights")]
   out$scores <- scores
   out$dimensions <- entropy_dimensions(object)
-  out$by_means <- NULL
   if (!is.null(object$by)) {
     grp <- factor(object$row_group, seq_along(object$by_levels))
     means <- lapply(sc, function(v) as.vector(tapply(v, grp, mean, na.rm = TRUE)))

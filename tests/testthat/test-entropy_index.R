@@ -101,6 +101,14 @@ test_that("dimension scores add up to the score and use the overall weights", {
                tolerance = 1e-12)
 })
 
+test_that("a single indicator gets weight 1 and its standardised value as score", {
+  d <- hand_data()
+  fit <- entropy_index(d, "x3", negative = "x3", shift = 0.5)
+  expect_equal(fit$weights$w, 1)
+  expect_equal(fit$scores$score, c(2 / 3, 1, 0, 1 / 3) + 0.5, tolerance = 1e-14)
+  expect_output(print(fit), "\nx3 +- +[0-9.]+ +1.0000$")
+})
+
 test_that("rescaling or shifting an indicator changes nothing", {
   d <- make_indicators(n_id = 20, n_t = 6, k = 4, seed = 5)
   ind <- paste0("x", 1:4)
