@@ -5,6 +5,18 @@ cpp_demean <- function(X, y, codes, G, w, max_exact, tol, maxit, threads) {
     .Call(`_pilotdid_cpp_demean`, X, y, codes, G, w, max_exact, tol, maxit, threads)
 }
 
+cpp_entropy_range <- function(cols, code, G, threads) {
+    .Call(`_pilotdid_cpp_entropy_range`, cols, code, G, threads)
+}
+
+cpp_entropy_weights <- function(cols, code, G, mn, mx, negative, shift, threads) {
+    .Call(`_pilotdid_cpp_entropy_weights`, cols, code, G, mn, mx, negative, shift, threads)
+}
+
+cpp_entropy_scores <- function(cols, code, G, mn, mx, w, negative, shift, dim, D, threads) {
+    .Call(`_pilotdid_cpp_entropy_scores`, cols, code, G, mn, mx, w, negative, shift, dim, D, threads)
+}
+
 cpp_match_nearest <- function(distance, treat, cell, n_cells, order, caliper, ratio, replace, threads) {
     .Call(`_pilotdid_cpp_match_nearest`, distance, treat, cell, n_cells, order, caliper, ratio, replace, threads)
 }

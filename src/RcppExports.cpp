@@ -30,6 +30,59 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// cpp_entropy_range
+Rcpp::List cpp_entropy_range(Rcpp::List cols, Rcpp::IntegerVector code, int G, int threads);
+RcppExport SEXP _pilotdid_cpp_entropy_range(SEXP colsSEXP, SEXP codeSEXP, SEXP GSEXP, SEXP threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::List >::type cols(colsSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type code(codeSEXP);
+    Rcpp::traits::input_parameter< int >::type G(GSEXP);
+    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_entropy_range(cols, code, G, threads));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_entropy_weights
+Rcpp::List cpp_entropy_weights(Rcpp::List cols, Rcpp::IntegerVector code, int G, Rcpp::NumericMatrix mn, Rcpp::NumericMatrix mx, Rcpp::IntegerVector negative, double shift, int threads);
+RcppExport SEXP _pilotdid_cpp_entropy_weights(SEXP colsSEXP, SEXP codeSEXP, SEXP GSEXP, SEXP mnSEXP, SEXP mxSEXP, SEXP negativeSEXP, SEXP shiftSEXP, SEXP threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::List >::type cols(colsSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type code(codeSEXP);
+    Rcpp::traits::input_parameter< int >::type G(GSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type mn(mnSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type mx(mxSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type negative(negativeSEXP);
+    Rcpp::traits::input_parameter< double >::type shift(shiftSEXP);
+    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_entropy_weights(cols, code, G, mn, mx, negative, shift, threads));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_entropy_scores
+Rcpp::List cpp_entropy_scores(Rcpp::List cols, Rcpp::IntegerVector code, int G, Rcpp::NumericMatrix mn, Rcpp::NumericMatrix mx, Rcpp::NumericMatrix w, Rcpp::IntegerVector negative, double shift, Rcpp::IntegerVector dim, int D, int threads);
+RcppExport SEXP _pilotdid_cpp_entropy_scores(SEXP colsSEXP, SEXP codeSEXP, SEXP GSEXP, SEXP mnSEXP, SEXP mxSEXP, SEXP wSEXP, SEXP negativeSEXP, SEXP shiftSEXP, SEXP dimSEXP, SEXP DSEXP, SEXP threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::List >::type cols(colsSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type code(codeSEXP);
+    Rcpp::traits::input_parameter< int >::type G(GSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type mn(mnSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type mx(mxSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type w(wSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type negative(negativeSEXP);
+    Rcpp::traits::input_parameter< double >::type shift(shiftSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type dim(dimSEXP);
+    Rcpp::traits::input_parameter< int >::type D(DSEXP);
+    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_entropy_scores(cols, code, G, mn, mx, w, negative, shift, dim, D, threads));
+    return rcpp_result_gen;
+END_RCPP
+}
 // cpp_match_nearest
 Rcpp::IntegerMatrix cpp_match_nearest(Rcpp::NumericVector distance, Rcpp::IntegerVector treat, Rcpp::IntegerVector cell, int n_cells, Rcpp::IntegerVector order, Rcpp::NumericVector caliper, int ratio, bool replace, int threads);
 RcppExport SEXP _pilotdid_cpp_match_nearest(SEXP distanceSEXP, SEXP treatSEXP, SEXP cellSEXP, SEXP n_cellsSEXP, SEXP orderSEXP, SEXP caliperSEXP, SEXP ratioSEXP, SEXP replaceSEXP, SEXP threadsSEXP) {
@@ -154,6 +207,9 @@ END_RCPP
 
 static const R_CallMethodDef CallEntries[] = {
     {"_pilotdid_cpp_demean", (DL_FUNC) &_pilotdid_cpp_demean, 9},
+    {"_pilotdid_cpp_entropy_range", (DL_FUNC) &_pilotdid_cpp_entropy_range, 4},
+    {"_pilotdid_cpp_entropy_weights", (DL_FUNC) &_pilotdid_cpp_entropy_weights, 8},
+    {"_pilotdid_cpp_entropy_scores", (DL_FUNC) &_pilotdid_cpp_entropy_scores, 11},
     {"_pilotdid_cpp_match_nearest", (DL_FUNC) &_pilotdid_cpp_match_nearest, 9},
     {"_pilotdid_cpp_ols", (DL_FUNC) &_pilotdid_cpp_ols, 6},
     {"_pilotdid_cpp_placebo_prepare", (DL_FUNC) &_pilotdid_cpp_placebo_prepare, 22},
