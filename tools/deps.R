@@ -7,7 +7,7 @@
 deps <- list(
   main = c("Rcpp", "RcppEigen", "data.table", "ggplot2", "cli", "rlang", "generics",
            "knitr", "rmarkdown"),
-  test = c("testthat", "withr", "fixest", "sandwich", "MatchIt", "future", "future.apply")
+  test = c("testthat", "withr", "fixest", "sandwich", "MatchIt", "future", "future.apply", "vdiffr")
 )
 
 has <- function(p) requireNamespace(p, quietly = TRUE)
