@@ -9,6 +9,15 @@ as_twfe_fit <- function(x, arg = "fit", call = caller_env()) {
   abort_input("{.arg {arg}} must be a {.fn twfe} fit (or hold one in {.field $fit}).", call = call)
 }
 
+# The treatment regressor: `treat`, or the fit's first coefficient.
+check_treat <- function(treat, fit, call = caller_env()) {
+  treat <- treat %||% names(fit$coefficients)[1L]
+  if (!is.character(treat) || length(treat) != 1L || !treat %in% names(fit$coefficients)) {
+    abort_input("{.arg treat} must name a coefficient of {.arg fit}.", call = call)
+  }
+  treat
+}
+
 # The data a verb works on: its `data` argument, else the fit's.
 verb_data <- function(fit, data, env, call = caller_env()) {
   if (is.null(data)) return(fit_data(fit, env, call))

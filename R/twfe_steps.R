@@ -96,3 +96,7 @@ glance.pilotdid_steps <- function(x, ...) {
   out <- do.call(rbind, lapply(unclass(x), glance.pilotdid_twfe))
   cbind(step = seq_along(x), added = c(NA_character_, attr(x, "controls")), out)
 }
+
+#' @exportS3Method knitr::knit_print
+#' @noRd
+knit_print.pilotdid_steps <- function(x, ...) knit_print.pilotdid_table(did_table(x))
