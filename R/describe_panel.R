@@ -99,7 +99,8 @@ describe_cells <- function(x, lang, digits) {
   }
   cols <- intersect(names(head), names(x))
   df <- as.data.frame(unclass(x))[cols]
-  whole <- vapply(seq_len(nrow(df)), function(i) all(c(df$min[i], df$max[i]) == round(c(df$min[i], df$max[i])), na.rm = TRUE), TRUE)
+  ends <- cbind(df$min, df$max)
+  whole <- rowSums(ends != round(ends), na.rm = TRUE) == 0
   for (v in c("mean", "sd")) df[[v]] <- fmt_num(df[[v]], digits)
   for (v in c("min", "max")) df[[v]] <- ifelse(whole, fmt_num(df[[v]], 0L), fmt_num(df[[v]], digits))
   df$n <- as.character(df$n)

@@ -63,7 +63,11 @@ print.summary.pilotdid_heterogeneity <- function(x, ...) {
   print(show, row.names = FALSE)
   if (!is.null(x$joint)) {
     j <- x$joint
-    stat <- if (x$test == "permutation") sprintf("dispersion %.4g", j$statistic) else sprintf("F(%d, %s) = %.4g", j$df1, format(j$df2), j$statistic)
+    stat <- if (x$test == "permutation") {
+      sprintf("dispersion %.4g", j$statistic)
+    } else {
+      sprintf("F(%d, %s) = %.4g", j$df1, format(j$df2), j$statistic)
+    }
     cat(sprintf("\nJoint test of equal effects in all groups: %s, p = %.3g\n", stat, j$p.value))
   }
   if (isTRUE(x[["n_failed"]] > 0)) {

@@ -203,7 +203,11 @@ het_differences <- function(est, res, test) {
     d <- D %*% est
     W <- drop(t(d) %*% solve(D %*% res$vcov %*% t(D), d))
     q <- K - 1L
-    p <- if (is.finite(res$df)) stats::pf(W / q, q, res$df, lower.tail = FALSE) else stats::pchisq(W, q, lower.tail = FALSE)
+    p <- if (is.finite(res$df)) {
+      stats::pf(W / q, q, res$df, lower.tail = FALSE)
+    } else {
+      stats::pchisq(W, q, lower.tail = FALSE)
+    }
     joint <- data.frame(statistic = W / q, df1 = q, df2 = res$df, p.value = p)
   }
   list(pairs = out, joint = joint)

@@ -272,10 +272,11 @@ table_stats <- function(cols, rows, extra, opts) {
   r2 <- vapply(cols, function(cl) as.numeric((if (opts$r2 == "within") cl$r2_within else cl$r2) %||% NA), 0)
   out[[length(out) + 1L]] <- c(if (opts$r2 == "within") lab$r2_within else lab$r2,
                                ifelse(is.na(r2), "", fmt_num(r2, opts$digits)))
-  for (e in extra) {
+  keys <- unique(vapply(extra, `[[`, "", "key"))
+  for (key in keys) {
     vals <- rep("", k)
-    vals[e$first + seq_along(e$values) - 1L] <- e$values
-    out[[length(out) + 1L]] <- c(lab[[e$key]], vals)
+    for (e in extra) if (e$key == key) vals[e$first + seq_along(e$values) - 1L] <- e$values
+    out[[length(out) + 1L]] <- c(lab[[key]], vals)
   }
   do.call(rbind, out)
 }

@@ -40,6 +40,14 @@ test_that("the table prints in every format and in Chinese", {
   expect_identical(format(ds, "markdown")[1], "| Type | Variable | Label | N | Mean | SD | Min | Max |")
 })
 
+test_that("knit_print() renders the table for the document", {
+  skip_if_not_installed("knitr")
+  d <- make_panel(n_id = 20, n_t = 5, seed = 65)
+  out <- knitr::knit_print(describe_panel(d, c("y", "x1")))
+  expect_s3_class(out, "knit_asis")
+  expect_match(out, "| y | 100 |", fixed = TRUE)
+})
+
 test_that("bad input gives clear errors", {
   d <- make_panel(n_id = 20, n_t = 5, seed = 64)
   d$name <- as.character(d$id)

@@ -195,6 +195,19 @@ test_that("plot data, autoplot, tidy, glance, print and did_table()", {
   })
 })
 
+test_that("two heterogeneity results share one p-value row in a table", {
+  d <- make_group_panel(seed = 92)
+  fit <- twfe(y ~ treat + x1 | id + year, data = d)
+  a <- heterogeneity(fit, big, test = "suest")
+  b <- heterogeneity(fit, "region", test = "interaction")
+  tab <- did_table(a, b, keep = "treat")
+  expect_equal(ncol(tab$cells), 6L)
+  row <- tab$cells[tab$cells[, 1] == "Difference p-value", ]
+  expect_equal(row, c("Difference p-value", sprintf("%.3f", a$differences$p.value), "",
+                      sprintf("%.3f", b$joint$p.value), "", ""))
+  expect_length(tab$notes, 4L)
+})
+
 test_that("bad input gives clear errors", {
   d <- make_group_panel(n_id = 30, n_t = 5, seed = 91)
   d$late <- d$year >= 2011

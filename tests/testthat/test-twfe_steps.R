@@ -59,6 +59,13 @@ test_that("tidy() and glance() give every step", {
   expect_equal(gl$r.squared, vapply(steps, `[[`, 0, "r2"))
 })
 
+test_that("knit_print() renders the stepwise table", {
+  skip_if_not_installed("knitr")
+  d <- make_panel(n_id = 20, n_t = 5, seed = 56)
+  steps <- twfe_steps(y ~ treat | id + year, controls = "x1", data = d)
+  expect_identical(unclass(knitr::knit_print(steps)), unclass(knitr::knit_print(did_table(steps))))
+})
+
 test_that("bad input gives clear errors", {
   d <- make_panel(n_id = 20, n_t = 5, seed = 55)
   expect_snapshot(error = TRUE, {
