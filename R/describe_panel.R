@@ -60,10 +60,11 @@ describe_panel <- function(data, vars, labels = NULL, groups = NULL) {
   out$sd <- stat(stats::sd)
   out$min <- stat(min)
   out$max <- stat(max)
-  attr(out, "nobs") <- nrow(data)
-  attr(out, "complete") <- sum(stats::complete.cases(data[vars]))
-  class(out) <- c("pilotdid_describe", "data.frame")
-  out
+  new_pilotdid_describe(out, nrow(data), sum(stats::complete.cases(data[vars])))
+}
+
+new_pilotdid_describe <- function(x, nobs, complete) {
+  structure(x, nobs = nobs, complete = complete, class = c("pilotdid_describe", "data.frame"))
 }
 
 # labels/groups given as a named list, a named vector or one value per variable.

@@ -17,9 +17,10 @@
 #'   draws with \eqn{|b^*_j - b^*_i| \ge |b_j - b_i|}; the joint statistic is
 #'   the dispersion \eqn{\sum_g (b_g - \bar b)^2}. The test is exact under the
 #'   null that the groups are exchangeable, and needs `by` to be constant
-#'   within units. With unit and time fixed effects each draw is computed from
-#'   per-unit cross-products (no refit of the data); with other fixed effects
-#'   the group regressions are refitted.
+#'   within units. With two fixed effects, the first being the units (as in
+#'   `id + year`), each draw is computed from per-unit cross-products (no pass
+#'   over the data); with other fixed effects the group regressions are
+#'   refitted.
 #' * `"interaction"`: one pooled regression in which every regressor and every
 #'   fixed effect is interacted with the group dummies (a Chow test), so that
 #'   its group coefficients equal the split-sample ones;
@@ -33,12 +34,17 @@
 #'   block-diagonal matrix of the groups' \eqn{(X_g'W X_g)^{-1}}, \eqn{s_c} the
 #'   stacked scores \eqn{w_i e_i \tilde x_i} summed over cluster \eqn{c}
 #'   (clusters of `fit`, or observations when `fit` is not clustered), and
-#'   \eqn{G} the number of clusters. A unit appearing in several groups
-#'   correlates their estimates; tests use the t distribution with
-#'   \eqn{G - 1} degrees of freedom (normal without clustering).
+#'   \eqn{G} the number of clusters (with two cluster variables, the
+#'   Cameron-Gelbach-Miller combination with the smaller \eqn{G}). A unit
+#'   appearing in several groups correlates their estimates; tests use the t
+#'   distribution with \eqn{G - 1} degrees of freedom (normal without
+#'   clustering).
 #'
-#' `"interaction"` and `"suest"` give the same difference; their standard
-#' errors differ only by small-sample factors.
+#' `"interaction"` and `"suest"` give the same difference. With clustered
+#' fits their standard errors differ only by the factor \eqn{(n-1)/(n-K)} of
+#' the pooled fit; with `vcov = "iid"` the interaction test is the classic Chow
+#' test, which assumes one error variance in all groups, while `"suest"` is
+#' always robust.
 #'
 #' @param fit A [twfe()] fit (or an object holding one in `$fit`).
 #' @param by The groups: a column name (`"region"`), a one-sided formula
@@ -58,9 +64,14 @@
 #'   \eqn{= b_{group2} - b_{group1}}, `std.error`, `statistic`, `p.value`;
 #'   plus `p.value_plus1` = (count + 1)/(n + 1) for permutations), `joint` (the
 #'   joint test, more than two groups), `test`, `by`, `treat`, and for
-#'   permutations `draws` (group coefficients per draw), `n`, `seed`,
-#'   `n_failed` (draws in which a group's coefficient was not estimable, left
-#'   out); for the other tests `vcov` (covariance of the group coefficients).
+#'   permutations `draws` (group coefficients per draw), `actual` (the same
+#'   computation on the real groups), `n`, `seed`, `n_failed` (draws in which
+#'   a group's coefficient was not estimable, left out), `engine` (`"fast"`
+#'   or `"loop"`); for the other tests `vcov` (covariance of the group
+#'   coefficients) and `df` (degrees of freedom of the tests), plus `pooled`
+#'   (`coefficients`, `vcov`, `nobs`, `df_t`, `K` of the pooled fit) for
+#'   `"interaction"` and `vcov_stacked` (all stacked coefficients) and
+#'   `n_clusters` for `"suest"`.
 #' @family inference
 #' @export
 #' @examples

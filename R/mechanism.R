@@ -25,16 +25,18 @@
 #'   (3) `y ~ treat + M` (direct effect \eqn{c'} and \eqn{b}); by least
 #'   squares \eqn{c = c' + ab} exactly. The indirect effect \eqn{ab} is
 #'   tested by Sobel's normal approximation, with standard error
-#'   \eqn{\sqrt{b^2 s_a^2 + a^2 s_b^2}} from the steps' cluster-robust
-#'   standard errors, and by a cluster bootstrap: clusters (of `fit`, or units
-#'   when it is not clustered) are drawn with replacement `n_boot` times, a
-#'   cluster drawn twice enters as two clusters with their own fixed effects,
-#'   and steps 2 and 3 are refitted; the percentile interval, the bootstrap
+#'   \eqn{\sqrt{b^2 s_a^2 + a^2 s_b^2}} from the steps' standard errors (of
+#'   the type of `fit`), and by a cluster bootstrap: clusters (the first
+#'   cluster variable of `fit`, or units when it is not clustered) are drawn
+#'   with replacement `n_boot` times, the units of a cluster drawn twice enter
+#'   twice as distinct units with their own fixed effects, and steps 2 and 3
+#'   are refitted; the percentile interval, the bootstrap
 #'   standard error and the p-value \eqn{2\min(P^*(ab \le 0), P^*(ab \ge 0))}
 #'   are reported. The decomposition is causal only if the mediator is as good
 #'   as randomly assigned given the treatment, controls and fixed effects (no
-#'   unobserved common cause of `M` and `y`, and no effect of the policy on
-#'   `y` that also moves `M`): the DID design guarantees none of this, so
+#'   unobserved common cause of `M` and `y`, observed or not, and in
+#'   particular none that the policy itself moves): the DID design guarantees
+#'   none of this, so
 #'   \eqn{b}, \eqn{c'} and \eqn{ab} describe associations unless that
 #'   assumption is defended.
 #'
@@ -93,9 +95,10 @@ mechanism <- function(fit, mediators, design = c("mediator", "interaction", "thr
                 mediator = mech_mediator(fit, mediators, treat, refit),
                 interaction = mech_interaction(fit, mediators, treat, refit),
                 three_step = mech_three_step(fit, mediators, treat, refit, data, n_boot, seed))
-  structure(c(list(design = design, treat = treat, outcome = yname, mediators = mediators), out),
-            class = "pilotdid_mechanism")
+  new_pilotdid_mechanism(c(list(design = design, treat = treat, outcome = yname, mediators = mediators), out))
 }
+
+new_pilotdid_mechanism <- function(x) structure(x, class = "pilotdid_mechanism")
 
 mech_formula <- function(fit, text) update_fe_formula(fit$formula, stats::as.formula(text))
 

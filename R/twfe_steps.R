@@ -42,8 +42,10 @@ twfe_steps <- function(formula, controls, data, cluster = NULL, ...) {
     call$formula <- f
     fits[[k]] <- eval(call, env)
   }
-  structure(fits, class = "pilotdid_steps", controls = ctrl)
+  new_pilotdid_steps(fits, ctrl)
 }
+
+new_pilotdid_steps <- function(fits, controls) structure(fits, class = "pilotdid_steps", controls = controls)
 
 steps_controls <- function(controls, call = caller_env()) {
   if (inherits(controls, "formula")) {

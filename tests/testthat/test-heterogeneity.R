@@ -89,9 +89,12 @@ test_that("suest: the covariance equals the stacked clustered covariance compute
   expect_gt(abs(V[pos[1], pos[2]]), 0)
   expect_equal(het$differences$std.error, sqrt(V[2, 2] + V[pos[2], pos[2]] - 2 * V[2, pos[2]]), tolerance = 1e-8)
   expect_equal(het$differences$p.value, 2 * pt(-abs(het$differences$statistic), G - 1))
-  # the same difference as the interaction test
-  expect_equal(het$differences$estimate,
-               heterogeneity(fit, late, test = "interaction")$differences$estimate, tolerance = 1e-8)
+  # the same difference as the interaction test; SEs differ by (n-1)/(n-K) of the pooled fit
+  inter <- heterogeneity(fit, late, test = "interaction")
+  expect_equal(het$differences$estimate, inter$differences$estimate, tolerance = 1e-8)
+  n <- nobs(fit)
+  expect_equal(inter$differences$std.error^2 / het$differences$std.error^2, (n - 1) / (n - inter$pooled$K),
+               tolerance = 1e-8)
 })
 
 test_that("suest without clustering uses observation-level scores, two-way clustering CGM", {
