@@ -145,6 +145,20 @@ test_that("objects holding a twfe fit in $fit, or with tidy()/glance(), become c
   expect_match(tab$notes[1], "\\(2\\) as reported by the model")
 })
 
+test_that("a robustness table from update(): periods and cities dropped, controls changed", {
+  p <- table_pair()
+  d <- p$d                                  # update() finds the data where it is called
+  base <- p$b
+  early <- update(base, subset = year <= 2012)
+  no_muni <- update(base, subset = !id %in% 1:4)
+  fewer <- update(base, . ~ . - x2)
+  tab <- did_table(base, early, no_muni, fewer, keep = "treat")
+  expect_equal(tab$cells[tab$cells[, 1] == "N", -1], as.character(c(240, 4 * 40, 6 * 36, 240)))
+  expect_equal(tab$cells[tab$cells[, 1] == "Controls", -1], rep("YES", 4))
+  expect_equal(tab$cells[3, 4], coef_cell(twfe(y ~ treat + x1 + x2 | id + year, data = p$d[!p$d$id %in% 1:4, ]), "treat"))
+  expect_equal(tab$notes[1], "Standard errors in parentheses, clustered by id.")
+})
+
 test_that("knit_print() renders Markdown outside LaTeX and HTML documents", {
   skip_if_not_installed("knitr")
   p <- table_pair()
