@@ -214,6 +214,7 @@ placebo_threads <- function(inputs, n, threads) {
     length(inputs$r) * (ncol(inputs$X) + 6)
   }
   chunk <- as.integer(min(n, max(64, ceiling(5e7 / per_draw))))
+  if (n * per_draw < 2e7) threads <- 1L   # a few milliseconds: threads cost more than they save
   starts <- seq(0L, n - 1L, by = chunk)
   out <- vector("list", length(starts))
   pb <- cli::cli_progress_bar("Placebo draws", total = n, clear = TRUE)

@@ -58,6 +58,7 @@ struct PlaceboState {
   RMat Wut;                           // U x T period weights, row-major
   std::vector<double> n_u;
   bool fast;
+  bool balanced;                      // unit x time, every cell once, unit weights
   Mat Sinv;                           // T x T (fast path)
   // generic path
   std::vector<Rcpp::IntegerVector> keep;
@@ -130,32 +131,64 @@ static double fast_dd(const PlaceboState& s, const std::vector<std::pair<int, in
   return dwd - dwpd;
 }
 
+// Balanced unweighted unit x time panel: D~ = D - Dbar_u - Dbar_t + Dbar, so
+// D~'D~ = sum D - T sum_u Dbar_u^2 - U sum_t Dbar_t^2 + U T Dbar^2, from the
+// adoption periods alone in O(treated units + T).
+static double balanced_dd(const PlaceboState& s, const std::vector<std::pair<int, int> >& a,
+                          std::vector<double>& n_t) {
+  const int T = s.T;
+  n_t.assign(T + 1, 0.0);
+  double sum_d = 0.0, sum_du2 = 0.0;
+  for (const auto& uk : a) {
+    const double post = T - uk.second;
+    sum_d += post;
+    sum_du2 += post * post / T;
+    n_t[uk.second] += 1.0;                  // units adopting at period k
+  }
+  double treated = 0.0, sum_dt2 = 0.0;      // n_t becomes units treated by t
+  for (int t = 0; t < T; ++t) {
+    treated += n_t[t];
+    sum_dt2 += treated * treated / s.U;
+  }
+  return sum_d - sum_du2 - sum_dt2 + sum_d * sum_d / ((double)s.U * T);
+}
+
 struct Scratch {
   std::vector<int> idx;
   std::vector<std::pair<int, int> > a;
   std::vector<int> first;             // per unit: first treated period index in this draw
   Vec rhs, beta, c, Qc;
-  std::vector<double> alpha, D, Dt, score;
+  std::vector<double> alpha, D, Dt, score, n_t;
 };
 
 // One draw: estimate and (if studentized) t statistic.
 static void one_draw(const PlaceboState& s, long j, Scratch& sc, double& est, double& tstat) {
   assign(s, j, sc.idx, sc.a);
+  // visit the placebo-treated units in unit order: the per-unit tables are then
+  // read front to back instead of at random (matters when they exceed the cache)
+  sc.first.assign(s.U, s.T);
+  for (const auto& uk : sc.a) sc.first[uk.first] = uk.second;
+  if (s.design != TIME) {
+    sc.a.clear();
+    for (int u = 0; u < s.U; ++u) if (sc.first[u] < s.T) sc.a.push_back(std::make_pair(u, sc.first[u]));
+  }
   double num = 0.0;
   Vec& c = sc.c;
   c.setZero();
+  double* pc = c.data();
   for (const auto& uk : sc.a) {
     num += s.SR(uk.first, uk.second);
-    if (s.P) c += s.SX.col((size_t)uk.first * (s.T + 1) + uk.second);
+    const double* sx = s.SX.data() + ((size_t)uk.first * (s.T + 1) + uk.second) * s.P;
+    for (int p = 0; p < s.P; ++p) pc[p] += sx[p];
   }
   const bool need_col = s.student || !s.fast;
   if (need_col) {                          // D as a column, per row
-    sc.first.assign(s.U, s.T);
-    for (const auto& uk : sc.a) sc.first[uk.first] = uk.second;
     for (int i = 0; i < s.N; ++i) sc.D[i] = s.period[i] >= sc.first[s.unit[i]] ? 1.0 : 0.0;
   }
   double dd;
-  if (s.fast) {
+  if (s.balanced && !s.student) {
+    dd = balanced_dd(s, sc.a, sc.n_t);
+  } else if (s.fast) {
     dd = fast_dd(s, sc.a, sc.rhs, sc.beta, s.student ? &sc.alpha : nullptr);
     if (s.student) {
       for (int i = 0; i < s.N; ++i) sc.Dt[i] = sc.D[i] - sc.alpha[s.unit[i]] - sc.beta[s.period[i]];
@@ -254,8 +287,14 @@ SEXP cpp_placebo_prepare(Rcpp::NumericMatrix X, Rcpp::NumericVector r, Rcpp::Num
   s->adj = adj;
   build_suffix(*s);
   s->fast = fast;
+  s->balanced = false;
   if (fast) {
     build_fast(*s);
+    bool bal = s->N == s->U * s->T;
+    for (int i = 0; bal && i < s->N; ++i) bal = s->w[i] == 1.0;
+    for (int u = 0; bal && u < s->U; ++u)
+      for (int t = 0; bal && t < s->T; ++t) bal = s->Wut(u, t) == 1.0;
+    s->balanced = bal;
   } else {
     s->fe = make_fixed_effects(codes, G, w, s->keep);
     s->fe.w = s->w.data();
