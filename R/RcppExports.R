@@ -41,6 +41,14 @@ cpp_finite_rows <- function(X, y) {
     .Call(`_pilotdid_cpp_finite_rows`, X, y)
 }
 
+cpp_group_codes <- function(x) {
+    .Call(`_pilotdid_cpp_group_codes`, x)
+}
+
+cpp_is_nested <- function(fe, cl, G) {
+    .Call(`_pilotdid_cpp_is_nested`, fe, cl, G)
+}
+
 cpp_vcov_meat <- function(Xr, er, wr, cluster, G, threads) {
     .Call(`_pilotdid_cpp_vcov_meat`, Xr, er, wr, cluster, G, threads)
 }

@@ -69,7 +69,7 @@ sandwich_vcov <- function(type, Xk, e, w, B, codes, cl_codes, p, threads) {
   Gc <- n_levels(cl_codes)
   nested <- vapply(codes, function(fe) any(vapply(cl_codes, function(cl) identical(cl, fe) || is_nested(fe, cl), TRUE)), TRUE)
   K <- p + 1L + sum(G[!nested] - 1L)
-  meat_of <- function(cd) cpp_vcov_meat(Xk, e, w, cd, max(cd) + 1L, threads)
+  meat_of <- function(cd) cpp_vcov_meat(Xk, e, w, cd, n_levels(list(cd)), threads)
   meat <- meat_of(cl_codes[[1L]])
   if (length(cl_codes) == 2L) {
     meat <- meat + meat_of(cl_codes[[2L]]) - meat_of(group_codes(unname(cl_codes)))
@@ -80,13 +80,10 @@ sandwich_vcov <- function(type, Xk, e, w, B, codes, cl_codes, p, threads) {
 }
 
 # Is every level of `fe` inside a single level of `cl`?
-is_nested <- function(fe, cl) {
-  first <- cl[match(seq_len(max(fe) + 1L) - 1L, fe)]
-  all(cl == first[fe + 1L])
-}
+is_nested <- function(fe, cl) cpp_is_nested(fe, cl, n_levels(list(fe)))
 
 # Number of levels of each code vector (codes are dense, 0-based).
-n_levels <- function(codes) vapply(codes, function(cd) max(cd) + 1L, 1L)
+n_levels <- function(codes) vapply(codes, function(cd) attr(cd, "G") %||% (max(cd) + 1L), 1L)
 
 # The data a fit was estimated on: its `data` argument evaluated where the
 # user called the verb.

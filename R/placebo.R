@@ -107,7 +107,7 @@ placebo_inputs <- function(fit, data, unit, time, cohort, treat, type, seed, stu
   }
   unit <- unit %||% fit$fe[1L]
   time <- time %||% fit$fe[2L]
-  treat <- treat %||% names(fit$coefficients)[1L]
+  treat <- fit_treat(treat, fit, call)
   check_columns(data, c(unit, time, cohort), "unit/time/cohort", call)
   smp <- fit_sample(fit, data, call)
   if (!treat %in% colnames(smp$X)) {

@@ -17,11 +17,23 @@ note <- function(message, ..., .envir = parent.frame()) {
 
 `%||%` <- function(x, y) if (is.null(x)) y else x
 
-# Dense 0-based integer codes of one or more identifier columns (a list of vectors).
+# Dense 0-based integer codes of one or more identifier columns (a list of
+# vectors), with the number of levels in attribute "G".
 group_codes <- function(cols) {
+  codes <- group_codes_(cols)
+  attr(codes, "G") <- if (length(codes)) max(codes) + 1L else 0L
+  codes
+}
+
+group_codes_ <- function(cols) {
   if (length(cols) == 1L) {
     x <- cols[[1L]]
     if (is.factor(x)) x <- as.integer(x)
+    if (is.double(x) && all(x == trunc(x)) && all(abs(x) < .Machine$integer.max)) x <- as.integer(x)
+    if (is.integer(x)) {
+      codes <- cpp_group_codes(x)
+      if (length(codes) == length(x)) return(codes)
+    }
     return(match(x, unique(x)) - 1L)
   }
   data.table::frankv(data.table::as.data.table(cols), ties.method = "dense") - 1L

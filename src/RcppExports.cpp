@@ -188,6 +188,30 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// cpp_group_codes
+Rcpp::IntegerVector cpp_group_codes(Rcpp::IntegerVector x);
+RcppExport SEXP _pilotdid_cpp_group_codes(SEXP xSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type x(xSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_group_codes(x));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_is_nested
+bool cpp_is_nested(Rcpp::IntegerVector fe, Rcpp::IntegerVector cl, int G);
+RcppExport SEXP _pilotdid_cpp_is_nested(SEXP feSEXP, SEXP clSEXP, SEXP GSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type fe(feSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type cl(clSEXP);
+    Rcpp::traits::input_parameter< int >::type G(GSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_is_nested(fe, cl, G));
+    return rcpp_result_gen;
+END_RCPP
+}
 // cpp_vcov_meat
 Rcpp::NumericMatrix cpp_vcov_meat(Rcpp::NumericMatrix Xr, Rcpp::NumericVector er, Rcpp::NumericVector wr, Rcpp::IntegerVector cluster, int G, int threads);
 RcppExport SEXP _pilotdid_cpp_vcov_meat(SEXP XrSEXP, SEXP erSEXP, SEXP wrSEXP, SEXP clusterSEXP, SEXP GSEXP, SEXP threadsSEXP) {
@@ -216,6 +240,8 @@ static const R_CallMethodDef CallEntries[] = {
     {"_pilotdid_cpp_placebo_draws", (DL_FUNC) &_pilotdid_cpp_placebo_draws, 4},
     {"_pilotdid_cpp_placebo_assignment", (DL_FUNC) &_pilotdid_cpp_placebo_assignment, 2},
     {"_pilotdid_cpp_finite_rows", (DL_FUNC) &_pilotdid_cpp_finite_rows, 2},
+    {"_pilotdid_cpp_group_codes", (DL_FUNC) &_pilotdid_cpp_group_codes, 1},
+    {"_pilotdid_cpp_is_nested", (DL_FUNC) &_pilotdid_cpp_is_nested, 3},
     {"_pilotdid_cpp_vcov_meat", (DL_FUNC) &_pilotdid_cpp_vcov_meat, 6},
     {NULL, NULL, 0}
 };

@@ -238,17 +238,20 @@ Rcpp::List cpp_demean(Rcpp::NumericMatrix X, Rcpp::NumericVector y, Rcpp::List c
   in[P] = y.begin();
   out[P] = outy.begin();
   std::vector<int> iters(K, 0);
+  // weighted uncentred sums of squares of the raw regressors (collinearity scale)
+  Rcpp::NumericVector ss(P);
+  double* pss = ss.begin();
   (void)threads;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
 #endif
-  for (int k = 0; k < K; ++k) iters[k] = dm.apply(in[k], out[k]);
-  // weighted uncentred sums of squares of the raw regressors (collinearity scale)
-  Rcpp::NumericVector ss(P);
-  for (int k = 0; k < P; ++k) {
-    double s = 0.0;
-    for (int i = 0; i < N; ++i) s += fe.w[i] * in[k][i] * in[k][i];
-    ss[k] = s;
+  for (int k = 0; k < K; ++k) {
+    iters[k] = dm.apply(in[k], out[k]);
+    if (k < P) {
+      double s = 0.0;
+      for (int i = 0; i < N; ++i) s += fe.w[i] * in[k][i] * in[k][i];
+      pss[k] = s;
+    }
   }
   return Rcpp::List::create(Rcpp::Named("X") = outX,
                             Rcpp::Named("y") = outy,

@@ -1,7 +1,8 @@
-// rows.cpp -- row screening before estimation: which rows have a finite
-// outcome and finite regressors (one pass, no N x K temporaries in R).
+// rows.cpp -- row-level preparation before estimation: which rows have a finite
+// outcome and finite regressors, and dense codes of integer identifiers.
 #include "pilotdid.h"
 #include <cmath>
+#include <vector>
 
 // [[Rcpp::export]]
 Rcpp::LogicalVector cpp_finite_rows(Rcpp::NumericMatrix X, Rcpp::NumericVector y) {
@@ -13,4 +14,39 @@ Rcpp::LogicalVector cpp_finite_rows(Rcpp::NumericMatrix X, Rcpp::NumericVector y
     for (int i = 0; i < N; ++i) if (!std::isfinite(x[i])) ok[i] = false;
   }
   return ok;
+}
+
+// Dense 0-based codes of an integer identifier, numbered in order of first
+// appearance (as match(x, unique(x)) - 1), in O(N + range) when the range of
+// values is at most 4N; returns an empty vector otherwise (R falls back).
+// [[Rcpp::export]]
+Rcpp::IntegerVector cpp_group_codes(Rcpp::IntegerVector x) {
+  const int N = x.size();
+  if (N == 0) return Rcpp::IntegerVector(0);
+  int lo = x[0], hi = x[0];
+  for (int i = 1; i < N; ++i) { if (x[i] < lo) lo = x[i]; if (x[i] > hi) hi = x[i]; }
+  const double range = (double)hi - (double)lo + 1.0;
+  if (range > 4.0 * N + 1024.0) return Rcpp::IntegerVector(0);
+  std::vector<int> map((size_t)range, -1);
+  Rcpp::IntegerVector out(N);
+  int next = 0;
+  for (int i = 0; i < N; ++i) {
+    int& m = map[(size_t)(x[i] - lo)];
+    if (m < 0) m = next++;
+    out[i] = m;
+  }
+  return out;
+}
+
+// Is every level of `fe` (codes 0..G-1) inside a single level of `cl`?
+// [[Rcpp::export]]
+bool cpp_is_nested(Rcpp::IntegerVector fe, Rcpp::IntegerVector cl, int G) {
+  std::vector<int> first(G, -1);
+  const int N = fe.size();
+  for (int i = 0; i < N; ++i) {
+    int& f = first[fe[i]];
+    if (f < 0) f = cl[i];
+    else if (f != cl[i]) return false;
+  }
+  return true;
 }

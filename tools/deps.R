@@ -7,10 +7,20 @@
 deps <- list(
   main = c("Rcpp", "RcppEigen", "data.table", "ggplot2", "cli", "rlang", "generics",
            "knitr", "rmarkdown"),
-  test = c("testthat", "withr", "fixest", "sandwich", "MatchIt", "future", "future.apply")
+  test = c("testthat", "withr", "fixest", "sandwich", "MatchIt", "future", "future.apply", "vdiffr")
 )
 
-has <- function(p) requireNamespace(p, quietly = TRUE)
+# Oldest usable versions: Debian's MatchIt 4.5.1 has a broken fast matching
+# path (fixed in later CRAN releases), which the PSM tests compare against.
+min_version <- c(MatchIt = "4.6.0")
+
+# Installed (in a library, whatever this session has loaded) and recent enough?
+has <- function(p) {
+  path <- find.package(p, lib.loc = .libPaths(), quiet = TRUE)
+  if (!length(path)) return(FALSE)
+  version <- read.dcf(file.path(path[1L], "DESCRIPTION"), "Version")[1L]
+  is.na(min_version[p]) || package_version(version) >= min_version[[p]]
+}
 
 apt_install <- function(pkgs) {
   if (.Platform$OS.type != "unix" || !nzchar(Sys.which("apt-get")) ||
@@ -34,7 +44,7 @@ apt_install <- function(pkgs) {
 
 install_missing <- function(pkgs) {
   missing <- pkgs[!vapply(pkgs, has, TRUE)]
-  if (length(missing)) apt_install(missing)
+  if (length(missing)) apt_install(setdiff(missing, names(min_version)))
   missing <- pkgs[!vapply(pkgs, has, TRUE)]
   if (length(missing)) {
     repos <- getOption("repos")

@@ -124,3 +124,25 @@ expect_table2_moments <- function(d) {
     expect_equal(stats::sd(x), t2$sd[i], tolerance = t2$tol_sd[i], label = paste("SD of", t2$var[i]))
   }
 }
+
+# A panel with two mediators: m moves with the treatment and the outcome, m2 is noise.
+make_mediator_panel <- function(n_id = 50, n_t = 7, seed = 1, drop_share = 0) {
+  d <- make_panel(n_id = n_id, n_t = n_t, seed = seed, drop_share = drop_share)
+  withr::with_seed(seed + 100, {
+    d$m <- 0.8 * d$treat + 0.3 * d$x1 + stats::rnorm(nrow(d))
+    d$m2 <- stats::rnorm(nrow(d))
+  })
+  d$y <- d$y + 0.5 * d$m
+  d
+}
+
+# A panel with unit-level groups: `big` (logical), `region` (3 levels) and a
+# treatment effect that differs by `big` when `gap` is not 0.
+make_group_panel <- function(n_id = 60, n_t = 8, seed = 1, gap = 0, drop_share = 0) {
+  d <- make_panel(n_id = n_id, n_t = n_t, seed = seed, drop_share = drop_share)
+  d$big <- d$id %% 3 == 0
+  d$region <- c("East", "Central", "West")[d$id %% 3 + 1L]
+  d$region[d$id %% 5 == 0] <- "West"
+  d$y <- d$y + gap * d$treat * d$big
+  d
+}

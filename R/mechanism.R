@@ -1,0 +1,228 @@
+#' Mechanism (channel) analysis of a DID estimate
+#'
+#' `mechanism()` runs the three mechanism designs of the applied literature on
+#' a [twfe()] fit: each is a set of ordinary `twfe()` fits with the fit's fixed
+#' effects, controls, weights, subset and clustering.
+#'
+#' @section Designs, and what they can establish:
+#' * `"mediator"` regresses each mediator on the treatment (and the fit's
+#'   controls and fixed effects): `M ~ treat + controls | FE`. It establishes,
+#'   under the same parallel-trends assumption as the main estimate, that the
+#'   policy changes the candidate channel. It does not show that the channel
+#'   carries the effect on the outcome: that link must come from theory or
+#'   prior evidence. This is the design recommended by the recent methods
+#'   literature (e.g. Jiang 2022, *China Industrial Economics*).
+#' * `"interaction"` adds the mediator and its product with the treatment to
+#'   the outcome equation, `y ~ treat + M + treat:M + controls | FE`, and
+#'   reports the interaction (the paper's Table 6). It shows whether the
+#'   policy's effect is larger where the mediator is higher (moderation). It
+#'   does not identify mediation: when the policy itself moves `M`, `M` is a
+#'   "bad control" and the interaction mixes effect heterogeneity with the
+#'   policy's effect on `M`.
+#' * `"three_step"` runs the classic Baron-Kenny steps on the rows where the
+#'   outcome, the treatment, the controls and the mediator are all observed:
+#'   (1) `y ~ treat` (total effect \eqn{c}), (2) `M ~ treat` (\eqn{a}),
+#'   (3) `y ~ treat + M` (direct effect \eqn{c'} and \eqn{b}); by least
+#'   squares \eqn{c = c' + ab} exactly. The indirect effect \eqn{ab} is
+#'   tested by Sobel's normal approximation, with standard error
+#'   \eqn{\sqrt{b^2 s_a^2 + a^2 s_b^2}} from the steps' standard errors (of
+#'   the type of `fit`), and by a cluster bootstrap: clusters (the first
+#'   cluster variable of `fit`, or units when it is not clustered) are drawn
+#'   with replacement `n_boot` times, the units of a cluster drawn twice enter
+#'   twice as distinct units with their own fixed effects, and steps 2 and 3
+#'   are refitted; the percentile interval, the bootstrap
+#'   standard error and the p-value \eqn{2\min(P^*(ab \le 0), P^*(ab \ge 0))}
+#'   are reported. The decomposition is causal only if the mediator is as good
+#'   as randomly assigned given the treatment, controls and fixed effects (no
+#'   unobserved common cause of `M` and `y`, observed or not, and in
+#'   particular none that the policy itself moves): the DID design guarantees
+#'   none of this, so
+#'   \eqn{b}, \eqn{c'} and \eqn{ab} describe associations unless that
+#'   assumption is defended.
+#'
+#' @inheritParams heterogeneity
+#' @param mediators Names of the mediator columns.
+#' @param design `"mediator"`, `"interaction"` or `"three_step"` (see Designs).
+#' @param n_boot Bootstrap draws for `"three_step"` (0 for none).
+#' @param seed Seed of the bootstrap (a whole number); `NULL` draws one from
+#'   R's generator, so [set.seed()] makes a run reproducible too.
+#' @return An object of class `pilotdid_mechanism`: `design`, `treat`,
+#'   `outcome`, `mediators`, `fits` (a named list: per mediator the `twfe()`
+#'   fit, or for `"three_step"` a list of the `total`, `mediator` and
+#'   `outcome` fits), `effects` (a data frame, one row per mediator: for
+#'   `"mediator"` the treatment's effect on the mediator, for `"interaction"`
+#'   the interaction coefficient, with `term`, `estimate`, `std.error`,
+#'   `statistic`, `p.value`, `conf.low`, `conf.high`, `nobs`; for
+#'   `"three_step"` `total`, `direct`, `a`, `b`, `indirect`, `share_mediated`
+#'   (\eqn{ab/c}), `sobel_se`, `sobel_z`, `sobel_p`, `boot_se`, `boot_low`,
+#'   `boot_high`, `boot_p`, `nobs`), and for `"three_step"` `boot` (the
+#'   bootstrap indirect effects, one column per mediator), `n_boot`, `seed`.
+#' @family inference
+#' @export
+#' @examples
+#' d <- simulate_panel(n_id = 60, n_t = 8, seed = 1)
+#' d$m <- 0.8 * d$treat + rnorm(nrow(d))
+#' d$y <- d$y + 0.5 * d$m
+#' fit <- twfe(y ~ treat + x1 + x2 | id + year, data = d)
+#' mechanism(fit, "m")
+#' mechanism(fit, "m", design = "interaction")
+#' med <- mechanism(fit, "m", design = "three_step", n_boot = 199, seed = 1)
+#' med
+#' did_table(med, keep = c("treat", "m"))
+mechanism <- function(fit, mediators, design = c("mediator", "interaction", "three_step"),
+                      n_boot = 999, seed = NULL, data = NULL, treat = NULL) {
+  fit <- as_twfe_fit(fit)
+  design <- check_choice(design, c("mediator", "interaction", "three_step"), "design")
+  n_boot <- check_count(n_boot, "n_boot", min = 0)
+  env <- parent.frame()
+  data_expr <- substitute(data)
+  data <- verb_data(fit, data, env)
+  if (!is.character(mediators) || !length(mediators) || anyNA(mediators) || anyDuplicated(mediators)) {
+    abort_input("{.arg mediators} must be a character vector of column names.")
+  }
+  check_columns(data, mediators, "mediators")
+  bad <- mediators[!vapply(mediators, function(v) is.numeric(data[[v]]) || is.logical(data[[v]]), TRUE)]
+  if (length(bad)) abort_input("Mediator{?s} {.field {bad}} must be numeric.")
+  treat <- fit_treat(treat, fit)
+  yname <- deparse1(fit$formula[[2L]])
+  if (yname %in% mediators) abort_input("The outcome {.field {yname}} cannot be its own mediator.")
+  seed <- if (design == "three_step" && n_boot > 0L) placebo_seed(seed) else NULL
+  refit <- function(formula, cond = NULL, quiet = FALSE) {
+    refit_twfe(fit, env, data, if (is.null(data_expr)) NULL else data_expr, formula = formula, cond = cond,
+               quiet = quiet)
+  }
+  out <- switch(design,
+                mediator = mech_mediator(fit, mediators, treat, refit),
+                interaction = mech_interaction(fit, mediators, treat, refit),
+                three_step = mech_three_step(fit, mediators, treat, refit, data, n_boot, seed))
+  new_pilotdid_mechanism(c(list(design = design, treat = treat, outcome = yname, mediators = mediators), out))
+}
+
+new_pilotdid_mechanism <- function(x) structure(x, class = "pilotdid_mechanism")
+
+mech_formula <- function(fit, text) update_fe_formula(fit$formula, stats::as.formula(text))
+
+# One row of the effects table: coefficient `term` of `f`.
+mech_row <- function(f, mediator, term) {
+  td <- tidy.pilotdid_twfe(f)
+  td <- td[td$term == term, ]
+  if (!nrow(td)) abort_input("{.field {term}} could not be estimated for mediator {.field {mediator}}: it is collinear or constant within the fixed effects.",
+                             call = NULL)
+  cbind(mediator = mediator, td, nobs = f$nobs)
+}
+
+mech_mediator <- function(fit, mediators, treat, refit) {
+  fits <- lapply(mediators, function(m) refit(mech_formula(fit, sprintf("`%s` ~ . - `%s`", m, m))))
+  names(fits) <- mediators
+  eff <- do.call(rbind, Map(mech_row, fits, mediators, treat))
+  rownames(eff) <- NULL
+  list(fits = fits, effects = eff)
+}
+
+mech_interaction <- function(fit, mediators, treat, refit) {
+  fits <- lapply(mediators, function(m) refit(mech_formula(fit, sprintf(". ~ . + `%s` + `%s`:`%s`", m, treat, m))))
+  names(fits) <- mediators
+  terms <- vapply(seq_along(fits), function(k) {
+    nm <- names(coef(fits[[k]]))
+    hit <- nm[nm %in% c(paste0(treat, ":", mediators[k]), paste0(mediators[k], ":", treat))]
+    if (length(hit)) hit[1L] else paste0(treat, ":", mediators[k])
+  }, "")
+  eff <- do.call(rbind, Map(mech_row, fits, mediators, terms))
+  rownames(eff) <- NULL
+  list(fits = fits, effects = eff)
+}
+
+# Baron-Kenny steps per mediator on the common sample, Sobel test, bootstrap.
+mech_three_step <- function(fit, mediators, treat, refit, data, n_boot, seed) {
+  lhs <- fit$formula[[2L]]
+  fits <- list()
+  rows <- list()
+  boot <- matrix(NA_real_, n_boot, length(mediators), dimnames = list(NULL, mediators))
+  for (k in seq_along(mediators)) {
+    m <- mediators[k]
+    mq <- as.name(m)
+    f_out <- refit(mech_formula(fit, sprintf(". ~ . + `%s`", m)))
+    f_tot <- refit(fit$formula, cond = call("is.finite", mq), quiet = TRUE)
+    f_med <- refit(mech_formula(fit, sprintf("`%s` ~ . - `%s`", m, m)), cond = call("is.finite", lhs),
+                   quiet = TRUE)
+    if (!identical(f_tot$obs, f_out$obs) || !identical(f_med$obs, f_out$obs)) {
+      abort_input("The three steps for mediator {.field {m}} do not use the same rows; remove rows with missing or infinite values first.",
+                  call = NULL)
+    }
+    fits[[m]] <- list(total = f_tot, mediator = f_med, outcome = f_out)
+    est <- function(f, term) {
+      td <- mech_row(f, m, term)
+      c(td$estimate, td$std.error)
+    }
+    a <- est(f_med, treat)
+    b <- est(f_out, m)
+    c_tot <- est(f_tot, treat)[1L]
+    c_dir <- est(f_out, treat)[1L]
+    ab <- a[1L] * b[1L]
+    sob <- sqrt(b[1L]^2 * a[2L]^2 + a[1L]^2 * b[2L]^2)
+    if (n_boot > 0L) boot[, k] <- mech_bootstrap(f_out, data, treat, m, n_boot, seed)
+    bk <- boot[, k][is.finite(boot[, k])]
+    rows[[k]] <- data.frame(mediator = m, total = c_tot, direct = c_dir, a = a[1L], b = b[1L], indirect = ab,
+                            share_mediated = ab / c_tot, sobel_se = sob, sobel_z = ab / sob,
+                            sobel_p = 2 * stats::pnorm(-abs(ab / sob)),
+                            boot_se = if (length(bk) > 1L) stats::sd(bk) else NA_real_,
+                            boot_low = mech_quantile(bk, 0.025), boot_high = mech_quantile(bk, 0.975),
+                            boot_p = if (length(bk)) min(1, 2 * min(mean(bk <= 0), mean(bk >= 0))) else NA_real_,
+                            nobs = f_out$nobs)
+  }
+  eff <- do.call(rbind, rows)
+  rownames(eff) <- NULL
+  list(fits = fits, effects = eff, boot = boot, n_boot = n_boot, seed = seed)
+}
+
+mech_quantile <- function(x, p) if (length(x)) stats::quantile(x, p, names = FALSE, type = 6) else NA_real_
+
+# Cluster bootstrap of the indirect effect a*b: clusters drawn with
+# replacement, each copy its own cluster with its own fixed effects. With unit
+# and time fixed effects and units nested in the clusters, a draw is a
+# weighted sum of per-unit cross-products (see unit_stats()); otherwise
+# the drawn rows are demeaned again.
+mech_bootstrap <- function(f_out, data, treat, m, n_boot, seed, engine = c("auto", "loop")) {
+  engine <- match.arg(engine)
+  smp <- fit_sample(f_out, data)
+  X <- smp$X[, setdiff(colnames(smp$X), f_out$dropped_vars), drop = FALSE]
+  jt <- match(treat, colnames(X))
+  jm <- match(m, colnames(X))
+  if (is.na(jt) || is.na(jm)) return(rep(NA_real_, n_boot))
+  unit <- smp$codes[[1L]]
+  cl <- if (f_out$vcov_type == "cluster") smp$cl_codes[[1L]] else unit
+  Gc <- max(cl) + 1L
+  draws <- with_seed(seed, matrix(sample.int(Gc, Gc * n_boot, replace = TRUE), Gc))
+  ab <- function(S, raw) {
+    b <- seq_ols(S[-1L, -1L, drop = FALSE], S[-1L, 1L], raw[-1L])[jm]
+    idx <- setdiff(seq_len(ncol(X)), jm)
+    a <- seq_ols(S[idx + 1L, idx + 1L, drop = FALSE], S[idx + 1L, jm + 1L], raw[idx + 1L])[match(jt, idx)]
+    a * b
+  }
+  if (engine == "auto" && length(smp$codes) == 2L && is_nested(unit, cl)) {
+    st <- unit_stats(smp, X)
+    clu <- cl[match(seq_len(max(unit) + 1L) - 1L, unit)] + 1L
+    out <- numeric(n_boot)
+    for (chunk in split(seq_len(n_boot), ceiling(seq_len(n_boot) / 250L))) {
+      counts <- t(apply(draws[, chunk, drop = FALSE], 2L, function(s) tabulate(s, Gc)[clu]))
+      sums <- counts %*% st$M
+      for (r in seq_along(chunk)) {
+        S <- unit_crossprod(sums[r, ], st)
+        out[chunk[r]] <- ab(S$S, S$raw)
+      }
+    }
+    return(out)
+  }
+  w <- smp$w %||% rep(1, length(smp$y))
+  by_cl <- split(seq_along(cl), cl)
+  nested <- vapply(smp$codes, is_nested, TRUE, cl = cl)
+  apply(draws, 2L, function(s) {
+    rows <- unlist(by_cl[s], use.names = FALSE)
+    copy <- rep(seq_along(s), lengths(by_cl[s]))
+    codes <- Map(function(cd, nest) group_codes(if (nest) list(cd[rows], copy) else list(cd[rows])),
+                 smp$codes, nested)
+    dm <- within_transform(X[rows, , drop = FALSE], smp$y[rows], unname(codes), w[rows], 1L)
+    Z <- cbind(dm$y, dm$X)
+    ab(crossprod(Z * w[rows], Z), c(NA_real_, dm$ss))
+  })
+}

@@ -1,0 +1,133 @@
+# Rendering a table's cell matrix as text, Markdown, LaTeX (booktabs) or HTML.
+# `cells` is a character matrix (first column the row labels), `row_type` says
+# for each row "header", "coef", "se", "stat" or "body"; a rule separates the
+# header, the coefficient block and the statistics. Cells hold plain text:
+# "0.512***", "(0.071)", "-0.030"; each format typesets stars, minus signs and
+# R2 in its own way.
+
+render_table <- function(cells, row_type, format, title = NULL, notes = character(),
+                         align = c("l", rep("c", ncol(cells) - 1L))) {
+  block <- ifelse(row_type %in% c("coef", "se"), "body", row_type)
+  rule_after <- which(block[-1L] != block[-length(block)])
+  switch(format,
+         text = render_text(cells, rule_after, title, notes, align),
+         markdown = render_markdown(cells, sum(row_type == "header"), title, notes, align),
+         latex = render_latex(cells, rule_after, title, notes, align),
+         html = render_html(cells, sum(row_type == "header"), rule_after, title, notes, align))
+}
+
+pad_cell <- function(x, width, align) {
+  gap <- pmax(0L, width - nchar(x, type = "width"))
+  left <- switch(align, l = 0L, r = gap, c = gap %/% 2L)
+  paste0(strrep(" ", left), x, strrep(" ", gap - left))
+}
+
+render_text <- function(cells, rule_after, title, notes, align) {
+  widths <- apply(cells, 2L, function(col) max(nchar(col, type = "width"), 1L))
+  widths[-1L] <- pmax(widths[-1L], 6L)
+  line <- function(i) {
+    txt <- vapply(seq_len(ncol(cells)), function(j) pad_cell(cells[i, j], widths[j], align[j]), "")
+    sub("\\s+$", "", paste(txt, collapse = "  "))
+  }
+  total <- sum(widths) + 2L * (ncol(cells) - 1L)
+  out <- character()
+  if (!is.null(title)) out <- title
+  out <- c(out, strrep("=", total))
+  for (i in seq_len(nrow(cells))) {
+    out <- c(out, line(i))
+    if (i %in% rule_after) out <- c(out, strrep("-", total))
+  }
+  c(out, strrep("=", total), notes)
+}
+
+# Markdown: stars and pipes escaped; the first header row is the pipe-table header.
+md_escape <- function(x) gsub("([*|])", "\\\\\\1", x)
+
+render_markdown <- function(cells, n_header, title, notes, align) {
+  cells <- md_escape(cells)
+  row <- function(v) paste0("| ", paste(v, collapse = " | "), " |")
+  rule <- paste0("|", paste(c(l = ":---", c = ":---:", r = "---:")[align], collapse = "|"), "|")
+  head <- if (n_header >= 1L) cells[1L, ] else rep("", ncol(cells))
+  rest <- if (n_header >= 1L) cells[-1L, , drop = FALSE] else cells
+  out <- c(row(head), rule, apply(rest, 1L, row))
+  if (!is.null(title)) out <- c(paste("Table:", md_escape(title)), "", out)
+  if (length(notes)) out <- c(out, "", paste0(md_escape(notes), "  "))
+  out
+}
+
+latex_escape <- function(x) {
+  x <- gsub("\\\\", "\\\\textbackslash{}", x)
+  x <- gsub("([&%$#_{}])", "\\\\\\1", x)
+  x <- gsub("~", "\\\\textasciitilde{}", x, fixed = TRUE)
+  gsub("^", "\\textasciicircum{}", x, fixed = TRUE)
+}
+
+# Numbers: "$-$" minus, stars as superscripts; labels: R2 as R$^2$.
+latex_cell <- function(x) {
+  num <- grepl("^\\(?-?[0-9.]+\\)?\\**$", x)
+  y <- latex_escape(x)
+  y[num] <- sub("^(\\(?)-", "\\1$-$", y[num])
+  y[num] <- sub("(\\*+)$", "$^{\\1}$", y[num])
+  sub("(^|\\s)R2$", "\\1$R^2$", y)
+}
+
+render_latex <- function(cells, rule_after, title, notes, align) {
+  body <- matrix(latex_cell(cells), nrow = nrow(cells))
+  lines <- paste0(apply(body, 1L, paste, collapse = " & "), " \\\\")
+  out <- c("\\begin{table}[!htbp]", "\\centering")
+  if (!is.null(title)) out <- c(out, paste0("\\caption{", latex_escape(title), "}"))
+  out <- c(out, paste0("\\begin{tabular}{", paste(align, collapse = ""), "}"), "\\toprule")
+  for (i in seq_along(lines)) {
+    out <- c(out, lines[i])
+    if (i %in% rule_after) out <- c(out, "\\midrule")
+  }
+  out <- c(out, "\\bottomrule", "\\end{tabular}")
+  if (length(notes)) {
+    out <- c(out, "\\par\\smallskip", "\\begin{minipage}{0.95\\linewidth}\\footnotesize",
+             paste0(latex_escape(notes), "\\par"), "\\end{minipage}")
+  }
+  c(out, "\\end{table}")
+}
+
+html_escape <- function(x) {
+  x <- gsub("&", "&amp;", x, fixed = TRUE)
+  x <- gsub("<", "&lt;", x, fixed = TRUE)
+  gsub(">", "&gt;", x, fixed = TRUE)
+}
+
+html_cell <- function(x) {
+  num <- grepl("^\\(?-?[0-9.]+\\)?\\**$", x)
+  y <- html_escape(x)
+  y[num] <- sub("^(\\(?)-", "\\1&minus;", y[num])
+  y[num] <- sub("(\\*+)$", "<sup>\\1</sup>", y[num])
+  sub("(^|\\s)R2$", "\\1R<sup>2</sup>", y)
+}
+
+render_html <- function(cells, n_header, rule_after, title, notes, align) {
+  al <- c(l = "left", c = "center", r = "right")[align]
+  body <- matrix(html_cell(cells), nrow = nrow(cells))
+  border <- function(i) {
+    s <- character()
+    if (i == 1L) s <- "border-top: 2px solid"
+    if ((i - 1L) %in% rule_after) s <- c(s, "border-top: 1px solid")
+    if (i == nrow(cells)) s <- c(s, "border-bottom: 2px solid")
+    s
+  }
+  row <- function(i) {
+    tag <- if (i <= n_header) "th" else "td"
+    td <- sprintf("<%s style=\"text-align: %s; padding: 2px 8px\">%s</%s>", tag, al, body[i, ], tag)
+    st <- border(i)
+    tr <- if (length(st)) sprintf("<tr style=\"%s\">", paste(st, collapse = "; ")) else "<tr>"
+    paste0(tr, paste(td, collapse = ""), "</tr>")
+  }
+  rows <- vapply(seq_len(nrow(cells)), row, "")
+  out <- "<table class=\"pilotdid-table\" style=\"border-collapse: collapse\">"
+  if (!is.null(title)) out <- c(out, paste0("<caption>", html_escape(title), "</caption>"))
+  if (n_header) out <- c(out, "<thead>", rows[seq_len(n_header)], "</thead>")
+  out <- c(out, "<tbody>", rows[setdiff(seq_along(rows), seq_len(n_header))], "</tbody>")
+  if (length(notes)) {
+    out <- c(out, "<tfoot>", sprintf("<tr><td colspan=\"%d\" style=\"text-align: left; font-size: 85%%\">%s</td></tr>",
+                                     ncol(cells), html_escape(notes)), "</tfoot>")
+  }
+  c(out, "</table>")
+}
