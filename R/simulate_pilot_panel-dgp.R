@@ -121,9 +121,11 @@ sim_controls <- function(units, cities, years) {
   out$lngdp <- out$lngdp + 0.4 * (cities$lpop[city] - log(400))
   pop <- exp(cities$lpop[city] + cities$pop_growth[city] * (rep(years, times = n) - 2009))
   emp_rate <- exp(log(0.10) + 0.35 * cities$dev + stats::rnorm(n, sd = 0.25))
-  jc <- (pop * emp_rate[city]) * (1 + 0.2 * path) + 1.5 * ar1_shocks(n, nt)
+  # Employment and the primary share: city level + common additive path + shock,
+  # so that they too follow parallel trends.
+  jc <- (exp(cities$lpop) * emp_rate)[city] + 8 * path + 1.5 * ar1_shocks(n, nt)
   primary <- 0.02 + 0.10 * exp(-0.6 * cities$dev + stats::rnorm(n, sd = 0.4))
-  primary <- pmax(primary[city] * (1 - 0.3 * path) + 0.005 * ar1_shocks(n, nt), 0.005)
+  primary <- pmax(primary[city] - 0.02 * path + 0.005 * ar1_shocks(n, nt), 0.005)
   list(controls = out, shocks = shocks, pop = pop, jc = pmax(jc, 1), primary = primary)
 }
 

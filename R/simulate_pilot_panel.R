@@ -31,10 +31,12 @@
 #' and population, calibrated so that the means and standard deviations of the
 #' paper's 218-city sample (Table 2) are matched roughly. The controls are not
 #' affected by the policy. `upgrade` is the tertiary share divided by the
-#' secondary share of value added (the policy moves value added from the
-#' secondary to the tertiary sector one for one); `jc` is urban employment
-#' (10,000 persons), which the policy raises by the factor
-#' \eqn{\exp(2.5\,\tau_{it})}{exp(2.5 tau[it])}.
+#' secondary share of value added, the secondary share being what the
+#' tertiary and a simulated primary share leave (the policy moves value added
+#' from the secondary to the tertiary sector one for one); `jc` is urban
+#' employment (10,000 persons), which the policy raises by the factor
+#' \eqn{\exp(2.5\,\tau_{it})}{exp(2.5 tau[it])}. The primary share and
+#' employment are also a city level + a common additive path + a shock.
 #'
 #' @section Indicators and the index:
 #' Indicator \eqn{j} of city \eqn{i} in year \eqn{t} is, without the policy,
