@@ -305,8 +305,12 @@
 #'     loans plus deposits / GDP.}
 #'   \item{upgrade}{Numeric, tertiary / secondary value added.}
 #'   \item{jc}{Numeric, urban employment (10,000 persons).}
-#'   \item{emerg_emp_share, ..., data_trade}{The 23 indicators, see
-#'     [nqp_indicators].}
+#'   \item{emerg_emp_share, universities, student_ratio, edu_exp_share,
+#'     gdp_pc, wage, tertiary_share, robot_density, ai_firms, env_invest,
+#'     emission_trade, garbage_rate, sewage_rate, solid_waste_use, broadband,
+#'     mobile, telecom, patents, green_patents, sci_exp_share, rd_gdp,
+#'     data_assets, data_trade}{Numeric, the 23 indicators of the index, in
+#'     the units of [nqp_indicators].}
 #'   \item{nqp}{Numeric, the NQP index: `entropy_index(nqp_panel,
 #'     nqp_indicators$indicator)$scores$score`.}
 #'   \item{upgrade0, jc0}{Numeric, the mechanism variables without the
