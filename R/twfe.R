@@ -75,9 +75,7 @@ twfe <- function(formula, data, cluster = NULL, vcov = c("cluster", "hetero", "i
   call <- match.call()
   vcov <- match.arg(vcov)
   if (!is.data.frame(data)) abort_input("{.arg data} must be a data frame.")
-  if (!is.logical(drop_singletons) || length(drop_singletons) != 1L || is.na(drop_singletons)) {
-    abort_input("{.arg drop_singletons} must be TRUE or FALSE.")
-  }
+  check_flag(drop_singletons, "drop_singletons")
   spec <- parse_fe_formula(formula)
   threads <- resolve_threads(threads)
   rows <- eval_subset(substitute(subset), data, parent.frame())
