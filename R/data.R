@@ -164,3 +164,172 @@
 #' table(cn_cities$resource_type)
 #' cn_cities[cn_cities$is_sub_provincial, c("nbs_code", "name_en", "province")]
 "cn_cities"
+
+#' The 23 indicators of the new-quality-productivity index
+#'
+#' The evaluation system of new quality productive forces (NQP) of the
+#' reference paper's Table 1: three dimensions (new-quality labourers,
+#' objects of labour and means of labour), their second- and third-level
+#' headings, the 23 measures with their units and the paper's entropy weights.
+#' `indicator` gives the ASCII column name used by [simulate_pilot_panel()]
+#' and [nqp_panel]; the Chinese texts are those of the paper.
+#'
+#' | indicator | measure | unit |
+#' |---|---|---|
+#' | `emerg_emp_share` | employment share of strategic emerging industries | ratio |
+#' | `universities` | regular institutions of higher education | count |
+#' | `student_ratio` | college students / population | ratio |
+#' | `edu_exp_share` | education / fiscal expenditure | ratio |
+#' | `gdp_pc` | GDP per capita | yuan |
+#' | `wage` | average wage of employed staff | yuan |
+#' | `tertiary_share` | tertiary value added / GDP | ratio |
+#' | `robot_density` | industrial robot installation density | robots per 10,000 workers |
+#' | `ai_firms` | artificial-intelligence enterprises | count |
+#' | `env_invest` | investment in pollution control | 100 million yuan |
+#' | `emission_trade` | carbon, energy-use-right and emission-right trading | 100 million yuan |
+#' | `garbage_rate` | harmless treatment rate of domestic waste | percent |
+#' | `sewage_rate` | domestic sewage treatment rate | percent |
+#' | `solid_waste_use` | utilisation rate of industrial solid waste | percent |
+#' | `broadband` | internet broadband subscribers | 10,000 households |
+#' | `mobile` | mobile phone subscribers | 10,000 |
+#' | `telecom` | telecommunication business volume | 100 million yuan |
+#' | `patents` | patents granted | count |
+#' | `green_patents` | green patents granted | count |
+#' | `sci_exp_share` | science / local fiscal expenditure | ratio |
+#' | `rd_gdp` | R&D expenditure / GDP | ratio |
+#' | `data_assets` | log(1 + data-asset word frequency in listed firms' reports) | log count |
+#' | `data_trade` | data trading platform | 0/1 |
+#'
+#' The paper gives no unit for robot installation density; the simulation
+#' uses robots per 10,000 workers. Its "telecom users total (100 million
+#' yuan)" is read as the telecommunication business volume.
+#'
+#' @format A data frame with 23 rows, one per indicator in the paper's order,
+#'   and 14 columns:
+#' \describe{
+#'   \item{indicator}{Character, the ASCII column name.}
+#'   \item{dimension}{Character, `"labourer"`, `"object"` or `"means"` (6, 8
+#'     and 9 indicators), usable as `groups` of [entropy_index()].}
+#'   \item{dimension_en, dimension_zh}{Character, the dimension's name in
+#'     English and Chinese (xinzhi laodongzhe, laodong duixiang, laodong
+#'     ziliao).}
+#'   \item{area_en, area_zh}{Character, the second-level heading (labour
+#'     structure, labour quality, ..., data as a factor).}
+#'   \item{aspect_en, aspect_zh}{Character, the third-level heading
+#'     (innovative talent, higher education, ...).}
+#'   \item{name_en, name_zh}{Character, the measure as the paper defines it.}
+#'   \item{unit}{Character, its unit.}
+#'   \item{direction}{Character, `"positive"` for all: a larger value means
+#'     more NQP.}
+#'   \item{paper_weight}{Numeric, the entropy weight in the paper's Table 1;
+#'     the 23 weights sum to 1.}
+#'   \item{policy_share}{Numeric, the share of the simulated pilot effect on
+#'     the index that [simulate_pilot_panel()] puts on the indicator (0 for
+#'     the 15 indicators the simulated policy does not move).}
+#' }
+#' @source Table 1 of the reference paper (low-carbon city pilots and new
+#'   quality productive forces, 218 cities, 2009-2022), transcribed by
+#'   `data-raw/nqp_indicators.R`.
+#' @family data
+#' @seealso [simulate_pilot_panel()], [nqp_panel], [entropy_index()]
+#' @examples
+#' nqp_indicators[, c("indicator", "dimension", "unit", "paper_weight")]
+#' split(nqp_indicators$indicator, nqp_indicators$dimension)
+"nqp_indicators"
+
+#' A simulated panel of 218 Chinese cities, 2009-2022, with a known pilot effect
+#'
+#' One draw of [simulate_pilot_panel()] shaped like the reference paper's
+#' sample: 218 real prefecture-level cities and municipalities observed from
+#' 2009 to 2022 (3,052 rows), 96 of them low-carbon pilot cities (52 treated
+#' from 2011, 19 from 2013, 25 from 2017, under the paper's coding in
+#' [pilot_timing()]), with the 23 indicators of the new-quality-productivity
+#' index, the index itself, the controls and mechanism variables of the paper,
+#' and the true effect of the pilot in every city-year.
+#'
+#' **The city statistics are simulated.** The cities, their names, regions,
+#' municipality, capital and resource-based flags and their pilot dates are
+#' real; every number about them (indicators, controls, population,
+#' employment) is drawn by [simulate_pilot_panel()]. The paper's data come
+#' from the China City Statistical Yearbooks, city statistical bulletins and
+#' commercial databases, which cannot be redistributed; and with real data
+#' the true effect is unknown. A simulated panel with the paper's shape lets
+#' the replication vignette run every table and figure of the paper and judge
+#' each estimate against the truth. Do not use it to learn about Chinese
+#' cities.
+#'
+#' @section Sample:
+#' The frame is the 297 current prefecture-level cities and municipalities of
+#' [cn_cities] (no prefectures, autonomous prefectures or leagues; not the
+#' abolished Chaohu and Laiwu). Cell sizes by region and batch come from
+#' iterative proportional fitting of the frame's counts to the paper's margins:
+#' East 70, Central 69, West 51, Northeast 28 cities (the paper's Table 8
+#' sample sizes divided by 14 years) and 122 never treated, 52, 19 and 25
+#' cities treated from 2011, 2013 and 2017 (96 treated as in the paper; this
+#' split gives the paper's mean `did` of 0.316). The four municipalities are
+#' always in; the other cities are drawn at random in each cell, the draw
+#' being repeated until the sample holds 81 resource-based cities (the paper's
+#' Table 7: 1,134 rows). See `data-raw/nqp_panel.R`.
+#'
+#' @section The draw:
+#' `simulate_pilot_panel(cities, 2009:2022, effect = 0.008, dynamics =
+#' "growing", heterogeneity = TRUE, pretrend = 0, seed = 2025)`: the effect
+#' grows over the first six years of exposure, is larger in big, eastern and
+#' non-resource cities, and the counterfactual index follows parallel trends.
+#' The true ATT, `mean(tau[did == 1])`, is 0.0080; by construction it is
+#' also `attr(nqp_panel, "dgp")$att`. The index has mean 0.147 and SD 0.055
+#' (paper: 0.147 and 0.058); the controls' means and SDs are close to the
+#' paper's Table 2, their extremes are not. Big cities (more than 5 million
+#' residents) make up 1,105 rows (paper: 1,143).
+#'
+#' @format A data frame with 3,052 rows (218 cities by 14 years, ordered by
+#'   city and year) and 58 columns, those of [simulate_pilot_panel()]:
+#' \describe{
+#'   \item{nbs_code}{Integer, NBS code of the city (the panel id).}
+#'   \item{city}{Character, unique English name, as `name_en_unique` of
+#'     [cn_cities].}
+#'   \item{name_zh, province, region}{Character, Chinese name, province,
+#'     four-region class (East, Central, West, Northeast).}
+#'   \item{is_municipality, is_capital, is_resource}{Logical, the flags of
+#'     [cn_cities].}
+#'   \item{year}{Integer, 2009 to 2022.}
+#'   \item{first_year}{Integer, first treated year (2011, 2013, 2017), `NA`
+#'     for never-treated cities.}
+#'   \item{treated}{Integer, 1 for the 96 pilot cities.}
+#'   \item{did}{Integer, 1 from `first_year` on (the paper's DID).}
+#'   \item{pop}{Numeric, resident population (10,000 persons).}
+#'   \item{big}{Integer, 1 when `pop > 500`.}
+#'   \item{gov, density, fdi, lngdp, rcl, fin}{Numeric, the controls:
+#'     budget expenditure / GDP, registered population per km2, foreign
+#'     investment / GDP, log GDP (100 million yuan), retail sales / GDP,
+#'     loans plus deposits / GDP.}
+#'   \item{upgrade}{Numeric, tertiary / secondary value added.}
+#'   \item{jc}{Numeric, urban employment (10,000 persons).}
+#'   \item{emerg_emp_share, universities, student_ratio, edu_exp_share,
+#'     gdp_pc, wage, tertiary_share, robot_density, ai_firms, env_invest,
+#'     emission_trade, garbage_rate, sewage_rate, solid_waste_use, broadband,
+#'     mobile, telecom, patents, green_patents, sci_exp_share, rd_gdp,
+#'     data_assets, data_trade}{Numeric, the 23 indicators of the index, in
+#'     the units of [nqp_indicators].}
+#'   \item{nqp}{Numeric, the NQP index: `entropy_index(nqp_panel,
+#'     nqp_indicators$indicator)$scores$score`.}
+#'   \item{upgrade0, jc0}{Numeric, the mechanism variables without the
+#'     pilot.}
+#'   \item{emerg_emp_share0, tertiary_share0, env_invest0, emission_trade0,
+#'     patents0, green_patents0, sci_exp_share0, rd_gdp0}{Numeric, the eight
+#'     indicators the pilot moves, without the pilot.}
+#'   \item{nqp0}{Numeric, the index of the counterfactual indicators (with
+#'     the weights and ranges of `nqp`).}
+#'   \item{tau}{Numeric, `nqp - nqp0`: the true effect of the pilot in the
+#'     city-year, 0 when `did == 0`.}
+#' }
+#' @source Simulated by `data-raw/nqp_panel.R` with [simulate_pilot_panel()];
+#'   cities and pilot dates from [cn_cities] and [pilot_timing()].
+#' @family data
+#' @seealso [simulate_pilot_panel()] for the data-generating process,
+#'   [nqp_indicators], `vignette("replication", package = "pilotdid")`.
+#' @examples
+#' dim(nqp_panel)
+#' mean(nqp_panel$tau[nqp_panel$did == 1]) # the true ATT
+#' twfe(nqp ~ did + gov + density + fdi + lngdp + rcl + fin | nbs_code + year, data = nqp_panel)
+"nqp_panel"

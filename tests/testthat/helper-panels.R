@@ -92,6 +92,39 @@ fixest_rel <- function(ref) {
        rel = as.numeric(sub("rel::", "", names(b)[keep], fixed = TRUE)))
 }
 
+# Every k-th current prefecture-level city or municipality of cn_cities (NBS
+# codes): a small mixed sample for simulate_pilot_panel().
+pilot_cities <- function(k = 5) {
+  cc <- cn_cities[cn_cities$status == "current" &
+                    cn_cities$unit_type %in% c("municipality", "prefecture-level city"), ]
+  cc$nbs_code[seq(1, nrow(cc), by = k)]
+}
+
+# Mean of x by group, as a named vector (for true effects by subgroup).
+group_mean <- function(x, g) vapply(split(x, g), mean, 1)
+
+# The reference paper's Table 2 (mean, SD) and the tolerances within which a
+# draw of simulate_pilot_panel() on its 218-city sample must match them.
+table2 <- function() {
+  data.frame(
+    var  = c("nqp", "gov", "density", "fdi", "lngdp", "rcl", "fin"),
+    mean = c(0.147, 0.181, 486.6, 0.017, 7.524, 0.382, 2.580),
+    sd   = c(0.058, 0.086, 363.4, 0.018, 0.960, 0.103, 1.302),
+    # relative tolerances
+    tol_mean = c(0.05, 0.10, 0.10, 0.15, 0.02, 0.05, 0.10),
+    tol_sd   = c(0.15, 0.20, 0.20, 0.25, 0.10, 0.15, 0.20)
+  )
+}
+
+expect_table2_moments <- function(d) {
+  t2 <- table2()
+  for (i in seq_len(nrow(t2))) {
+    x <- d[[t2$var[i]]]
+    expect_equal(mean(x), t2$mean[i], tolerance = t2$tol_mean[i], label = paste("mean of", t2$var[i]))
+    expect_equal(stats::sd(x), t2$sd[i], tolerance = t2$tol_sd[i], label = paste("SD of", t2$var[i]))
+  }
+}
+
 # A panel with two mediators: m moves with the treatment and the outcome, m2 is noise.
 make_mediator_panel <- function(n_id = 50, n_t = 7, seed = 1, drop_share = 0) {
   d <- make_panel(n_id = n_id, n_t = n_t, seed = seed, drop_share = drop_share)

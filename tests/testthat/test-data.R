@@ -94,11 +94,88 @@ test_that("cn_cities carries the 126 resource-based cities of the 2013 plan", {
 })
 
 test_that("the datasets' strings are valid UTF-8 and marked so", {
-  for (d in list(lowcarbon_pilots, cn_cities)) {
+  for (d in list(lowcarbon_pilots, cn_cities, nqp_indicators, nqp_panel)) {
     s <- unlist(Filter(is.character, d), use.names = FALSE)
     s <- s[!is.na(s)]
     expect_true(all(validUTF8(s)))
     expect_true(all(Encoding(s[grepl("[^ -~]", s, useBytes = TRUE)]) == "UTF-8"))
   }
   expect_identical(nchar(cn_cities$name_zh[cn_cities$nbs_code == 440300L]), 3L)
+})
+
+test_that("nqp_indicators holds the 23 indicators of the paper's Table 1", {
+  d <- nqp_indicators
+  expect_identical(class(d), "data.frame")
+  expect_identical(dim(d), c(23L, 14L))
+  expect_identical(
+    names(d),
+    c("indicator", "dimension", "dimension_en", "dimension_zh", "area_en", "area_zh", "aspect_en", "aspect_zh",
+      "name_en", "name_zh", "unit", "direction", "paper_weight", "policy_share")
+  )
+  expect_false(anyNA(d))
+  expect_false(anyDuplicated(d$indicator) > 0)
+  expect_identical(d$indicator, pilotdid:::nqp_spec()$indicator)
+  expect_identical(c(table(factor(d$dimension, c("labourer", "object", "means")))),
+                   c(labourer = 6L, object = 8L, means = 9L))
+  expect_identical(unique(d$dimension_zh),
+                   c("\u65b0\u8d28\u52b3\u52a8\u8005", "\u65b0\u8d28\u52b3\u52a8\u5bf9\u8c61",
+                     "\u65b0\u8d28\u52b3\u52a8\u8d44\u6599"))
+  expect_identical(d$name_zh[d$indicator == "sewage_rate"], "\u751f\u6d3b\u6c61\u6c34\u5904\u7406\u7387(%)")
+  # Table 1's weights sum to 1; sewage treatment has the smallest, 0.0034.
+  expect_equal(sum(d$paper_weight), 1, tolerance = 1e-12)
+  expect_identical(d$indicator[which.min(d$paper_weight)], "sewage_rate")
+  expect_identical(d$paper_weight[d$indicator == "tertiary_share"], 0.0512)
+  expect_true(all(d$direction == "positive"))
+  expect_equal(sum(d$policy_share), 1, tolerance = 1e-12)
+  expect_identical(sum(d$policy_share > 0), 8L)
+})
+
+test_that("nqp_panel has the shape of the paper's sample", {
+  d <- nqp_panel
+  expect_identical(class(d), "data.frame")
+  expect_identical(dim(d), c(3052L, 58L))
+  city <- d[!duplicated(d$nbs_code), ]
+  expect_identical(nrow(city), 218L)
+  expect_identical(c(table(d$nbs_code)), stats::setNames(rep(14L, 218), city$nbs_code))
+  expect_identical(sort(unique(d$year)), 2009:2022)
+  # 96 pilot cities, 52/19/25 from 2011/2013/2017: the paper's mean DID of 0.316.
+  expect_identical(sum(city$treated), 96L)
+  expect_identical(c(table(city$first_year)), c(`2011` = 52L, `2013` = 19L, `2017` = 25L))
+  expect_identical(round(mean(d$did), 3), 0.316)
+  # Regions and resource-based cities as the paper's Tables 7 and 8 (rows / 14).
+  expect_identical(c(table(city$region)), c(Central = 69L, East = 70L, Northeast = 28L, West = 51L))
+  expect_identical(sum(city$is_resource), 81L)
+  expect_identical(sum(city$is_municipality), 4L)
+  # Real cities with their real pilot dates.
+  expect_true(all(city$nbs_code %in% cn_cities$nbs_code))
+  tm <- pilot_timing()
+  expect_identical(city$first_year, tm$first_year[match(city$nbs_code, tm$nbs_code)])
+  expect_true(all(cn_cities$status[match(city$nbs_code, cn_cities$nbs_code)] == "current"))
+})
+
+test_that("nqp_panel's index and true effect are what its help page says", {
+  d <- nqp_panel
+  fit <- entropy_index(d, nqp_indicators$indicator)
+  expect_equal(d$nqp, fit$scores$score, tolerance = 1e-12)
+  expect_identical(d$tau, d$nqp - d$nqp0)
+  expect_true(all(d$tau[d$did == 0] == 0))
+  att <- mean(d$tau[d$did == 1])
+  expect_identical(attr(d, "dgp")$att, att)
+  expect_equal(att, 0.008, tolerance = 1e-3)
+  expect_identical(attr(d, "dgp")[c("effect", "dynamics", "heterogeneity", "pretrend", "seed")],
+                   list(effect = 0.008, dynamics = "growing", heterogeneity = TRUE, pretrend = 0, seed = 2025))
+  expect_table2_moments(d)
+})
+
+test_that("the baseline DID on nqp_panel lies within two standard errors of the true ATT", {
+  d <- nqp_panel
+  att <- mean(d$tau[d$did == 1])
+  for (f in list(nqp ~ did | nbs_code + year,
+                 nqp ~ did + gov + density + fdi + lngdp + rcl + fin | nbs_code + year)) {
+    fit <- twfe(f, data = d)
+    est <- coef(fit)[["did"]]
+    se <- sqrt(vcov(fit)["did", "did"])
+    expect_lt(abs(est - att), 2 * se)
+    expect_gt(est / se, 2)
+  }
 })
