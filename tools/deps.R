@@ -7,7 +7,8 @@
 deps <- list(
   main = c("Rcpp", "RcppEigen", "data.table", "ggplot2", "cli", "rlang", "generics",
            "knitr", "rmarkdown"),
-  test = c("testthat", "withr", "fixest", "sandwich", "MatchIt", "future", "future.apply")
+  test = c("testthat", "withr", "fixest", "sandwich", "MatchIt", "future", "future.apply",
+           "did", "bacondecomp", "didimputation")
 )
 
 has <- function(p) requireNamespace(p, quietly = TRUE)
