@@ -5,6 +5,10 @@ cpp_demean <- function(X, y, codes, G, w, max_exact, tol, maxit, threads) {
     .Call(`_pilotdid_cpp_demean`, X, y, codes, G, w, max_exact, tol, maxit, threads)
 }
 
+cpp_impute_fe <- function(V0, W1, codes0, codes1, G, w0, max_exact, tol, maxit, threads) {
+    .Call(`_pilotdid_cpp_impute_fe`, V0, W1, codes0, codes1, G, w0, max_exact, tol, maxit, threads)
+}
+
 cpp_ols <- function(Xr, yr, wr, ref_ss, tol, threads) {
     .Call(`_pilotdid_cpp_ols`, Xr, yr, wr, ref_ss, tol, threads)
 }

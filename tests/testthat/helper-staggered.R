@@ -15,3 +15,12 @@ make_staggered <- function(n_id = 60, n_t = 8, cohorts = c(2011, 2013, 2015), sh
 
 # True average effect at each event time e >= 0 of make_staggered() data.
 true_effect <- function(e, base = 0.5, growth = 0.3) base + growth * e
+
+# didimputation::did_imputation() with its fixest first stage run at
+# fixef.tol = 1e-11: fixest's default tolerance leaves errors of about 1e-8 in
+# the imputed effects on unbalanced panels (our solver is exact there).
+didimputation_ref <- function(...) {
+  fixest::setFixest_estimation(fixef.tol = 1e-11)
+  on.exit(fixest::setFixest_estimation(reset = TRUE))
+  suppressMessages(didimputation::did_imputation(...))
+}
