@@ -55,29 +55,12 @@ bacon_decomp <- function(formula, data) {
                   "i" = "The decomposition with controls is not supported."))
   }
   pn <- did_panel(spec, data)
-  pn <- bacon_balance(pn)
+  pn <- balance_panel(pn, "the decomposition")
   D <- pn$X[, 1L]
   if (!all(D %in% c(0, 1))) abort_input("The treatment {.field {spec$controls}} must be 0/1.")
   first <- bacon_cohorts(D, pn, spec$controls)
   tab <- bacon_two_by_two(pn$y, pn$unit, pn$period, first, length(pn$periods), pn$periods)
   new_pilotdid_bacon(tab, pn, formula)
-}
-
-# Keep the units observed in every period (a note names how many were dropped).
-bacon_balance <- function(pn) {
-  T <- length(pn$periods)
-  cnt <- tabulate(pn$unit + 1L, nbins = pn$n_units)
-  full <- cnt == T
-  pn$dropped_units <- sum(!full)
-  if (all(full)) return(pn)
-  if (!any(full)) abort_input("No unit is observed in every period: the decomposition needs a balanced panel.")
-  note("Dropped {sum(!full)} unit{?s} not observed in all {T} periods: the decomposition needs a balanced panel.")
-  keep <- full[pn$unit + 1L]
-  pn$unit <- group_codes(list(pn$unit[keep]))
-  pn$n_units <- max(pn$unit) + 1L
-  for (v in c("y", "time", "period", "obs", "unit_id")) pn[[v]] <- pn[[v]][keep]
-  pn$X <- pn$X[keep, , drop = FALSE]
-  pn
 }
 
 # Period index (1..T) at which each unit adopts; T + 1 for never treated.

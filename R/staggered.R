@@ -98,6 +98,24 @@ read_cohort <- function(pn, col, call = caller_env()) {
   g
 }
 
+# Keep the units observed in every period (a note names how many were dropped).
+balance_panel <- function(pn, what, call = caller_env()) {
+  T <- length(pn$periods)
+  cnt <- tabulate(pn$unit + 1L, nbins = pn$n_units)
+  full <- cnt == T
+  pn$dropped_units <- sum(!full)
+  if (all(full)) return(pn)
+  if (!any(full)) abort_input("No unit is observed in every period: {what} needs a balanced panel.", call = call)
+  note("Dropped {sum(!full)} unit{?s} not observed in all {T} periods: {what} needs a balanced panel.")
+  keep <- full[pn$unit + 1L]
+  pn$unit <- group_codes(list(pn$unit[keep]))
+  pn$n_units <- max(pn$unit) + 1L
+  for (v in c("y", "time", "period", "obs", "unit_id")) pn[[v]] <- pn[[v]][keep]
+  pn$X <- pn$X[keep, , drop = FALSE]
+  pn$d <- pn$d[keep, , drop = FALSE]
+  pn
+}
+
 # Unit-level table: cohort per unit code (0-based codes -> position + 1).
 unit_values <- function(x, unit, n_units) {
   out <- rep(x[1L], n_units)
