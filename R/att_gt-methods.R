@@ -52,7 +52,8 @@ summary.pilotdid_attgt <- function(object, ...) {
   structure(list(table = tidy(object), formula = object$formula, n_units = object$n_units,
                  periods = object$periods, groups = object$groups, control_group = object$control_group,
                  anticipation = object$anticipation, base_period = object$base_period,
-                 dropped_units = object$dropped_units, level = object$level),
+                 dropped_units = object$dropped_units, level = object$level,
+                 est_method = object$est_method),
             class = "summary.pilotdid_attgt")
 }
 
@@ -65,6 +66,9 @@ print.summary.pilotdid_attgt <- function(x, ...) {
   cat(sprintf("Comparison group: %s   base period: %s   anticipation: %d\n",
               if (x$control_group == "never") "never treated" else "not yet treated",
               x$base_period, x$anticipation))
+  if (!identical(x$est_method, "none")) {
+    cat("Covariates:", if (x$est_method == "dr") "doubly robust" else "outcome regression", "\n")
+  }
   cat("Standard errors: analytical (influence function), clustered by unit\n")
   print_estimate_table(x$table, x$level)
   invisible(x)

@@ -17,7 +17,14 @@
 #' `base_period = "varying"` compares each period with the one before it (the
 #' pre-trend of each period), `"universal"` compares all periods with the same
 #' base period (whose ATT is 0 by construction). Without covariates this is
-#' the outcome-regression and doubly-robust estimator of `did::att_gt()`.
+#' the outcome-regression and doubly-robust estimator of `did::att_gt()`. With
+#' covariates \eqn{X}, `est_method = "reg"` subtracts from the treated units'
+#' mean change their mean change predicted by a least-squares fit of
+#' \eqn{\Delta Y} on \eqn{X} among comparison units; `"dr"` (doubly robust,
+#' Sant'Anna and Zhao 2020) also reweights comparison units by the odds of a
+#' logit propensity score (comparison units with scores of 0.995 or more are
+#' trimmed; a cell whose largest score reaches 0.999 gets `NA` with a
+#' warning), exactly as `DRDID::drdid_panel()` called by `did::att_gt()`.
 #'
 #' @section Standard errors:
 #' Each ATT(g,t) has the influence function
@@ -37,8 +44,13 @@
 #' never-treated units, the periods from the last cohort's adoption (minus
 #' `anticipation`) on are dropped and that cohort serves as comparison only.
 #'
-#' @param formula `y ~ 1 | unit + time`: the outcome, then the unit and time
-#'   columns (time numeric). Covariates are not supported yet.
+#' @param formula `y ~ 1 | unit + time`, or `y ~ x1 + x2 | unit + time` with
+#'   covariates: the outcome, the covariates, then the unit and time columns
+#'   (time numeric). Covariates are taken in the earlier period of each 2x2
+#'   comparison, as in `did`.
+#' @param est_method With covariates: `"dr"` (doubly robust, the default of
+#'   `did`) or `"reg"` (outcome regression). Ignored without covariates, where
+#'   both reduce to the difference in mean changes.
 #' @param control_group `"never"` (never-treated units) or `"notyet"`
 #'   (never treated and not yet treated units).
 #' @param anticipation Number of periods before adoption in which units may
@@ -51,10 +63,15 @@
 #'   `n_treated`, `n_control`), `inf_func` (the \eqn{n \times K} influence
 #'   functions), `unit_group` (each unit's cohort, 0 for never treated),
 #'   `n_units`, `periods`, `groups`, `control_group`, `anticipation`,
-#'   `base_period`, `dropped_units`, `level`, `formula`, `cohort`, `call`.
+#'   `base_period`, `est_method` (`"none"` without covariates),
+#'   `dropped_units`, `level`, `formula`, `cohort`, `call`.
 #' @references Callaway, B. and Sant'Anna, P. H. C. (2021).
 #'   Difference-in-differences with multiple time periods. *Journal of
 #'   Econometrics* 225(2), 200-230.
+#'
+#'   Sant'Anna, P. H. C. and Zhao, J. (2020). Doubly robust
+#'   difference-in-differences estimators. *Journal of Econometrics* 219(1),
+#'   101-122.
 #' @family robust estimators
 #' @export
 #' @examples
@@ -63,17 +80,16 @@
 #' cs
 #' aggregate(cs, "dynamic")
 #' aggregate(cs, "simple")
+#' att_gt(y ~ x1 | id + year, data = d, cohort = "cohort", est_method = "reg")
 att_gt <- function(formula, data, cohort, control_group = c("never", "notyet"), anticipation = 0,
-                   base_period = c("varying", "universal"), level = 0.95) {
+                   base_period = c("varying", "universal"), est_method = c("dr", "reg"),
+                   level = 0.95) {
   call <- match.call()
   spec <- parse_did_formula(formula)
-  if (length(spec$controls)) {
-    abort_input(c("{.fn att_gt} does not support covariates yet.",
-                  "i" = "Use {.code y ~ 1 | unit + time}."))
-  }
   gcol <- cohort_column(if (missing(cohort)) NULL else cohort)
   control_group <- check_choice(control_group, c("never", "notyet"), "control_group")
   base_period <- check_choice(base_period, c("varying", "universal"), "base_period")
+  est_method <- check_choice(est_method, c("dr", "reg"), "est_method")
   anticipation <- check_count(anticipation, "anticipation", min = 0)
   check_level(level)
   if (is.data.frame(data)) check_columns(data, gcol, "cohort")
@@ -81,8 +97,10 @@ att_gt <- function(formula, data, cohort, control_group = c("never", "notyet"), 
   pn <- balance_panel(pn, "the Callaway-Sant'Anna estimator")
   g <- read_cohort(pn, gcol)
   wide <- attgt_wide(pn, g, anticipation, control_group)
-  res <- attgt_compute(wide, control_group, anticipation, base_period)
-  new_pilotdid_attgt(res, wide, control_group, anticipation, base_period, level, formula, gcol, call)
+  res <- attgt_compute(wide, control_group, anticipation, base_period, est_method)
+  out <- new_pilotdid_attgt(res, wide, control_group, anticipation, base_period, level, formula, gcol, call)
+  out$est_method <- if (is.null(wide$X)) "none" else est_method
+  out
 }
 
 # Units x periods outcome matrix and each unit's cohort, after dropping
@@ -113,11 +131,12 @@ attgt_wide <- function(pn, g, anticipation, control_group, call = caller_env()) 
     }
   }
   list(Y = Y[keep, , drop = FALSE], G = G[keep], periods = periods, n = sum(keep),
-       dropped_units = sum(early), groups = sort(unique(G[keep & is.finite(G)])))
+       dropped_units = sum(early), groups = sort(unique(G[keep & is.finite(G)])),
+       X = attgt_covariates(pn, keep, match(periods, pn$periods)))
 }
 
 # Every ATT(g,t) and its influence function (an n x K matrix).
-attgt_compute <- function(wide, control_group, anticipation, base_period) {
+attgt_compute <- function(wide, control_group, anticipation, base_period, est_method) {
   Y <- wide$Y
   G <- wide$G
   tl <- wide$periods
@@ -140,16 +159,25 @@ attgt_compute <- function(wide, control_group, anticipation, base_period) {
     treat <- G == gk
     ctrl <- if (control_group == "never") is.infinite(G) else G > tl[max(t, base)] + anticipation & !treat
     dy <- Y[, t] - Y[, base]
-    m1 <- mean(dy[treat])
-    m0 <- mean(dy[ctrl])
-    est[k] <- m1 - m0
     n1[k] <- sum(treat)
     n0[k] <- sum(ctrl)
-    IF[treat, k] <- n / n1[k] * (dy[treat] - m1)
-    IF[ctrl, k] <- -n / n0[k] * (dy[ctrl] - m0)
+    if (is.null(wide$X)) {
+      m1 <- mean(dy[treat])
+      m0 <- mean(dy[ctrl])
+      est[k] <- m1 - m0
+      IF[treat, k] <- n / n1[k] * (dy[treat] - m1)
+      IF[ctrl, k] <- -n / n0[k] * (dy[ctrl] - m0)
+    } else {
+      sub <- treat | ctrl
+      r <- attgt_cell_cov(dy[sub], as.numeric(treat[sub]), wide$X[[min(base, t)]][sub, , drop = FALSE],
+                          est_method, gk, tl[t])
+      est[k] <- r$att
+      IF[sub, k] <- n / sum(sub) * r$inf
+    }
   }
   se <- sqrt(colSums(IF^2)) / n
   se[se <= sqrt(.Machine$double.eps) * 10] <- NA_real_
+  IF[, is.na(est)] <- 0
   list(group = cells$g, time = tl[cells$t], estimate = est, std.error = se, n_treated = n1,
        n_control = n0, inf_func = IF)
 }

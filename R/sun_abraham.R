@@ -101,31 +101,40 @@ sunab_design <- function(pn, g, ref, call = caller_env()) {
   e <- pn$time[rows] - g[rows]
   gr <- g[rows]
   treated <- is.finite(gr) & !(e %in% ref)
-  cells <- unique(data.frame(cohort = gr[treated], rel_time = e[treated]))
-  cells <- cells[order(cells$cohort, cells$rel_time), , drop = FALSE]
-  rownames(cells) <- NULL
+  # cells (cohort, relative period) as integer keys: fast on large panels
+  ci <- match(gr, cohorts)
+  eu <- sort(unique(e[treated]))
+  key <- ifelse(treated, (ci - 1L) * length(eu) + match(e, eu), NA_integer_)
+  used <- sort(unique(key[treated]))
+  cells <- data.frame(cohort = cohorts[(used - 1L) %/% length(eu) + 1L],
+                      rel_time = eu[(used - 1L) %% length(eu) + 1L])
   cells$name <- sprintf("sunab_g%s_e%s", format_num(cells$cohort), format_num(cells$rel_time))
-  idx <- match(paste(gr, e), paste(cells$cohort, cells$rel_time))
-  D <- matrix(0, length(rows), nrow(cells), dimnames = list(NULL, cells$name))
-  D[cbind(which(!is.na(idx) & treated), idx[!is.na(idx) & treated])] <- 1
-  list(rows = pn$obs[rows], D = D, cells = cells, ref = ref, control = control,
+  list(rows = pn$obs[rows], cell = match(key, used), cells = cells, ref = ref, control = control,
        dropped_units = if (any(always)) length(unique(pn$unit[always])) else 0L)
 }
 
 # Numbers as name-safe strings: 2011 -> "2011", -2 -> "m2", 0.5 -> "0p5".
 format_num <- function(x) gsub(".", "p", sub("^-", "m", format(x, scientific = FALSE, trim = TRUE)), fixed = TRUE)
 
-# The saturated regression by twfe() on a copy of the rows used.
+# The saturated regression by twfe() on the rows used: the columns of `data`
+# the model needs plus one 0/1 column per cell.
 sunab_fit <- function(spec, data, des, dots) {
-  d <- data[des$rows, , drop = FALSE]
+  cols <- unique(c(all.vars(spec$main), spec$unit, spec$time,
+                   formula_columns(dots$cluster, "cluster"),
+                   if (inherits(dots$weights, "formula")) all.vars(dots$weights)))
+  cols <- intersect(cols, names(data))
+  d <- lapply(as.list(data)[cols], `[`, des$rows)
+  for (j in seq_len(nrow(des$cells))) d[[des$cells$name[j]]] <- as.numeric(!is.na(des$cell) & des$cell == j)
+  d <- structure(d, class = "data.frame", row.names = c(NA_integer_, -length(des$rows)))
   if (is.numeric(dots$weights)) dots$weights <- dots$weights[des$rows]
-  d <- cbind(as.data.frame(d), des$D)
-  rhs <- Reduce(function(a, b) call("+", a, b), lapply(c(colnames(des$D), spec$controls), str2lang))
+  rhs <- Reduce(function(a, b) call("+", a, b), lapply(c(des$cells$name, spec$controls), str2lang))
   f <- stats::as.formula(call("~", spec$main[[2L]], call("|", rhs, call("+", as.name(spec$unit), as.name(spec$time)))),
                          env = environment(spec$formula))
   old <- options(pilotdid.quiet = TRUE)
   on.exit(options(old))
   fit <- do.call(twfe, c(list(formula = f, data = d), dots))
+  fit$call <- call("twfe", formula = f)   # do.call() inlined the data into the call
+  fit$cell <- des$cell[fit$obs]
   fit$obs <- des$rows[fit$obs]
   fit
 }
@@ -134,10 +143,13 @@ new_pilotdid_sunab <- function(fit, des, level, formula, gcol, call) {
   cells <- des$cells
   b <- fit$coefficients
   ok <- cells$name %in% names(b)
-  Dm <- des$D[match(fit$obs, des$rows), , drop = FALSE]
-  w <- fit$weights %||% rep(1, nrow(Dm))
-  cells$n_obs <- colSums(Dm * w)
+  w <- fit$weights %||% rep(1, length(fit$cell))
+  has <- !is.na(fit$cell)
+  cells$n_obs <- numeric(nrow(cells))
+  s <- rowsum(w[has], fit$cell[has])
+  cells$n_obs[as.integer(rownames(s))] <- s[, 1L]
   cells <- cells[ok, , drop = FALSE]
+  fit$cell <- NULL
   V <- fit$vcov[cells$name, cells$name, drop = FALSE]
   z <- stats::qt((1 + level) / 2, df = fit$df_t)
   agg <- function(sel, term, e) {

@@ -63,6 +63,29 @@ test_that("a simulated unbalanced panel with anticipation, always-treated units 
   }
 })
 
+test_that("covariates: doubly robust and outcome regression equal did on mpdta and on time-varying covariates", {
+  skip_if_not_installed("did")
+  data("mpdta", package = "did", envir = environment())
+  for (m in c("dr", "reg")) {
+    cs <- att_gt(lemp ~ lpop | countyreal + year, data = mpdta, cohort = "first.treat", est_method = m)
+    ref <- cs_reference(mpdta, "lemp", "countyreal", "year", "first.treat", xformla = ~lpop, est_method = m)
+    expect_matches_attgt(cs, ref)
+    expect_matches_aggte(cs, ref, "dynamic")
+    expect_matches_aggte(cs, ref, "group")
+  }
+  d <- make_staggered(n_id = 150, n_t = 7, seed = 26)
+  d$x2 <- withr::with_seed(2, stats::rnorm(150))[d$id] + 0.1 * (d$year - 2009)
+  d$y <- d$y + 0.5 * d$x2 * (d$year - 2009) / 6
+  for (m in c("dr", "reg")) for (bp in c("varying", "universal")) {
+    cs <- att_gt(y ~ x1 + x2 | id + year, data = d, cohort = "g", est_method = m, base_period = bp,
+                 control_group = "notyet")
+    ref <- cs_reference(d, xformla = ~ x1 + x2, est_method = m, base_period = bp,
+                        control_group = "notyettreated")
+    expect_matches_attgt(cs, ref)
+    expect_matches_aggte(cs, ref, "simple")
+  }
+})
+
 test_that("without never-treated units the last cohort is the comparison group, as in did", {
   skip_if_not_installed("did")
   d <- make_staggered(n_id = 60, n_t = 8, cohorts = c(2011, 2013, 2015), share_treated = 1, seed = 22)
@@ -109,7 +132,7 @@ test_that("bad inputs give clear errors", {
   d_none <- d
   d_none$g <- 0
   expect_snapshot(error = TRUE, {
-    att_gt(y ~ x1 | id + year, data = d, cohort = "g")
+    att_gt(y ~ 1 | id + year, data = d, cohort = "g", est_method = "ipw")
     att_gt(y ~ 1 | id + year, data = d, cohort = "g", control_group = "nope")
     att_gt(y ~ 1 | id + year, data = d, cohort = "g", anticipation = -1)
     att_gt(y ~ 1 | id + year, data = d_none, cohort = "g")
