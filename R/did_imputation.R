@@ -178,29 +178,16 @@ impute_first_stage <- function(smp, W1, threads) {
 }
 
 # didimputation's conservative standard errors, clustered by `cl` (codes of
-# the rows i0 then i1).
+# the rows i0 then i1); all estimates at once, one column each.
 impute_se <- function(smp, fs, W1, cl) {
-  g1 <- smp$g[smp$i1]
-  e1 <- smp$e[smp$i1]
-  cell <- group_codes(list(g1, e1)) + 1L
-  vapply(seq_len(ncol(W1)), function(h) {
-    v1 <- W1[, h]
-    v2 <- v1^2
-    num <- tabulate_sum(cell, v2 * fs$adj1)
-    den <- tabulate_sum(cell, v2)
-    tau <- ifelse(den > 0, num / den, 0)
-    tilde1 <- fs$adj1 - tau[cell]
-    s <- tabulate_sum(cl + 1L, c(fs$v0[, h] * fs$resid0, v1 * tilde1))
-    sqrt(sum(s^2))
-  }, 0)
-}
-
-# Sums of x by integer group 1..max(g).
-tabulate_sum <- function(g, x) {
-  out <- numeric(max(g))
-  s <- rowsum(x, g, reorder = TRUE)
-  out[as.integer(rownames(s))] <- s[, 1L]
-  out
+  cell <- group_codes(list(smp$g[smp$i1], smp$e[smp$i1])) + 1L
+  V2 <- W1^2
+  num <- rowsum(V2 * fs$adj1, cell, reorder = TRUE)
+  den <- rowsum(V2, cell, reorder = TRUE)
+  tau <- ifelse(den > 0, num / den, 0)
+  tilde1 <- fs$adj1 - tau[cell, , drop = FALSE]
+  scores <- rowsum(rbind(fs$v0 * fs$resid0, W1 * tilde1), cl, reorder = FALSE)
+  sqrt(colSums(scores^2))
 }
 
 # Event-study labels: pre_2, pre_1, current, post_1, ...
