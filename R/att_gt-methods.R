@@ -17,7 +17,9 @@
 #' cohort, event time or period (`term`: "group_2013", "pre_1", "current",
 #' "post_2", "time_2015"), then the overall ATT (`term` "ATT"), with the
 #' columns `group`, `time`, `rel_time` (`NA` where they do not apply),
-#' `estimate`, `std.error`, `statistic`, `p.value`, `conf.low`, `conf.high`.
+#' `estimate`, `std.error`, `statistic`, `p.value`, `conf.low`, `conf.high`
+#' and, with a uniform band, `band.low`, `band.high` (`NA` for the overall
+#' ATT).
 #'
 #' @param x,object A `pilotdid_attgt` or `pilotdid_aggte` result.
 #' @param ... Unused.
@@ -85,11 +87,14 @@ print.pilotdid_attgt <- function(x, ...) {
 #' @method tidy pilotdid_aggte
 #' @export
 tidy.pilotdid_aggte <- function(x, ...) {
-  out <- rbind(x$estimates, x$overall)
+  ov <- x$overall
+  for (b in setdiff(names(x$estimates), names(ov))) ov[[b]] <- NA_real_
+  out <- rbind(x$estimates, ov)
   stat <- out$estimate / out$std.error
+  band <- intersect(c("band.low", "band.high"), names(out))
   out <- data.frame(out[c("term", "group", "time", "rel_time", "estimate", "std.error")],
                     statistic = stat, p.value = 2 * stats::pnorm(-abs(stat)),
-                    conf.low = out$conf.low, conf.high = out$conf.high)
+                    conf.low = out$conf.low, conf.high = out$conf.high, out[band])
   rownames(out) <- NULL
   out
 }
@@ -97,7 +102,8 @@ tidy.pilotdid_aggte <- function(x, ...) {
 #' @rdname attgt-methods
 #' @export
 summary.pilotdid_aggte <- function(object, ...) {
-  structure(list(table = tidy(object), type = object$type, level = object$level),
+  structure(list(table = tidy(object), type = object$type, level = object$level,
+                 crit_value = object$crit_value, biters = object$biters),
             class = "summary.pilotdid_aggte")
 }
 
@@ -108,6 +114,10 @@ print.summary.pilotdid_aggte <- function(x, ...) {
            dynamic = "by event time (event study)", calendar = "by calendar period")
   cat("Aggregated Callaway-Sant'Anna ATT,", lab[[x$type]], "\n")
   print_estimate_table(x$table, x$level)
+  if (!is.null(x$crit_value)) {
+    cat(sprintf("Uniform %g%% band: critical value %.3f (multiplier bootstrap, %d draws)\n",
+                100 * x$level, x$crit_value, x$biters))
+  }
   invisible(x)
 }
 

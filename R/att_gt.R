@@ -220,13 +220,21 @@ new_pilotdid_attgt <- function(res, wide, control_group, anticipation, base_peri
 #' @param min_e,max_e For `"dynamic"`: the event times kept (and, for all
 #'   types, post-treatment ATT(g,t) with \eqn{t - g > max_e} are left out).
 #' @param level Confidence level; the one of `x` by default.
+#' @param cband Add a uniform confidence band over the rows (not for
+#'   `"simple"`): columns `band.low` and `band.high`, from the sup-t critical
+#'   value of a multiplier bootstrap of the influence functions (Mammen
+#'   weights), never narrower than the pointwise interval.
+#' @param biters Number of bootstrap draws for `cband`.
+#' @param seed Seed of the bootstrap draws (`NULL`: R's current stream, so
+#'   [set.seed()] makes them reproducible).
 #' @param ... Unused.
 #' @return An object of class `pilotdid_aggte`: `estimates` (a data frame, one
 #'   row per cohort, event time or period: `term`, `group`, `time`,
 #'   `rel_time` (the column of the type is filled, the others `NA`),
 #'   `estimate`, `std.error`, `conf.low`, `conf.high`), `overall` (one row:
 #'   the overall ATT), `inf_func` (influence functions of the rows of
-#'   `estimates`, then of the overall ATT), `type`, `level`.
+#'   `estimates`, then of the overall ATT), `type`, `level`; with `cband`,
+#'   also `band.low` and `band.high` in `estimates`, `crit_value` and `biters`.
 #' @family robust estimators
 #' @importFrom stats aggregate
 #' @method aggregate pilotdid_attgt
@@ -236,9 +244,13 @@ new_pilotdid_attgt <- function(res, wide, control_group, anticipation, base_peri
 #' cs <- att_gt(y ~ 1 | id + year, data = d, cohort = "cohort", control_group = "notyet")
 #' es <- aggregate(cs, "dynamic", min_e = -3, max_e = 3)
 #' tidy(es)
+#' aggregate(cs, "dynamic", cband = TRUE, seed = 1)$crit_value
 aggregate.pilotdid_attgt <- function(x, type = c("simple", "group", "dynamic", "calendar"),
-                                     min_e = -Inf, max_e = Inf, level = x$level, ...) {
+                                     min_e = -Inf, max_e = Inf, level = x$level, cband = FALSE,
+                                     biters = 1000, seed = NULL, ...) {
   type <- check_choice(type, c("simple", "group", "dynamic", "calendar"), "type")
+  check_flag(cband, "cband")
+  biters <- check_count(biters, "biters", min = 2)
   if (!is.numeric(min_e) || !is.numeric(max_e) || length(min_e) != 1L || length(max_e) != 1L ||
       is.na(min_e) || is.na(max_e) || min_e > max_e) {
     abort_input("{.arg min_e} and {.arg max_e} must be numbers with {.code min_e <= max_e}.")
@@ -295,7 +307,39 @@ aggregate.pilotdid_attgt <- function(x, type = c("simple", "group", "dynamic", "
       inf_r <- vapply(rows[sel], `[[`, numeric(n), "inf")
       list(estimate = mean(att_r), inf = rowMeans(matrix(inf_r, nrow = n)))
     })
-  new_pilotdid_aggte(rows, overall, type, n, level)
+  out <- new_pilotdid_aggte(rows, overall, type, n, level)
+  if (cband && type != "simple") out <- add_uniform_band(out, biters, seed)
+  out
+}
+
+# Uniform (sup-t) band over the rows of an aggregation: the critical value is
+# the `level` quantile of max_k |b_k| / se_k over multiplier-bootstrap draws
+# b = sum_i V_i psi_i / n with Mammen's two-point weights V_i, drawn from R's
+# generator (seeded by `seed`, reproducible under set.seed()).
+add_uniform_band <- function(x, biters, seed) {
+  e <- x$estimates
+  ok <- which(!is.na(e$std.error))
+  inf <- x$inf_func[, ok, drop = FALSE]
+  n <- nrow(inf)
+  se <- e$std.error[ok]
+  a <- (1 - sqrt(5)) / 2
+  b <- (1 + sqrt(5)) / 2
+  p_a <- (sqrt(5) + 1) / (2 * sqrt(5))
+  chunk <- max(1L, min(biters, floor(1e7 / n)))
+  tmax <- with_seed(seed, {
+    unlist(lapply(split(seq_len(biters), ceiling(seq_len(biters) / chunk)), function(idx) {
+      V <- matrix(ifelse(stats::runif(n * length(idx)) < p_a, a, b), n)
+      draws <- crossprod(V, inf) / n
+      apply(abs(draws) / rep(se, each = nrow(draws)), 1L, max)
+    }), use.names = FALSE)
+  })
+  crit <- max(stats::quantile(tmax, x$level, type = 1, names = FALSE), stats::qnorm((1 + x$level) / 2))
+  e$band.low <- e$estimate - crit * e$std.error
+  e$band.high <- e$estimate + crit * e$std.error
+  x$estimates <- e
+  x$crit_value <- crit
+  x$biters <- biters
+  x
 }
 
 # Influence function of estimated cohort-share weights (did's wif()): columns

@@ -119,6 +119,28 @@ test_that("ATT(g,t) is a 2x2 difference in means and the SE its influence-functi
   expect_equal(tidy(att_gt(y ~ 1 | id + year, data = d2, cohort = "cohort")), tb, tolerance = 1e-12)
 })
 
+test_that("the uniform band: reproducible, at least pointwise, close to did's bootstrap critical value", {
+  d <- make_staggered(n_id = 200, n_t = 8, seed = 27)
+  cs <- att_gt(y ~ 1 | id + year, data = d, cohort = "g")
+  a1 <- aggregate(cs, "dynamic", cband = TRUE, biters = 2000, seed = 5)
+  a2 <- withr::with_seed(5, aggregate(cs, "dynamic", cband = TRUE, biters = 2000))
+  expect_identical(a1$crit_value, a2$crit_value)
+  expect_gt(a1$crit_value, stats::qnorm(0.975))
+  tb <- tidy(a1)
+  rows <- tb$term != "ATT"
+  expect_equal(tb$band.high[rows] - tb$estimate[rows], a1$crit_value * tb$std.error[rows])
+  expect_true(is.na(tb$band.low[tb$term == "ATT"]))
+  # the band does not change the estimates or the pointwise intervals
+  expect_equal(tb[names(tidy(aggregate(cs, "dynamic")))], tidy(aggregate(cs, "dynamic")))
+  # never narrower than the pointwise interval
+  one <- aggregate(cs, "group", cband = TRUE, biters = 500, seed = 1)
+  expect_gte(one$crit_value, stats::qnorm(0.975))
+  skip_if_not_installed("did")
+  ref <- withr::with_seed(3, suppressWarnings(
+    did::aggte(cs_reference(d), "dynamic", bstrap = TRUE, cband = TRUE, biters = 4000)))
+  expect_lt(abs(a1$crit_value - ref$crit.val.egt), 0.2)
+})
+
 test_that("print and summary", {
   d <- make_staggered(n_id = 40, n_t = 6, seed = 24)
   cs <- att_gt(y ~ 1 | id + year, data = d, cohort = "cohort")
