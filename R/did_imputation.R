@@ -66,7 +66,10 @@ did_imputation <- function(formula, data, cohort, horizon = NULL, cluster = NULL
   if (length(clcol) > 1L) abort_input("{.arg cluster} takes one variable, not {length(clcol)}.")
   check_level(level)
   threads <- resolve_threads(threads)
-  if (is.data.frame(data)) check_columns(data, c(gcol, clcol), "cohort/cluster")
+  if (is.data.frame(data)) {
+    check_columns(data, gcol, "cohort")
+    check_columns(data, clcol, "cluster")
+  }
   pn <- did_panel(spec, data, extra = c(gcol, clcol))
   g <- read_cohort(pn, gcol)
   smp <- impute_sample(pn, g)
