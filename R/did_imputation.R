@@ -36,13 +36,21 @@
 #' @param horizon `NULL` (default) for the overall ATT; `TRUE` for every
 #'   period since adoption \eqn{e \ge 0} in the data; or whole numbers
 #'   \eqn{\ge 0} for those horizons only.
+#' @param pretrends `NULL`, or negative whole numbers: periods before adoption
+#'   to test for pre-trends as Borusyak, Jaravel and Spiess (2024) suggest,
+#'   with the coefficients of dummies for these periods in a [twfe()] fit on
+#'   the untreated observations (unit and time fixed effects, the controls,
+#'   standard errors clustered as the estimates, fixest's small-sample
+#'   factors). They are reported before the horizons, as
+#'   `didimputation::did_imputation(pretrends = )` does.
 #' @param cluster Column defining the clusters of the standard errors (a name
 #'   or one-sided formula); the unit by default.
 #' @param level Confidence level of the intervals.
 #' @inheritParams twfe
 #' @return An object of class `pilotdid_imputation`: `estimates` (a data frame:
-#'   `term` ("ATT", or "current", "post_1", ... by horizon), `rel_time` (`NA`
-#'   for the ATT), `estimate`, `std.error`, `conf.low`, `conf.high`, `n_obs`,
+#'   `term` ("ATT", or "current", "post_1", ... by horizon, after "pre_3",
+#'   "pre_2", ... for the pre-trend coefficients), `rel_time` (`NA` for the
+#'   ATT), `estimate`, `std.error`, `conf.low`, `conf.high`, `n_obs`,
 #'   the treated observations averaged), `n_treated_obs`, `n_untreated_obs`,
 #'   `n_units`, `dropped_treated` (treated observations that could not be
 #'   imputed), `first_stage` (coefficients of the controls), `level`,
@@ -55,16 +63,21 @@
 #' @examples
 #' d <- simulate_panel(n_id = 80, n_t = 10, seed = 1)
 #' did_imputation(y ~ 1 | id + year, data = d, cohort = "cohort")
-#' imp <- did_imputation(y ~ x1 + x2 | id + year, data = d, cohort = ~cohort, horizon = TRUE)
+#' imp <- did_imputation(y ~ x1 + x2 | id + year, data = d, cohort = ~cohort, horizon = TRUE,
+#'                       pretrends = -3:-1)
 #' tidy(imp)
-did_imputation <- function(formula, data, cohort, horizon = NULL, cluster = NULL, level = 0.95,
-                           threads = getOption("pilotdid.threads", 1L)) {
+did_imputation <- function(formula, data, cohort, horizon = NULL, pretrends = NULL, cluster = NULL,
+                           level = 0.95, threads = getOption("pilotdid.threads", 1L)) {
   call <- match.call()
   spec <- parse_did_formula(formula)
   gcol <- cohort_column(if (missing(cohort)) NULL else cohort)
   clcol <- if (is.null(cluster)) NULL else formula_columns(cluster, "cluster")
   if (length(clcol) > 1L) abort_input("{.arg cluster} takes one variable, not {length(clcol)}.")
   check_level(level)
+  if (!is.null(pretrends) && (!is.numeric(pretrends) || !length(pretrends) || anyNA(pretrends) ||
+                              any(pretrends >= 0) || any(pretrends != round(pretrends)))) {
+    abort_input("{.arg pretrends} must be negative whole numbers (periods before adoption), e.g. {.code -3:-1}.")
+  }
   threads <- resolve_threads(threads)
   if (is.data.frame(data)) {
     check_columns(data, gcol, "cohort")
@@ -81,6 +94,7 @@ did_imputation <- function(formula, data, cohort, horizon = NULL, cluster = NULL
   est <- data.frame(term = W1$term, rel_time = W1$rel_time, estimate = fs$estimate, std.error = se,
                     conf.low = fs$estimate - z * se, conf.high = fs$estimate + z * se,
                     n_obs = colSums(W1$W > 0))
+  if (!is.null(pretrends)) est <- rbind(impute_pretrends(pn, smp, pretrends, cl, z, threads), est)
   structure(list(estimates = est, n_treated_obs = length(smp$i1), n_untreated_obs = length(smp$i0),
                  n_units = pn$n_units, dropped_treated = smp$dropped, first_stage = fs$beta,
                  level = level, formula = formula, cohort = gcol, cluster = clcol %||% spec$unit,
@@ -119,6 +133,35 @@ impute_sample <- function(pn, g, call = caller_env()) {
        codes1 = list(match(pn$unit[i1], u0) - 1L, match(pn$period[i1], p0) - 1L),
        G = c(length(u0), length(p0)), y = pn$y, X = pn$X, g = g, e = pn$time - g,
        unit_all = pn$unit[rows])
+}
+
+# BJS's pre-trend test: on the untreated rows, the coefficients of dummies for
+# the periods `pretrends` before adoption in a twfe() fit with the unit and
+# time fixed effects and the controls, clustered as the estimates.
+impute_pretrends <- function(pn, smp, pretrends, cl, z, threads, call = caller_env()) {
+  i0 <- smp$i0
+  e0 <- smp$e[i0]
+  leads <- sort(unique(pretrends))
+  miss <- setdiff(leads, e0)
+  if (length(miss)) note("No untreated observation {abs(miss)} period{?s} before adoption: dropped from {.arg pretrends}.")
+  leads <- setdiff(leads, miss)
+  if (!length(leads)) abort_input("No untreated observation at any period of {.arg pretrends}.", call = call)
+  d <- list(y = smp$y[i0], unit = pn$unit[i0], time = pn$time[i0], cl = cl[seq_along(i0)])
+  xs <- if (ncol(pn$X)) paste0("pd_x", seq_len(ncol(pn$X))) else character()
+  for (j in seq_along(xs)) d[[xs[j]]] <- pn$X[i0, j]
+  ld <- paste0("pd_lead", abs(leads))
+  for (j in seq_along(leads)) d[[ld[j]]] <- as.numeric(e0 == leads[j])
+  d <- structure(d, class = "data.frame", row.names = c(NA_integer_, -length(i0)))
+  f <- stats::as.formula(paste("y ~", paste(c(ld, xs), collapse = " + "), "| unit + time"))
+  old <- options(pilotdid.quiet = TRUE)
+  on.exit(options(old))
+  fit <- twfe(f, data = d, cluster = ~cl, threads = threads)
+  keep <- ld %in% names(fit$coefficients)
+  b <- fit$coefficients[ld[keep]]
+  se <- sqrt(diag(fit$vcov))[ld[keep]]
+  data.frame(term = rel_time_label(leads[keep]), rel_time = as.numeric(leads[keep]), estimate = unname(b),
+             std.error = unname(se), conf.low = unname(b - z * se), conf.high = unname(b + z * se),
+             n_obs = vapply(leads[keep], function(k) sum(e0 == k), 0))
 }
 
 # Averaging weights of the treated rows: one column per estimate.
@@ -205,8 +248,8 @@ rel_time_label <- function(e) {
 #'
 #' | column | meaning |
 #' |---|---|
-#' | term | "ATT" (overall), or the horizon: "current", "post_1", ... |
-#' | rel_time | periods since adoption (`NA` for the overall ATT) |
+#' | term | "ATT" (overall), or the horizon: "current", "post_1", ...; pre-trend coefficients "pre_3", "pre_2", ... |
+#' | rel_time | periods since adoption, negative for pre-trends (`NA` for the overall ATT) |
 #' | estimate, std.error | estimate and its conservative standard error |
 #' | statistic, p.value | z statistic and its two-sided normal p-value |
 #' | conf.low, conf.high | normal confidence interval at the fit's `level` |

@@ -36,6 +36,17 @@ test_that("controls in the first stage, chosen horizons and another cluster equa
   expect_matches_didimputation(fit, ref)
 })
 
+test_that("pre-trend coefficients equal didimputation's, before the horizons", {
+  skip_if_not_installed("didimputation")
+  d <- make_staggered(n_id = 70, n_t = 9, drop_share = 0.05, seed = 9)
+  fit <- did_imputation(y ~ x1 | id + year, data = d, cohort = "g", horizon = 0:2, pretrends = -3:-1)
+  ref <- didimputation_ref(d, "y", "g", "year", "id", first_stage = ~ x1 | id + year, horizon = 0:2,
+                           pretrends = -3:-1)
+  expect_matches_didimputation(fit, ref)
+  expect_equal(tidy(fit)$term, c("pre_3", "pre_2", "pre_1", "current", "post_1", "post_2"))
+  expect_equal(tidy(fit)$rel_time, as.numeric(ref$term))
+})
+
 test_that("the iterative solver, two threads, shuffled rows and relabelled units give the same answer", {
   d <- make_staggered(n_id = 50, n_t = 8, drop_share = 0.05, seed = 5)
   base <- tidy(did_imputation(y ~ x1 | id + year, data = d, cohort = "g", horizon = TRUE))
@@ -85,6 +96,7 @@ test_that("bad inputs give clear errors", {
     did_imputation(y ~ 1 | id + year, data = d_var, cohort = "g")
     did_imputation(y ~ 1 | id + year, data = d_chr, cohort = "g")
     did_imputation(y ~ 1 | id + year, data = d, cohort = "g", horizon = -1)
+    did_imputation(y ~ 1 | id + year, data = d, cohort = "g", pretrends = 1)
     did_imputation(y ~ 1 | id + year, data = d, cohort = "g", level = 95)
     did_imputation(y ~ 1 | id, data = d, cohort = "g")
   })
