@@ -15,7 +15,9 @@
 #'
 #' `tidy()` on an [aggregate.pilotdid_attgt()] result gives one row per
 #' cohort, event time or period (`term`: "group_2013", "pre_1", "current",
-#' "post_2", "time_2015"), then the overall ATT (`term` "ATT"), with the
+#' "post_2", "time_2015"), then the overall ATT of the aggregation (`term`
+#' "ATT" for `"simple"`; "ATT_group", "ATT_dynamic", "ATT_calendar" for the
+#' overall averages of the other types, which weight differently), with the
 #' columns `group`, `time`, `rel_time` (`NA` where they do not apply),
 #' `estimate`, `std.error`, `statistic`, `p.value`, `conf.low`, `conf.high`
 #' and, with a uniform band, `band.low`, `band.high` (`NA` for the overall

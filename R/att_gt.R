@@ -232,7 +232,8 @@ new_pilotdid_attgt <- function(res, wide, control_group, anticipation, base_peri
 #'   row per cohort, event time or period: `term`, `group`, `time`,
 #'   `rel_time` (the column of the type is filled, the others `NA`),
 #'   `estimate`, `std.error`, `conf.low`, `conf.high`), `overall` (one row:
-#'   the overall ATT), `inf_func` (influence functions of the rows of
+#'   the overall ATT of the type, term "ATT" for `"simple"`, "ATT_group",
+#'   "ATT_dynamic" or "ATT_calendar" otherwise: they are different averages), `inf_func` (influence functions of the rows of
 #'   `estimates`, then of the overall ATT), `type`, `level`; with `cband`,
 #'   also `band.low` and `band.high` in `estimates`, `crit_value` and `biters`.
 #' @family robust estimators
@@ -364,7 +365,8 @@ new_pilotdid_aggte <- function(rows, overall, type, n, level) {
                conf.high = r$estimate + z * se)
   }))
   se <- se_of(overall$inf)
-  ov <- data.frame(term = "ATT", group = NA_real_, time = NA_real_, rel_time = NA_real_,
+  ov <- data.frame(term = if (type == "simple") "ATT" else paste0("ATT_", type), group = NA_real_,
+                   time = NA_real_, rel_time = NA_real_,
                    estimate = overall$estimate, std.error = se, conf.low = overall$estimate - z * se,
                    conf.high = overall$estimate + z * se)
   inf <- cbind(if (length(rows)) vapply(rows, `[[`, numeric(n), "inf"), overall$inf)

@@ -13,7 +13,11 @@
 #'   one row per relative period (numeric `rel_time`; reference periods have
 #'   estimate 0 and no standard error), plus the overall ATT where they report
 #'   one (`rel_time` `NA`);
-#' * an [att_gt()] result is aggregated with `type = "dynamic"` first;
+#' * an [att_gt()] result gives its `"dynamic"` aggregation by relative period
+#'   and its `"simple"` aggregation as the overall ATT (the average effect on
+#'   the treated observations, the target of the TWFE coefficient, of
+#'   Sun-Abraham's ATT and of the imputation ATT); an aggregation passed
+#'   itself keeps its own overall row ("ATT_dynamic" and so on);
 #' * any other object whose `tidy()` has `estimate` and `std.error` columns,
 #'   or such a data frame itself (e.g. a `tidy()` output), is taken as it is
 #'   (without `rel_time`, its rows count as overall estimates).
@@ -70,7 +74,10 @@ compare_rows <- function(obj, label, k, level, call = caller_env()) {
     abort_input("Result {k} is a Goodman-Bacon decomposition, not an estimate: pass the {.fn twfe} fit instead.",
                 call = call)
   }
-  if (inherits(obj, "pilotdid_attgt")) obj <- aggregate(obj, "dynamic")
+  if (inherits(obj, "pilotdid_attgt")) {
+    dyn <- tidy(aggregate(obj, "dynamic"))
+    obj <- rbind(dyn[dyn$term != "ATT_dynamic", ], tidy(aggregate(obj, "simple")))
+  }
   tb <- if (is.data.frame(obj)) obj else tryCatch(as.data.frame(tidy(obj)), error = function(e) NULL)
   if (is.null(tb) || !all(c("estimate", "std.error") %in% names(tb))) {
     abort_input("Result {k} ({.cls {class(obj)[1L]}}) has no {.field estimate} and {.field std.error} columns, nor a {.fn tidy} method giving them.",
@@ -132,16 +139,18 @@ autoplot.pilotdid_compare <- function(object, type = NULL, width = 0.5, ...) {
   if (type == "dynamic") {
     g <- g + ggplot2::geom_vline(xintercept = -0.5, linetype = "dotted", colour = "grey50")
   }
+  # the same colour and shape for an estimator in every figure of `object`
+  lev <- levels(object$estimator)
+  shown <- lev[lev %in% pd$estimator]
   g <- g + ggplot2::geom_errorbar(ggplot2::aes(ymin = .data$conf.low, ymax = .data$conf.high),
                                   width = if (type == "dynamic") width / 4 else 0.15, na.rm = TRUE) +
     ggplot2::geom_point(size = 2) +
+    ggplot2::scale_colour_discrete(limits = lev, breaks = shown) +
+    ggplot2::scale_shape_discrete(limits = lev, breaks = shown) +
     ggplot2::labs(x = if (type == "dynamic") "Periods since adoption" else NULL, y = "Estimate",
                   colour = NULL, shape = NULL) +
     ggplot2::theme_minimal() +
     ggplot2::theme(legend.position = "bottom")
-  if (type == "overall") {
-    lev <- levels(object$estimator)
-    g <- g + ggplot2::scale_x_continuous(breaks = seq_along(lev), labels = lev)
-  }
+  if (type == "overall") g <- g + ggplot2::scale_x_continuous(breaks = seq_along(lev), labels = lev)
   g
 }

@@ -32,6 +32,19 @@ test_that("with growing effects TWFE is biased and the robust estimators recover
   expect_true(all(abs(pre$estimate / pre$std.error) < 4))
 })
 
+test_that("on a balanced panel Sun-Abraham's cohort effects are CS's ATT(g,t) with never-treated controls", {
+  d <- make_staggered(n_id = 80, n_t = 8, seed = 35)
+  sa <- sun_abraham(y ~ 1 | id + year, data = d, cohort = "cohort")
+  cs <- att_gt(y ~ 1 | id + year, data = d, cohort = "cohort", base_period = "universal")
+  tb <- tidy(cs)
+  ce <- sa$cohort_effects
+  m <- merge(ce, tb, by.x = c("cohort", "rel_time"), by.y = c("group", "rel_time"))
+  expect_equal(nrow(m), nrow(ce))
+  expect_equal(m$estimate.x, m$estimate.y, tolerance = 1e-10)
+  # hence the same overall ATT (cell-count and cohort-size weights agree)
+  expect_equal(sa$att$estimate, tidy(aggregate(cs, "simple"))$estimate, tolerance = 1e-10)
+})
+
 test_that("the common columns, labels and intervals", {
   d <- make_staggered(n_id = 60, n_t = 8, seed = 32)
   fit <- twfe(y ~ treat + x1 | id + year, data = d)
@@ -50,7 +63,9 @@ test_that("the common columns, labels and intervals", {
   ev <- cmp[cmp$estimator == "Event", ]
   expect_equal(ev$conf.low, es_like$estimate - stats::qnorm(0.975) * es_like$std.error)
   cs_rows <- cmp[cmp$estimator == "Callaway-Sant'Anna", ]
-  expect_equal(cs_rows$estimate, tidy(aggregate(cs, "dynamic"))$estimate)
+  dyn <- tidy(aggregate(cs, "dynamic"))
+  expect_equal(cs_rows$estimate, c(dyn$estimate[dyn$term != "ATT_dynamic"], tidy(aggregate(cs, "simple"))$estimate))
+  expect_equal(cs_rows$term[nrow(cs_rows)], "ATT")
   expect_equal(cmp[cmp$estimator == "Sun-Abraham", "estimate"], tidy(sa)$estimate)
   # same labels are made unique
   expect_equal(levels(compare_estimators(fit, fit)$estimator), c("TWFE", "TWFE 1"))
