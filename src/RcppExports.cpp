@@ -83,6 +83,26 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// cpp_impute_fe
+Rcpp::List cpp_impute_fe(Rcpp::NumericMatrix V0, Rcpp::NumericMatrix W1, Rcpp::List codes0, Rcpp::List codes1, Rcpp::IntegerVector G, Rcpp::NumericVector w0, int max_exact, double tol, int maxit, int threads);
+RcppExport SEXP _pilotdid_cpp_impute_fe(SEXP V0SEXP, SEXP W1SEXP, SEXP codes0SEXP, SEXP codes1SEXP, SEXP GSEXP, SEXP w0SEXP, SEXP max_exactSEXP, SEXP tolSEXP, SEXP maxitSEXP, SEXP threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type V0(V0SEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type W1(W1SEXP);
+    Rcpp::traits::input_parameter< Rcpp::List >::type codes0(codes0SEXP);
+    Rcpp::traits::input_parameter< Rcpp::List >::type codes1(codes1SEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type G(GSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type w0(w0SEXP);
+    Rcpp::traits::input_parameter< int >::type max_exact(max_exactSEXP);
+    Rcpp::traits::input_parameter< double >::type tol(tolSEXP);
+    Rcpp::traits::input_parameter< int >::type maxit(maxitSEXP);
+    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_impute_fe(V0, W1, codes0, codes1, G, w0, max_exact, tol, maxit, threads));
+    return rcpp_result_gen;
+END_RCPP
+}
 // cpp_match_nearest
 Rcpp::IntegerMatrix cpp_match_nearest(Rcpp::NumericVector distance, Rcpp::IntegerVector treat, Rcpp::IntegerVector cell, int n_cells, Rcpp::IntegerVector order, Rcpp::NumericVector caliper, int ratio, bool replace, int threads);
 RcppExport SEXP _pilotdid_cpp_match_nearest(SEXP distanceSEXP, SEXP treatSEXP, SEXP cellSEXP, SEXP n_cellsSEXP, SEXP orderSEXP, SEXP caliperSEXP, SEXP ratioSEXP, SEXP replaceSEXP, SEXP threadsSEXP) {
@@ -234,6 +254,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_pilotdid_cpp_entropy_range", (DL_FUNC) &_pilotdid_cpp_entropy_range, 4},
     {"_pilotdid_cpp_entropy_weights", (DL_FUNC) &_pilotdid_cpp_entropy_weights, 8},
     {"_pilotdid_cpp_entropy_scores", (DL_FUNC) &_pilotdid_cpp_entropy_scores, 11},
+    {"_pilotdid_cpp_impute_fe", (DL_FUNC) &_pilotdid_cpp_impute_fe, 10},
     {"_pilotdid_cpp_match_nearest", (DL_FUNC) &_pilotdid_cpp_match_nearest, 9},
     {"_pilotdid_cpp_ols", (DL_FUNC) &_pilotdid_cpp_ols, 6},
     {"_pilotdid_cpp_placebo_prepare", (DL_FUNC) &_pilotdid_cpp_placebo_prepare, 22},

@@ -128,12 +128,19 @@ static double others_sum(const FixedEffects& fe, const std::vector<std::vector<d
   return s;
 }
 
-static void sweep(const FixedEffects& fe, const MapState& st, const double* v,
+// The right-hand side is Z'Wv for an observation vector v, or given level sums
+// s (Z's = s, one vector per dimension) when v is null.
+static void sweep(const FixedEffects& fe, const MapState& st, const double* v, const Sums* s,
                   std::vector<std::vector<double> >& a, std::vector<double>& tmp) {
   for (int q = 0; q < fe.Q; ++q) {
     tmp.assign(fe.G[q], 0.0);
     const int* c = fe.code[q];
-    for (int i = 0; i < fe.N; ++i) tmp[c[i]] += fe.w[i] * (v[i] - others_sum(fe, a, q, i));
+    if (v) {
+      for (int i = 0; i < fe.N; ++i) tmp[c[i]] += fe.w[i] * (v[i] - others_sum(fe, a, q, i));
+    } else {
+      for (int i = 0; i < fe.N; ++i) tmp[c[i]] -= fe.w[i] * others_sum(fe, a, q, i);
+      for (int g = 0; g < fe.G[q]; ++g) tmp[g] += (*s)[q][g];
+    }
     for (int g = 0; g < fe.G[q]; ++g) a[q][g] = st.D[q][g] > 0 ? tmp[g] / st.D[q][g] : 0.0;
   }
 }
@@ -147,18 +154,20 @@ static void unpack(const MapState& st, const Vec& x, std::vector<std::vector<dou
     for (size_t g = 0; g < a[q].size(); ++g) a[q][g] = x[st.off[q] + g];
 }
 
-// returns iterations used (negative when not converged)
-static int demean_map(const FixedEffects& fe, const MapState& st, const double* v, double* out,
-                      double tol, int maxit) {
-  std::vector<std::vector<double> > a(fe.Q);
+// Accelerated sweeps until the coefficients settle; `a` holds the coefficients
+// of every dimension after a last plain sweep. Returns iterations used
+// (negative when not converged).
+static int iterate_map(const FixedEffects& fe, const MapState& st, const double* v, const Sums* s,
+                       std::vector<std::vector<double> >& a, double tol, int maxit) {
+  a.assign(fe.Q, std::vector<double>());
   for (int q = 0; q < fe.Q; ++q) a[q].assign(fe.G[q], 0.0);
   std::vector<double> tmp;
   Vec X = Vec::Zero(st.len), GX(st.len), GGX(st.len);
   int it = 0;
   bool conv = false;
   for (; it < maxit && !conv; ++it) {
-    unpack(st, X, a);  sweep(fe, st, v, a, tmp);  pack(st, a, GX);
-    sweep(fe, st, v, a, tmp);  pack(st, a, GGX);
+    unpack(st, X, a);  sweep(fe, st, v, s, a, tmp);  pack(st, a, GX);
+    sweep(fe, st, v, s, a, tmp);  pack(st, a, GGX);
     Vec dGX = GGX - GX;
     Vec d2 = dGX - GX + X;
     const double ssq = d2.squaredNorm();
@@ -171,9 +180,46 @@ static int demean_map(const FixedEffects& fe, const MapState& st, const double* 
     X = Xn;
   }
   unpack(st, X, a);
-  sweep(fe, st, v, a, tmp);   // one last plain sweep: a consistent alpha_0
-  for (int i = 0; i < fe.N; ++i) out[i] = v[i] - others_sum(fe, a, -1, i);
+  sweep(fe, st, v, s, a, tmp);   // one last plain sweep: a consistent alpha_0
   return conv ? it : -it;
+}
+
+static int demean_map(const FixedEffects& fe, const MapState& st, const double* v, double* out,
+                      double tol, int maxit) {
+  std::vector<std::vector<double> > a;
+  const int it = iterate_map(fe, st, v, 0, a, tol, maxit);
+  for (int i = 0; i < fe.N; ++i) out[i] = v[i] - others_sum(fe, a, -1, i);
+  return it;
+}
+
+// Coefficients solving Z'WZ a = s on the exact path (same steps as
+// demean_exact, with the level sums given instead of computed from v).
+static void solve_exact_sums(const FixedEffects& fe, const ExactSolver& ex, const Sums& s,
+                             std::vector<std::vector<double> >& a) {
+  const int N = fe.N, M = ex.M;
+  const int* cb = fe.code[0];
+  a.assign(fe.Q, std::vector<double>());
+  for (int q = 0; q < fe.Q; ++q) a[q].assign(fe.G[q], 0.0);
+  std::vector<double>& mean = a[0];
+  for (int g = 0; g < fe.G[0]; ++g) mean[g] = ex.D[g] > 0 ? s[0][g] / ex.D[g] : 0.0;
+  if (M == 0) return;
+  Vec rhs(M);
+  for (int q = 1; q < fe.Q; ++q)
+    for (int g = 0; g < fe.G[q]; ++g) rhs[ex.offset[q] + g] = s[q][g];
+  for (int i = 0; i < N; ++i) {
+    const double r = fe.w[i] * mean[cb[i]];
+    for (int q = 1; q < fe.Q; ++q) rhs[ex.offset[q] + fe.code[q][i]] -= r;
+  }
+  Vec beta = ex.Sinv * rhs;
+  std::vector<double> zb_sum(fe.G[0], 0.0);
+  for (int i = 0; i < N; ++i) {
+    double zb = 0.0;
+    for (int q = 1; q < fe.Q; ++q) zb += beta[ex.offset[q] + fe.code[q][i]];
+    zb_sum[cb[i]] += fe.w[i] * zb;
+  }
+  for (int g = 0; g < fe.G[0]; ++g) if (ex.D[g] > 0) mean[g] -= zb_sum[g] / ex.D[g];
+  for (int q = 1; q < fe.Q; ++q)
+    for (int g = 0; g < fe.G[q]; ++g) a[q][g] = beta[ex.offset[q] + g];
 }
 
 Demeaner::Demeaner(const FixedEffects& fe, int max_exact, double tol, int maxit)
@@ -198,10 +244,15 @@ int Demeaner::apply(const double* v, double* out) const {
   return demean_map(fe_, st_, v, out, tol_, maxit_);
 }
 
+int Demeaner::solve_sums(const Sums& s, std::vector<std::vector<double> >& coef) const {
+  if (exact) { solve_exact_sums(fe_, ex_, s, coef); return 0; }
+  return iterate_map(fe_, st_, 0, &s, coef, tol_, maxit_);
+}
+
 // Largest dimension first (the one eliminated implicitly); `keep` holds the
 // R vectors the pointers refer to. Called from export wrappers only.
 FixedEffects make_fixed_effects(Rcpp::List codes, Rcpp::IntegerVector G, Rcpp::NumericVector w,
-                                std::vector<Rcpp::IntegerVector>& keep) {
+                                std::vector<Rcpp::IntegerVector>& keep, std::vector<int>* order) {
   FixedEffects fe;
   fe.N = w.size();
   fe.Q = codes.size();
@@ -209,6 +260,7 @@ FixedEffects make_fixed_effects(Rcpp::List codes, Rcpp::IntegerVector G, Rcpp::N
   std::vector<int> ord(fe.Q);
   for (int q = 0; q < fe.Q; ++q) ord[q] = q;
   std::stable_sort(ord.begin(), ord.end(), [&](int a, int b) { return G[a] > G[b]; });
+  if (order) *order = ord;
   keep.clear();
   for (int q = 0; q < fe.Q; ++q) keep.push_back(Rcpp::as<Rcpp::IntegerVector>(codes[ord[q]]));
   for (int q = 0; q < fe.Q; ++q) {

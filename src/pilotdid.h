@@ -52,6 +52,9 @@ struct MapState {
   int len;
 };
 
+// Level sums per fixed-effect dimension (s[q][g]), e.g. Z'Wv.
+typedef std::vector<std::vector<double> > Sums;
+
 class Demeaner {
  public:
   // `fe` must list its largest dimension first and outlive the Demeaner.
@@ -59,6 +62,11 @@ class Demeaner {
   // Writes v minus its weighted projection on the fixed effects into out;
   // returns iterations used (0 on the exact path, negative if not converged).
   int apply(const double* v, double* out) const;
+  // Fixed-effect coefficients a (a[q][g], this Demeaner's dimension order)
+  // solving the weighted normal equations Z'WZ a = s for given level sums s;
+  // the fitted values Za are unique when s lies in the span of Z'W. Returns
+  // iterations as apply().
+  int solve_sums(const Sums& s, Sums& coef) const;
   bool exact;
  private:
   const FixedEffects& fe_;
@@ -68,9 +76,10 @@ class Demeaner {
   MapState st_;
 };
 
-// Builds a FixedEffects view over R code vectors, largest dimension first.
+// Builds a FixedEffects view over R code vectors, largest dimension first;
+// `order`, if given, receives the R position of each dimension in that order.
 FixedEffects make_fixed_effects(Rcpp::List codes, Rcpp::IntegerVector G, Rcpp::NumericVector w,
-                                std::vector<Rcpp::IntegerVector>& keep);
+                                std::vector<Rcpp::IntegerVector>& keep, std::vector<int>* order = 0);
 
 // Moore-Penrose inverse of a symmetric positive semi-definite matrix.
 Mat pinv_psd(const Mat& S);

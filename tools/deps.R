@@ -7,7 +7,8 @@
 deps <- list(
   main = c("Rcpp", "RcppEigen", "data.table", "ggplot2", "cli", "rlang", "generics",
            "knitr", "rmarkdown"),
-  test = c("testthat", "withr", "fixest", "sandwich", "MatchIt", "future", "future.apply", "vdiffr")
+  test = c("testthat", "withr", "fixest", "sandwich", "MatchIt", "future", "future.apply", "vdiffr",
+           "did", "bacondecomp", "didimputation")
 )
 
 # Oldest usable versions: Debian's MatchIt 4.5.1 has a broken fast matching

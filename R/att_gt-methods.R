@@ -1,0 +1,131 @@
+#' Methods for Callaway-Sant'Anna results
+#'
+#' `tidy()` on an [att_gt()] result gives one row per ATT(g,t):
+#'
+#' | column | meaning |
+#' |---|---|
+#' | term | "ATT(g,t)" label, e.g. "ATT(2013,2015)" |
+#' | group | adoption cohort \eqn{g} |
+#' | time | period \eqn{t} |
+#' | rel_time | \eqn{t - g} |
+#' | estimate, std.error | ATT(g,t) and its analytical standard error |
+#' | statistic, p.value | z statistic and two-sided normal p-value |
+#' | conf.low, conf.high | pointwise normal confidence interval |
+#' | post | `TRUE` for \eqn{t \ge g} |
+#'
+#' `tidy()` on an [aggregate.pilotdid_attgt()] result gives one row per
+#' cohort, event time or period (`term`: "group_2013", "pre_1", "current",
+#' "post_2", "time_2015"), then the overall ATT of the aggregation (`term`
+#' "ATT" for `"simple"`; "ATT_group", "ATT_dynamic", "ATT_calendar" for the
+#' overall averages of the other types, which weight differently), with the
+#' columns `group`, `time`, `rel_time` (`NA` where they do not apply),
+#' `estimate`, `std.error`, `statistic`, `p.value`, `conf.low`, `conf.high`
+#' and, with a uniform band, `band.low`, `band.high` (`NA` for the overall
+#' ATT).
+#'
+#' @param x,object A `pilotdid_attgt` or `pilotdid_aggte` result.
+#' @param ... Unused.
+#' @return `tidy()`: a data frame; `summary()`: a list of class
+#'   `summary.pilotdid_attgt` or `summary.pilotdid_aggte` that prints.
+#' @family robust estimators
+#' @name attgt-methods
+#' @examples
+#' d <- simulate_panel(n_id = 80, n_t = 8, seed = 1)
+#' cs <- att_gt(y ~ 1 | id + year, data = d, cohort = "cohort")
+#' head(tidy(cs))
+#' summary(aggregate(cs, "group"))
+NULL
+
+#' @rdname attgt-methods
+#' @method tidy pilotdid_attgt
+#' @export
+tidy.pilotdid_attgt <- function(x, ...) {
+  e <- x$estimates
+  stat <- e$estimate / e$std.error
+  data.frame(term = sprintf("ATT(%s,%s)", format_value(e$group), format_value(e$time)),
+             group = e$group, time = e$time, rel_time = e$rel_time, estimate = e$estimate,
+             std.error = e$std.error, statistic = stat, p.value = 2 * stats::pnorm(-abs(stat)),
+             conf.low = e$conf.low, conf.high = e$conf.high, post = e$post)
+}
+
+format_value <- function(x) format(x, scientific = FALSE, trim = TRUE)
+
+#' @rdname attgt-methods
+#' @export
+summary.pilotdid_attgt <- function(object, ...) {
+  structure(list(table = tidy(object), formula = object$formula, n_units = object$n_units,
+                 periods = object$periods, groups = object$groups, control_group = object$control_group,
+                 anticipation = object$anticipation, base_period = object$base_period,
+                 dropped_units = object$dropped_units, level = object$level,
+                 est_method = object$est_method),
+            class = "summary.pilotdid_attgt")
+}
+
+#' @rdname attgt-methods
+#' @export
+print.summary.pilotdid_attgt <- function(x, ...) {
+  cat("Group-time ATTs (Callaway and Sant'Anna):", deparse1(x$formula), "\n")
+  cat(sprintf("Units: %d   periods: %s-%s   cohorts: %s\n", x$n_units, format_value(min(x$periods)),
+              format_value(max(x$periods)), paste(format_value(x$groups), collapse = ", ")))
+  cat(sprintf("Comparison group: %s   base period: %s   anticipation: %d\n",
+              if (x$control_group == "never") "never treated" else "not yet treated",
+              x$base_period, x$anticipation))
+  if (!identical(x$est_method, "none")) {
+    cat("Covariates:", if (x$est_method == "dr") "doubly robust" else "outcome regression", "\n")
+  }
+  cat("Standard errors: analytical (influence function), clustered by unit\n")
+  print_estimate_table(x$table, x$level)
+  invisible(x)
+}
+
+#' @rdname attgt-methods
+#' @export
+print.pilotdid_attgt <- function(x, ...) {
+  print(summary(x))
+  invisible(x)
+}
+
+#' @rdname attgt-methods
+#' @method tidy pilotdid_aggte
+#' @export
+tidy.pilotdid_aggte <- function(x, ...) {
+  ov <- x$overall
+  for (b in setdiff(names(x$estimates), names(ov))) ov[[b]] <- NA_real_
+  out <- rbind(x$estimates, ov)
+  stat <- out$estimate / out$std.error
+  band <- intersect(c("band.low", "band.high"), names(out))
+  out <- data.frame(out[c("term", "group", "time", "rel_time", "estimate", "std.error")],
+                    statistic = stat, p.value = 2 * stats::pnorm(-abs(stat)),
+                    conf.low = out$conf.low, conf.high = out$conf.high, out[band])
+  rownames(out) <- NULL
+  out
+}
+
+#' @rdname attgt-methods
+#' @export
+summary.pilotdid_aggte <- function(object, ...) {
+  structure(list(table = tidy(object), type = object$type, level = object$level,
+                 crit_value = object$crit_value, biters = object$biters),
+            class = "summary.pilotdid_aggte")
+}
+
+#' @rdname attgt-methods
+#' @export
+print.summary.pilotdid_aggte <- function(x, ...) {
+  lab <- c(simple = "overall (simple weighted average)", group = "by adoption cohort",
+           dynamic = "by event time (event study)", calendar = "by calendar period")
+  cat("Aggregated Callaway-Sant'Anna ATT,", lab[[x$type]], "\n")
+  print_estimate_table(x$table, x$level)
+  if (!is.null(x$crit_value)) {
+    cat(sprintf("Uniform %g%% band: critical value %.3f (multiplier bootstrap, %d draws)\n",
+                100 * x$level, x$crit_value, x$biters))
+  }
+  invisible(x)
+}
+
+#' @rdname attgt-methods
+#' @export
+print.pilotdid_aggte <- function(x, ...) {
+  print(summary(x))
+  invisible(x)
+}

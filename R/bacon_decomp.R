@@ -1,0 +1,217 @@
+#' Goodman-Bacon decomposition of the two-way fixed-effects DID estimate
+#'
+#' Splits the TWFE coefficient of a staggered 0/1 treatment, from
+#' `y ~ treat | unit + time`, into the 2x2 difference-in-differences
+#' comparisons it averages (Goodman-Bacon 2021): every adoption cohort against
+#' the never treated, earlier against later adopters (before the later ones
+#' adopt), later against earlier adopters (after the earlier ones adopted,
+#' the comparisons that bias TWFE when effects change over time) and, if some
+#' units are treated from the first period on, later adopters against these
+#' always-treated units. The weighted sum of the 2x2 estimates is the TWFE
+#' coefficient.
+#'
+#' @section Computation:
+#' With cohorts \eqn{k} (adoption period) of \eqn{n_k} units, each 2x2
+#' comparison of a treated cohort \eqn{k} with a control group \eqn{l} uses the
+#' periods of its window (all periods against the never or always treated;
+#' periods before \eqn{l} when \eqn{k < l}; periods from \eqn{l} on when
+#' \eqn{k > l}). Its estimate is the difference-in-differences of the cohort
+#' means, after minus before \eqn{k}, and its weight is proportional to
+#' \eqn{N^2 s(1-s) D(1-D)}, with \eqn{N} the rows of both groups in the window,
+#' \eqn{s = n_k/(n_k+n_l)} and \eqn{D} the share of the window in which
+#' \eqn{k} is treated. Weights are normalised to sum to one. These are the
+#' weights and labels of `bacondecomp::bacon()` (without controls).
+#'
+#' @section Unbalanced panels:
+#' The decomposition holds on balanced panels only. Rows with missing values
+#' are dropped first; then units not observed in every period are dropped,
+#' with a note, so that the weights and estimates sum to the TWFE coefficient
+#' on the balanced sample (stored as `twfe`), not on the original one.
+#'
+#' @param formula `y ~ treat | unit + time`: the outcome, a 0/1 treatment that
+#'   stays on once adopted, then the unit and time columns (time numeric).
+#'   Controls are not supported.
+#' @inheritParams twfe
+#' @return An object of class `pilotdid_bacon`: `two_by_two` (a data frame with
+#'   one row per comparison: `type`, `treated` and `control` (adoption period
+#'   of the cohorts; `Inf` for the never treated), `estimate`, `weight`),
+#'   `twfe` (the TWFE coefficient, the weighted sum), `by_type` (total weight
+#'   and weighted mean estimate per type), `n_units`, `n_periods`,
+#'   `dropped_units` and `formula`.
+#' @references Goodman-Bacon, A. (2021). Difference-in-differences with
+#'   variation in treatment timing. *Journal of Econometrics* 225(2), 254-277.
+#' @family robust estimators
+#' @export
+#' @examples
+#' d <- simulate_panel(n_id = 60, n_t = 10, cohorts = c(2011, 2013, 2016), seed = 1)
+#' bd <- bacon_decomp(y ~ treat | id + year, data = d)
+#' bd
+#' tidy(bd)
+#' autoplot(bd)
+bacon_decomp <- function(formula, data) {
+  spec <- parse_did_formula(formula, "y ~ treat | id + year")
+  if (length(spec$controls) != 1L) {
+    abort_input(c("{.arg formula} must have exactly one regressor, the treatment: {.code y ~ treat | id + year}.",
+                  "i" = "The decomposition with controls is not supported."))
+  }
+  pn <- did_panel(spec, data)
+  pn <- balance_panel(pn, "the decomposition")
+  D <- pn$X[, 1L]
+  if (!all(D %in% c(0, 1))) abort_input("The treatment {.field {spec$controls}} must be 0/1.")
+  first <- bacon_cohorts(D, pn, spec$controls)
+  tab <- bacon_two_by_two(pn$y, pn$unit, pn$period, first, length(pn$periods), pn$periods)
+  new_pilotdid_bacon(tab, pn, formula)
+}
+
+# Period index (1..T) at which each unit adopts; T + 1 for never treated.
+bacon_cohorts <- function(D, pn, treat, call = caller_env()) {
+  T <- length(pn$periods)
+  on <- D == 1
+  first <- rep(T + 1L, pn$n_units)
+  f <- tapply(pn$period[on], pn$unit[on], min)
+  first[as.integer(names(f)) + 1L] <- f
+  off_after <- on != (pn$period >= first[pn$unit + 1L])
+  if (any(off_after)) {
+    abort_input("The treatment {.field {treat}} switches off for {length(unique(pn$unit[off_after]))} unit{?s}: the decomposition needs it to stay on once adopted.",
+                call = call)
+  }
+  first
+}
+
+# All 2x2 comparisons from the cohort-by-period means.
+bacon_two_by_two <- function(y, unit, period, first, T, periods, call = caller_env()) {
+  coh <- first[unit + 1L]
+  cohorts <- sort(unique(first))
+  n_k <- tabulate(match(first, cohorts), nbins = length(cohorts))
+  means <- matrix(0, length(cohorts), T)
+  sums <- tapply(y, list(factor(coh, cohorts), factor(period, seq_len(T))), sum)
+  means[] <- sums / (n_k %o% rep(1, T))
+  never <- T + 1L
+  rows <- list()
+  for (a in seq_along(cohorts)) {
+    k <- cohorts[a]
+    if (k == never || k == 1L) next
+    for (b in seq_along(cohorts)) {
+      l <- cohorts[b]
+      if (l == k) next
+      win <- if (l == never || l == 1L) seq_len(T) else if (k < l) seq_len(l - 1L) else seq.int(l, T)
+      post <- win >= k
+      dd <- function(m) mean(m[post]) - mean(m[!post])
+      est <- dd(means[a, win]) - dd(means[b, win])
+      N <- (n_k[a] + n_k[b]) * length(win)
+      s <- n_k[a] / (n_k[a] + n_k[b])
+      Dk <- mean(post)
+      type <- if (l == never) "Treated vs Untreated" else if (l == 1L) "Later vs Always Treated" else
+        if (k > l) "Later vs Earlier Treated" else "Earlier vs Later Treated"
+      rows[[length(rows) + 1L]] <- data.frame(type = type, treated = periods[k],
+                                              control = if (l == never) Inf else periods[l],
+                                              estimate = est, weight = N^2 * s * (1 - s) * Dk * (1 - Dk))
+    }
+  }
+  if (!length(rows)) {
+    abort_input(c("The treatment never varies within units over time: there is no comparison to decompose.",
+                  "i" = "The decomposition needs units adopting after the first period and a comparison group."),
+                call = call)
+  }
+  tab <- do.call(rbind, rows)
+  tab$weight <- tab$weight / sum(tab$weight)
+  lev <- c("Treated vs Untreated", "Earlier vs Later Treated", "Later vs Earlier Treated", "Later vs Always Treated")
+  tab[order(match(tab$type, lev), tab$treated, tab$control), , drop = FALSE]
+}
+
+new_pilotdid_bacon <- function(tab, pn, formula) {
+  rownames(tab) <- NULL
+  by_type <- do.call(rbind, lapply(split(tab, factor(tab$type, unique(tab$type))), function(s) {
+    data.frame(type = s$type[1L], weight = sum(s$weight), estimate = sum(s$weight * s$estimate) / sum(s$weight))
+  }))
+  rownames(by_type) <- NULL
+  structure(list(two_by_two = tab, twfe = sum(tab$weight * tab$estimate), by_type = by_type,
+                 n_units = pn$n_units, n_periods = length(pn$periods), dropped_units = pn$dropped_units,
+                 formula = formula),
+            class = "pilotdid_bacon")
+}
+
+#' Methods for Goodman-Bacon decompositions
+#'
+#' `summary()` returns the weight and weighted mean estimate of each type of
+#' comparison as a `summary.pilotdid_bacon` object, which prints;
+#' `tidy()` gives one row per 2x2 comparison:
+#'
+#' | column | meaning |
+#' |---|---|
+#' | type | kind of comparison, as labelled by `bacondecomp` |
+#' | treated | adoption period of the cohort whose treatment switches on |
+#' | control | adoption period of the comparison cohort (`Inf`: never treated) |
+#' | estimate | the 2x2 DID estimate |
+#' | weight | its weight in the TWFE coefficient (weights sum to one) |
+#'
+#' `bacon_plot_data()` returns the numbers [autoplot.pilotdid_bacon()] draws:
+#' the 2x2 table and the TWFE estimate (the dashed line).
+#'
+#' @param object,x A `pilotdid_bacon` result.
+#' @param ... Unused.
+#' @return `tidy()`: a data frame; `summary()`: a list with `by_type`, `twfe`,
+#'   `n_units`, `n_periods` and `dropped_units`; `bacon_plot_data()`: a list
+#'   with `points` (the 2x2 table) and `twfe`; `autoplot()`: a ggplot.
+#' @family robust estimators
+#' @name bacon-methods
+#' @examples
+#' d <- simulate_panel(n_id = 60, n_t = 10, cohorts = c(2011, 2013, 2016), seed = 1)
+#' bd <- bacon_decomp(y ~ treat | id + year, data = d)
+#' summary(bd)
+#' bacon_plot_data(bd)$twfe
+NULL
+
+#' @rdname bacon-methods
+#' @method tidy pilotdid_bacon
+#' @export
+tidy.pilotdid_bacon <- function(x, ...) x$two_by_two
+
+#' @rdname bacon-methods
+#' @export
+summary.pilotdid_bacon <- function(object, ...) {
+  structure(object[c("by_type", "twfe", "n_units", "n_periods", "dropped_units", "formula")],
+            class = "summary.pilotdid_bacon")
+}
+
+#' @rdname bacon-methods
+#' @export
+print.summary.pilotdid_bacon <- function(x, ...) {
+  cat("Goodman-Bacon decomposition:", deparse1(x$formula), "\n")
+  cat(sprintf("Balanced panel: %d units x %d periods%s\n", x$n_units, x$n_periods,
+              if (x$dropped_units > 0) sprintf(" (%d units dropped)", x$dropped_units) else ""))
+  tab <- x$by_type
+  print(data.frame(type = format(tab$type), weight = sprintf("%.5f", tab$weight),
+                   avg_estimate = sprintf("%.5f", tab$estimate)), row.names = FALSE, right = FALSE)
+  cat(sprintf("TWFE estimate (weighted sum): %.6g\n", x$twfe))
+  invisible(x)
+}
+
+#' @rdname bacon-methods
+#' @export
+print.pilotdid_bacon <- function(x, ...) {
+  print(summary(x))
+  invisible(x)
+}
+
+#' @rdname bacon-methods
+#' @export
+bacon_plot_data <- function(x) {
+  if (!inherits(x, "pilotdid_bacon")) abort_input("{.arg x} must be a {.fn bacon_decomp} result.")
+  list(points = x$two_by_two, twfe = x$twfe)
+}
+
+#' @rdname bacon-methods
+#' @method autoplot pilotdid_bacon
+#' @export
+autoplot.pilotdid_bacon <- function(object, ...) {
+  pd <- bacon_plot_data(object)
+  ggplot2::ggplot(pd$points, ggplot2::aes(x = .data$weight, y = .data$estimate,
+                                          colour = .data$type, shape = .data$type)) +
+    ggplot2::geom_hline(yintercept = pd$twfe, linetype = "dashed", colour = "grey40") +
+    ggplot2::geom_point(size = 2.5) +
+    ggplot2::labs(x = "Weight", y = "2x2 DID estimate", colour = NULL, shape = NULL,
+                  caption = sprintf("Dashed line: TWFE estimate %.4g", pd$twfe)) +
+    ggplot2::theme_minimal() +
+    ggplot2::theme(legend.position = "bottom")
+}

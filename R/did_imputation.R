@@ -1,0 +1,316 @@
+#' Imputation estimator of staggered DID (Borusyak, Jaravel and Spiess)
+#'
+#' Estimates unit and time fixed effects (and the coefficients of any
+#' controls) on the untreated observations only, imputes each treated
+#' observation's untreated outcome \eqn{\hat Y_{it}(0)}, and averages the
+#' imputed effects \eqn{\hat\tau_{it} = Y_{it} - \hat Y_{it}(0)}: over all
+#' treated observations (the overall ATT) or, with `horizon`, by periods since
+#' adoption (an event study).
+#'
+#' @section Computation:
+#' The first stage is the within estimator of [twfe()] on the untreated rows
+#' (C++). Each estimate is a weighted sum \eqn{\sum_{it} v_{it} Y_{it}}, where
+#' treated rows carry the averaging weights \eqn{w_{it}} and untreated rows
+#' \eqn{v_{0} = -Z_0 (Z_0'Z_0)^{-} Z_1' w_1}, \eqn{Z} being the first-stage
+#' design (fixed effects and controls); \eqn{v_0} is computed by the same C++
+#' solver of the fixed-effect normal equations, one right-hand side per
+#' estimate. Treated observations whose unit or period has no untreated
+#' observation (units treated from the first period, periods in which every
+#' unit is treated) cannot be imputed and are dropped with a note.
+#'
+#' @section Standard errors:
+#' The conservative variance of Borusyak, Jaravel and Spiess (2024, Theorem 3)
+#' as computed by `didimputation::did_imputation()`: clustered sums
+#' \eqn{\sum_c (\sum_{it \in c} v_{it} \tilde\varepsilon_{it})^2}, with
+#' \eqn{\tilde\varepsilon_{it}} the first-stage residuals on untreated rows and
+#' \eqn{\hat\tau_{it} - \bar\tau_{g,e}} on treated rows, \eqn{\bar\tau_{g,e}}
+#' the \eqn{v^2}-weighted mean of the imputed effects of cohort \eqn{g} at
+#' \eqn{e} periods since adoption. Confidence intervals are normal.
+#'
+#' @param formula `y ~ 1 | unit + time`, or `y ~ x1 + x2 | unit + time` with
+#'   controls in the first stage. Unit and time are column names; time is
+#'   numeric.
+#' @param cohort The column of first treated periods, on the scale of the time
+#'   column: a name (`"first_year"`) or one-sided formula (`~first_year`).
+#'   `NA`, `0` and `Inf` mean never treated. Constant within units.
+#' @param horizon `NULL` (default) for the overall ATT; `TRUE` for every
+#'   period since adoption \eqn{e \ge 0} in the data; or whole numbers
+#'   \eqn{\ge 0} for those horizons only.
+#' @param pretrends `NULL`, or negative whole numbers: periods before adoption
+#'   to test for pre-trends as Borusyak, Jaravel and Spiess (2024) suggest,
+#'   with the coefficients of dummies for these periods in a [twfe()] fit on
+#'   the untreated observations (unit and time fixed effects, the controls,
+#'   standard errors clustered as the estimates, fixest's small-sample
+#'   factors). They are reported before the horizons, as
+#'   `didimputation::did_imputation(pretrends = )` does.
+#' @param cluster Column defining the clusters of the standard errors (a name
+#'   or one-sided formula); the unit by default.
+#' @param level Confidence level of the intervals.
+#' @inheritParams twfe
+#' @return An object of class `pilotdid_imputation`: `estimates` (a data frame:
+#'   `term` ("ATT", or "current", "post_1", ... by horizon, after "pre_3",
+#'   "pre_2", ... for the pre-trend coefficients), `rel_time` (`NA` for the
+#'   ATT), `estimate`, `std.error`, `conf.low`, `conf.high`, `n_obs`,
+#'   the treated observations averaged), `n_treated_obs`, `n_untreated_obs`,
+#'   `n_units`, `dropped_treated` (treated observations that could not be
+#'   imputed), `first_stage` (coefficients of the controls), `level`,
+#'   `formula`, `cohort`, `cluster`, `call`.
+#' @references Borusyak, K., Jaravel, X. and Spiess, J. (2024). Revisiting
+#'   event-study designs: robust and efficient estimation. *Review of Economic
+#'   Studies* 91(6), 3253-3285.
+#' @family robust estimators
+#' @export
+#' @examples
+#' d <- simulate_panel(n_id = 80, n_t = 10, seed = 1)
+#' did_imputation(y ~ 1 | id + year, data = d, cohort = "cohort")
+#' imp <- did_imputation(y ~ x1 + x2 | id + year, data = d, cohort = ~cohort, horizon = TRUE,
+#'                       pretrends = -3:-1)
+#' tidy(imp)
+did_imputation <- function(formula, data, cohort, horizon = NULL, pretrends = NULL, cluster = NULL,
+                           level = 0.95, threads = getOption("pilotdid.threads", 1L)) {
+  call <- match.call()
+  spec <- parse_did_formula(formula)
+  gcol <- cohort_column(if (missing(cohort)) NULL else cohort)
+  clcol <- if (is.null(cluster)) NULL else formula_columns(cluster, "cluster")
+  if (length(clcol) > 1L) abort_input("{.arg cluster} takes one variable, not {length(clcol)}.")
+  check_level(level)
+  if (!is.null(pretrends) && (!is.numeric(pretrends) || !length(pretrends) || anyNA(pretrends) ||
+                              any(pretrends >= 0) || any(pretrends != round(pretrends)))) {
+    abort_input("{.arg pretrends} must be negative whole numbers (periods before adoption), e.g. {.code -3:-1}.")
+  }
+  threads <- resolve_threads(threads)
+  if (is.data.frame(data)) {
+    check_columns(data, gcol, "cohort")
+    check_columns(data, clcol, "cluster")
+  }
+  pn <- did_panel(spec, data, extra = c(gcol, clcol))
+  g <- read_cohort(pn, gcol)
+  smp <- impute_sample(pn, g)
+  W1 <- impute_weights(smp, horizon)
+  fs <- impute_first_stage(smp, W1$W, threads)
+  cl <- if (is.null(clcol)) smp$unit_all else group_codes(list(pn$d[[clcol]][smp$rows]))
+  se <- impute_se(smp, fs, W1$W, cl)
+  z <- stats::qnorm((1 + level) / 2)
+  est <- data.frame(term = W1$term, rel_time = W1$rel_time, estimate = fs$estimate, std.error = se,
+                    conf.low = fs$estimate - z * se, conf.high = fs$estimate + z * se,
+                    n_obs = colSums(W1$W > 0))
+  if (!is.null(pretrends)) est <- rbind(impute_pretrends(pn, smp, pretrends, cl, z, threads), est)
+  structure(list(estimates = est, n_treated_obs = length(smp$i1), n_untreated_obs = length(smp$i0),
+                 n_units = pn$n_units, dropped_treated = smp$dropped, first_stage = fs$beta,
+                 level = level, formula = formula, cohort = gcol, cluster = clcol %||% spec$unit,
+                 call = call),
+            class = "pilotdid_imputation")
+}
+
+check_level <- function(level, call = caller_env()) {
+  if (!is.numeric(level) || length(level) != 1L || is.na(level) || level <= 0 || level >= 1) {
+    abort_input("{.arg level} must be a number between 0 and 1.", call = call)
+  }
+  invisible(level)
+}
+
+# Untreated (0) and treated (1) rows, with treated rows coded on the levels of
+# the untreated sample; treated rows whose unit or period has no untreated row
+# are dropped with a note.
+impute_sample <- function(pn, g, call = caller_env()) {
+  treated <- pn$time >= g
+  if (!any(treated)) abort_input("No observation is treated: nothing to impute.", call = call)
+  if (all(treated)) abort_input("Every observation is treated: there is no untreated observation to fit the fixed effects on.", call = call)
+  i0 <- which(!treated)
+  u0 <- sort(unique(pn$unit[i0]))
+  p0 <- sort(unique(pn$period[i0]))
+  i1 <- which(treated)
+  ok <- pn$unit[i1] %in% u0 & pn$period[i1] %in% p0
+  dropped <- sum(!ok)
+  if (dropped > 0L) {
+    note("Dropped {dropped} treated observation{?s} whose unit or period has no untreated observation: their untreated outcome cannot be imputed.")
+    i1 <- i1[ok]
+  }
+  if (!length(i1)) abort_input("No treated observation can be imputed.", call = call)
+  rows <- c(i0, i1)
+  list(i0 = i0, i1 = i1, rows = rows, dropped = dropped,
+       codes0 = list(match(pn$unit[i0], u0) - 1L, match(pn$period[i0], p0) - 1L),
+       codes1 = list(match(pn$unit[i1], u0) - 1L, match(pn$period[i1], p0) - 1L),
+       G = c(length(u0), length(p0)), y = pn$y, X = pn$X, g = g, e = pn$time - g,
+       unit_all = pn$unit[rows])
+}
+
+# BJS's pre-trend test: on the untreated rows, the coefficients of dummies for
+# the periods `pretrends` before adoption in a twfe() fit with the unit and
+# time fixed effects and the controls, clustered as the estimates.
+impute_pretrends <- function(pn, smp, pretrends, cl, z, threads, call = caller_env()) {
+  i0 <- smp$i0
+  e0 <- smp$e[i0]
+  leads <- sort(unique(pretrends))
+  miss <- setdiff(leads, e0)
+  if (length(miss)) note("No untreated observation {abs(miss)} period{?s} before adoption: dropped from {.arg pretrends}.")
+  leads <- setdiff(leads, miss)
+  if (!length(leads)) abort_input("No untreated observation at any period of {.arg pretrends}.", call = call)
+  d <- list(y = smp$y[i0], unit = pn$unit[i0], time = pn$time[i0], cl = cl[seq_along(i0)])
+  xs <- if (ncol(pn$X)) paste0("pd_x", seq_len(ncol(pn$X))) else character()
+  for (j in seq_along(xs)) d[[xs[j]]] <- pn$X[i0, j]
+  ld <- paste0("pd_lead", abs(leads))
+  for (j in seq_along(leads)) d[[ld[j]]] <- as.numeric(e0 == leads[j])
+  d <- structure(d, class = "data.frame", row.names = c(NA_integer_, -length(i0)))
+  f <- stats::as.formula(paste("y ~", paste(c(ld, xs), collapse = " + "), "| unit + time"))
+  old <- options(pilotdid.quiet = TRUE)
+  on.exit(options(old))
+  fit <- twfe(f, data = d, cluster = ~cl, threads = threads)
+  keep <- ld %in% names(fit$coefficients)
+  b <- fit$coefficients[ld[keep]]
+  se <- sqrt(diag(fit$vcov))[ld[keep]]
+  data.frame(term = rel_time_label(leads[keep]), rel_time = as.numeric(leads[keep]), estimate = unname(b),
+             std.error = unname(se), conf.low = unname(b - z * se), conf.high = unname(b + z * se),
+             n_obs = vapply(leads[keep], function(k) sum(e0 == k), 0))
+}
+
+# Averaging weights of the treated rows: one column per estimate.
+impute_weights <- function(smp, horizon, call = caller_env()) {
+  e1 <- smp$e[smp$i1]
+  if (is.null(horizon) || isFALSE(horizon)) {
+    W <- matrix(1 / length(e1), length(e1), 1L)
+    return(list(W = W, term = "ATT", rel_time = NA_real_))
+  }
+  if (isTRUE(horizon)) {
+    h <- sort(unique(e1))
+  } else {
+    if (!is.numeric(horizon) || anyNA(horizon) || any(horizon < 0) || any(horizon != round(horizon))) {
+      abort_input("{.arg horizon} must be {.code NULL}, {.code TRUE} or whole numbers >= 0.", call = call)
+    }
+    h <- sort(unique(horizon))
+    miss <- setdiff(h, e1)
+    if (length(miss)) note("No treated observation at horizon{?s} {miss}: dropped.")
+    h <- setdiff(h, miss)
+    if (!length(h)) abort_input("No treated observation at any horizon in {.arg horizon}.", call = call)
+  }
+  W <- vapply(h, function(k) (e1 == k) / sum(e1 == k), numeric(length(e1)))
+  W <- matrix(W, nrow = length(e1))
+  list(W = W, term = rel_time_label(h), rel_time = as.numeric(h))
+}
+
+# First stage on the untreated rows, imputation on the treated ones, and the
+# weights v_0 of the untreated outcomes.
+impute_first_stage <- function(smp, W1, threads) {
+  y0 <- smp$y[smp$i0]
+  X0 <- smp$X[smp$i0, , drop = FALSE]
+  X1 <- smp$X[smp$i1, , drop = FALSE]
+  w0 <- rep(1, length(y0))
+  beta <- numeric()
+  r0 <- y0
+  if (ncol(X0)) {
+    dm <- within_transform(X0, y0, smp$codes0, w0, threads)
+    ols <- cpp_ols(dm$X, dm$y, w0, dm$ss, 1e-10, threads)
+    report_dropped(X0, dm, w0, ols$kept)
+    X0 <- X0[, ols$kept, drop = FALSE]
+    X1 <- X1[, ols$kept, drop = FALSE]
+    Xt0 <- dm$X[, ols$kept, drop = FALSE]
+    beta <- stats::setNames(as.vector(ols$coef), colnames(X0))
+    r0 <- y0 - drop(X0 %*% beta)
+  }
+  fe <- cpp_impute_fe(matrix(r0), W1, smp$codes0, smp$codes1, smp$G, w0,
+                      getOption("pilotdid.max_exact", 400L), getOption("pilotdid.tol", 1e-10),
+                      getOption("pilotdid.maxit", 10000L), threads)
+  if (any(fe$iterations < 0L)) warn_pd("The fixed-effect solver stopped without converging; results may be inaccurate.")
+  v0 <- fe$v0
+  if (length(beta)) {
+    rhs <- crossprod(X1, W1) - crossprod(X0, v0)
+    b <- solve(crossprod(Xt0), rhs)
+    v0 <- Xt0 %*% b + v0
+  }
+  adj1 <- smp$y[smp$i1] - fe$fit1[, 1L]
+  if (length(beta)) adj1 <- adj1 - drop(X1 %*% beta)
+  list(estimate = drop(crossprod(W1, adj1)), adj1 = adj1, resid0 = r0 - fe$fit0[, 1L],
+       v0 = -v0, beta = beta)
+}
+
+# didimputation's conservative standard errors, clustered by `cl` (codes of
+# the rows i0 then i1); all estimates at once, one column each.
+impute_se <- function(smp, fs, W1, cl) {
+  cell <- group_codes(list(smp$g[smp$i1], smp$e[smp$i1])) + 1L
+  V2 <- W1^2
+  num <- rowsum(V2 * fs$adj1, cell, reorder = TRUE)
+  den <- rowsum(V2, cell, reorder = TRUE)
+  tau <- ifelse(den > 0, num / den, 0)
+  tilde1 <- fs$adj1 - tau[cell, , drop = FALSE]
+  scores <- rowsum(rbind(fs$v0 * fs$resid0, W1 * tilde1), cl, reorder = FALSE)
+  sqrt(colSums(scores^2))
+}
+
+# Event-study labels: pre_2, pre_1, current, post_1, ...
+rel_time_label <- function(e) {
+  ifelse(e < 0, paste0("pre_", -e), ifelse(e == 0, "current", paste0("post_", e)))
+}
+
+#' Methods for imputation estimates
+#'
+#' `tidy()` returns the estimates with broom's columns and a numeric
+#' `rel_time`:
+#'
+#' | column | meaning |
+#' |---|---|
+#' | term | "ATT" (overall), or the horizon: "current", "post_1", ...; pre-trend coefficients "pre_3", "pre_2", ... |
+#' | rel_time | periods since adoption, negative for pre-trends (`NA` for the overall ATT) |
+#' | estimate, std.error | estimate and its conservative standard error |
+#' | statistic, p.value | z statistic and its two-sided normal p-value |
+#' | conf.low, conf.high | normal confidence interval at the fit's `level` |
+#' | n_obs | treated observations averaged |
+#'
+#' @param x,object A `pilotdid_imputation` result.
+#' @param ... Unused.
+#' @return `tidy()`: a data frame; `summary()`: a `summary.pilotdid_imputation`
+#'   list (the tidy table and sample sizes).
+#' @family robust estimators
+#' @name imputation-methods
+#' @examples
+#' d <- simulate_panel(n_id = 60, n_t = 8, seed = 2)
+#' imp <- did_imputation(y ~ 1 | id + year, data = d, cohort = "cohort", horizon = 0:2)
+#' summary(imp)
+#' tidy(imp)
+NULL
+
+#' @rdname imputation-methods
+#' @method tidy pilotdid_imputation
+#' @export
+tidy.pilotdid_imputation <- function(x, ...) {
+  e <- x$estimates
+  stat <- e$estimate / e$std.error
+  data.frame(term = e$term, rel_time = e$rel_time, estimate = e$estimate, std.error = e$std.error,
+             statistic = stat, p.value = 2 * stats::pnorm(-abs(stat)), conf.low = e$conf.low,
+             conf.high = e$conf.high, n_obs = e$n_obs)
+}
+
+#' @rdname imputation-methods
+#' @export
+summary.pilotdid_imputation <- function(object, ...) {
+  structure(list(table = tidy(object), formula = object$formula, n_treated_obs = object$n_treated_obs,
+                 n_untreated_obs = object$n_untreated_obs, n_units = object$n_units,
+                 dropped_treated = object$dropped_treated, cluster = object$cluster, level = object$level),
+            class = "summary.pilotdid_imputation")
+}
+
+#' @rdname imputation-methods
+#' @export
+print.summary.pilotdid_imputation <- function(x, ...) {
+  cat("Imputation DID (Borusyak, Jaravel and Spiess):", deparse1(x$formula), "\n")
+  cat(sprintf("Units: %d   untreated obs: %d   treated obs: %d%s\n", x$n_units, x$n_untreated_obs,
+              x$n_treated_obs, if (x$dropped_treated > 0) sprintf(" (%d not imputable, dropped)", x$dropped_treated) else ""))
+  cat("Standard errors: conservative, clustered by", x$cluster, "\n")
+  print_estimate_table(x$table, x$level)
+  invisible(x)
+}
+
+#' @rdname imputation-methods
+#' @export
+print.pilotdid_imputation <- function(x, ...) {
+  print(summary(x))
+  invisible(x)
+}
+
+# Coefficient table of a tidy() data frame with normal inference.
+print_estimate_table <- function(tab, level, digits = max(3L, getOption("digits") - 3L)) {
+  m <- cbind(Estimate = tab$estimate, `Std. Error` = tab$std.error, `z value` = tab$statistic,
+             `Pr(>|z|)` = tab$p.value)
+  rownames(m) <- tab$term
+  stats::printCoefmat(m, digits = digits, signif.legend = FALSE, na.print = "")
+  invisible(tab)
+}

@@ -1,0 +1,91 @@
+# bacon_decomp() against bacondecomp::bacon() and against twfe().
+
+bacon_reference <- function(d) {
+  ref <- bacondecomp::bacon(y ~ treat, data = d, id_var = "id", time_var = "year", quietly = TRUE)
+  ref$untreated[ref$untreated == 99999] <- Inf
+  ref
+}
+
+expect_matches_bacon <- function(bd, ref) {
+  m <- merge(tidy(bd), ref, by.x = c("treated", "control"), by.y = c("treated", "untreated"))
+  expect_equal(nrow(m), nrow(ref))
+  expect_equal(nrow(m), nrow(tidy(bd)))
+  expect_equal(m$type.x, m$type.y)
+  expect_equal(m$estimate.x, m$estimate.y, tolerance = 1e-8)
+  expect_equal(m$weight.x, m$weight.y, tolerance = 1e-8)
+}
+
+test_that("estimates, weights and types equal bacondecomp, with always-treated units", {
+  skip_if_not_installed("bacondecomp")
+  d <- make_staggered(n_id = 80, n_t = 10, cohorts = c(2009, 2011, 2013, 2016), seed = 3)
+  bd <- bacon_decomp(y ~ treat | id + year, data = d)
+  expect_matches_bacon(bd, bacon_reference(d))
+  expect_setequal(unique(tidy(bd)$type), c("Treated vs Untreated", "Earlier vs Later Treated",
+                                           "Later vs Earlier Treated", "Later vs Always Treated"))
+})
+
+test_that("estimates and weights equal bacondecomp without never-treated units", {
+  skip_if_not_installed("bacondecomp")
+  d <- make_staggered(n_id = 45, n_t = 9, cohorts = c(2011, 2012, 2015), share_treated = 1, seed = 4)
+  bd <- bacon_decomp(y ~ treat | id + year, data = d)
+  expect_matches_bacon(bd, bacon_reference(d))
+  expect_false("Treated vs Untreated" %in% tidy(bd)$type)
+})
+
+test_that("weights sum to one and the weighted estimates to the TWFE coefficient", {
+  d <- make_staggered(n_id = 70, n_t = 12, cohorts = c(2011, 2014, 2017), seed = 5)
+  bd <- bacon_decomp(y ~ treat | id + year, data = d)
+  tab <- tidy(bd)
+  expect_equal(sum(tab$weight), 1, tolerance = 1e-12)
+  expect_equal(sum(tab$weight * tab$estimate), unname(coef(twfe(y ~ treat | id + year, data = d))),
+               tolerance = 1e-10)
+  expect_equal(bd$twfe, sum(tab$weight * tab$estimate))
+  # the summary's per-type numbers recombine to the same estimate
+  s <- summary(bd)$by_type
+  expect_equal(sum(s$weight * s$estimate), bd$twfe, tolerance = 1e-12)
+  # same result after shuffling rows and relabelling units
+  d2 <- d[sample(nrow(d)), ]
+  d2$id <- paste0("u", d2$id)
+  expect_equal(tidy(bacon_decomp(y ~ treat | id + year, data = d2)), tab, tolerance = 1e-12)
+})
+
+test_that("unbalanced panels are balanced with a note and decompose the balanced TWFE", {
+  d <- make_staggered(n_id = 60, n_t = 8, drop_share = 0.03, seed = 6)
+  d$y[3] <- NA
+  expect_snapshot(bd <- bacon_decomp(y ~ treat | id + year, data = d))
+  full <- names(which(table(d$id[!is.na(d$y)]) == 8))
+  fit <- twfe(y ~ treat | id + year, data = d[d$id %in% full, ])
+  expect_equal(bd$twfe, unname(coef(fit)), tolerance = 1e-10)
+  expect_equal(bd$n_units, length(full))
+})
+
+test_that("print, summary and the plot data", {
+  d <- make_staggered(n_id = 40, n_t = 8, seed = 7)
+  bd <- bacon_decomp(y ~ treat | id + year, data = d)
+  expect_snapshot(print(bd))
+  pd <- bacon_plot_data(bd)
+  expect_equal(pd$points, tidy(bd))
+  expect_equal(pd$twfe, bd$twfe)
+  expect_s3_class(autoplot(bd), "ggplot")
+})
+
+test_that("bad inputs give clear errors", {
+  d <- make_staggered(n_id = 30, n_t = 6, seed = 8)
+  d_off <- d
+  d_off$treat[d_off$id == d_off$id[d_off$treat == 1][1] & d_off$year == max(d_off$year)] <- 0
+  d_dup <- rbind(d, d[1, ])
+  d_none <- d
+  d_none$treat <- 0
+  expect_snapshot(error = TRUE, {
+    bacon_decomp(y ~ treat + x1 | id + year, data = d)
+    bacon_decomp(y ~ treat | id, data = d)
+    bacon_decomp(y ~ treat, data = d)
+    bacon_decomp(y ~ x1 | id + year, data = d)
+    bacon_decomp(y ~ treat | id + year, data = d_off)
+    bacon_decomp(y ~ treat | id + year, data = d_dup)
+    bacon_decomp(y ~ treat | id + year, data = d_none)
+    bacon_decomp(y ~ treat | id + nope, data = d)
+  })
+  expect_error(bacon_decomp(y ~ treat | id + year, data = d_off), class = "pilotdid_error_input")
+  expect_error(bacon_decomp(y ~ treat | id + year, data = as.matrix(d)), class = "pilotdid_error_input")
+})
