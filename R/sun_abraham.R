@@ -241,3 +241,16 @@ print.pilotdid_sunab <- function(x, ...) {
   print(summary(x))
   invisible(x)
 }
+
+# did_table() column: the event-time effects and the overall ATT (not the
+# cohort x period dummies of the underlying fit), with the fit's N and FE rows.
+#' @export
+#' @noRd
+table_column.pilotdid_sunab <- function(x, ...) {
+  col <- table_column(x$fit)
+  td <- tidy(x)
+  td <- td[!td$ref, ]
+  col$coef <- data.frame(term = td$term, estimate = td$estimate, std.error = td$std.error,
+                         statistic = td$statistic, p.value = td$p.value)
+  col
+}

@@ -82,3 +82,14 @@ test_that("bad inputs give clear errors", {
   expect_error(sun_abraham(y ~ 1 | id + year, data = d, cohort = "cohort", level = 2),
                class = "pilotdid_error_input")
 })
+
+test_that("did_table() shows the event-time effects and the ATT, not the cohort dummies", {
+  d <- make_staggered(n_id = 60, n_t = 8, seed = 4)
+  sa <- sun_abraham(y ~ 1 | id + year, data = d, cohort = "cohort")
+  tab <- did_table(SA = sa, keep = "ATT")
+  td <- tidy(sa)
+  expect_equal(tab$coefs$term, "ATT")
+  expect_equal(tab$coefs$estimate, td$estimate[td$term == "ATT"])
+  expect_match(tab$cells[tab$row_type == "coef", 2], sprintf("%.3f", td$estimate[td$term == "ATT"]), fixed = TRUE)
+  expect_setequal(did_table(sa)$coefs$term, td$term[!td$ref])
+})
