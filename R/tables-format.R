@@ -62,14 +62,17 @@ latex_escape <- function(x) {
   gsub("^", "\\textasciicircum{}", x, fixed = TRUE)
 }
 
-# Numbers: "$-$" minus, stars as superscripts; labels: R2 as R$^2$.
-latex_cell <- function(x) {
+# Escaped cells; numbers get a typographic minus and superscript stars (`sup`
+# is a sprintf format), and an "R2" label becomes `r2`.
+markup_cells <- function(x, escape, minus, sup, r2) {
   num <- grepl("^\\(?-?[0-9.]+\\)?\\**$", x)
-  y <- latex_escape(x)
-  y[num] <- sub("^(\\(?)-", "\\1$-$", y[num])
-  y[num] <- sub("(\\*+)$", "$^{\\1}$", y[num])
-  sub("(^|\\s)R2$", "\\1$R^2$", y)
+  y <- escape(x)
+  y[num] <- sub("^(\\(?)-", paste0("\\1", minus), y[num])
+  y[num] <- sub("(\\*+)$", sprintf(sup, "\\1"), y[num])
+  sub("(^|\\s)R2$", paste0("\\1", r2), y)
 }
+
+latex_cell <- function(x) markup_cells(x, latex_escape, "$-$", "$^{%s}$", "$R^2$")
 
 render_latex <- function(cells, rule_after, title, notes, align) {
   body <- matrix(latex_cell(cells), nrow = nrow(cells))
@@ -95,13 +98,7 @@ html_escape <- function(x) {
   gsub(">", "&gt;", x, fixed = TRUE)
 }
 
-html_cell <- function(x) {
-  num <- grepl("^\\(?-?[0-9.]+\\)?\\**$", x)
-  y <- html_escape(x)
-  y[num] <- sub("^(\\(?)-", "\\1&minus;", y[num])
-  y[num] <- sub("(\\*+)$", "<sup>\\1</sup>", y[num])
-  sub("(^|\\s)R2$", "\\1R<sup>2</sup>", y)
-}
+html_cell <- function(x) markup_cells(x, html_escape, "&minus;", "<sup>%s</sup>", "R<sup>2</sup>")
 
 render_html <- function(cells, n_header, rule_after, title, notes, align) {
   al <- c(l = "left", c = "center", r = "right")[align]
