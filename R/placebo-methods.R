@@ -120,12 +120,13 @@ autoplot.pilotdid_placebo <- function(object, statistic = c("estimate", "statist
 
 placebo_labels <- function(lang, pd) {
   stat <- if (pd$statistic == "estimate") "estimates" else "t statistics"
+  p <- if (pd$p_value == 0) sprintf("< %.3g", 1 / pd$n) else sprintf("= %.3f", pd$p_value)
   if (lang == "zh") {
     return(list(x = if (pd$statistic == "estimate") "\u5b89\u6170\u5242\u4f30\u8ba1\u7cfb\u6570" else "\u5b89\u6170\u5242 t \u503c",
                 y = "\u6838\u5bc6\u5ea6",
-                caption = sprintf("%d \u6b21\u968f\u673a\u62bd\u6837\uff1b\u7ea2\u7ebf\uff1a\u771f\u5b9e\u4f30\u8ba1\u503c\uff1b\u53cc\u4fa7p\u503c = %.3f",
-                                  pd$n, pd$p_value)))
+                caption = sprintf("%d \u6b21\u968f\u673a\u62bd\u6837\uff1b\u7ea2\u7ebf\uff1a\u771f\u5b9e\u4f30\u8ba1\u503c\uff1b\u53cc\u4fa7p\u503c %s",
+                                  pd$n, p)))
   }
   list(x = paste("Placebo", stat), y = "Density",
-       caption = sprintf("%d random draws; red line: actual estimate; two-sided p = %.3f", pd$n, pd$p_value))
+       caption = sprintf("%d random draws; red line: actual estimate; two-sided p %s", pd$n, p))
 }

@@ -147,3 +147,12 @@ test_that("bad input gives clear errors", {
     placebo_test(fit, n = 10, seed = -1)
   })
 })
+
+test_that("the caption gives p as '< 1/n' when no draw is as extreme", {
+  d <- make_panel(n_id = 60, n_t = 8, effect = 3, seed = 8)
+  pl <- placebo_test(twfe(y ~ treat + x1 | id + year, data = d), n = 200, seed = 2)
+  expect_equal(pl$p_values$two_sided, 0)
+  expect_match(autoplot(pl)$labels$caption, "two-sided p < 0.005", fixed = TRUE)
+  pl$p_values$two_sided <- 0.25
+  expect_match(autoplot(pl)$labels$caption, "two-sided p = 0.250", fixed = TRUE)
+})
