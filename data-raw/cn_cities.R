@@ -9,11 +9,7 @@
 #   Rscript data-raw/cn_cities.R
 # Base R only. Stops if a resource-based city does not match a prefecture unit.
 
-read_fact <- function(file) {
-  path <- file.path("..", "shared", "facts", file)
-  if (!file.exists(path)) stop("Cannot find ", path, "; run this script from the package's top folder.")
-  read.csv(path, encoding = "UTF-8", stringsAsFactors = FALSE, na.strings = "")
-}
+source(file.path("data-raw", "read_fact.R"))
 
 pref <- read_fact("prefecture_cities.csv")
 res <- read_fact("resource_cities.csv")

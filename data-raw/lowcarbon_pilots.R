@@ -9,11 +9,7 @@
 # Base R only. Stops if a parent prefecture code is not a prefecture unit or
 # its names disagree with the prefecture list.
 
-read_fact <- function(file) {
-  path <- file.path("..", "shared", "facts", file)
-  if (!file.exists(path)) stop("Cannot find ", path, "; run this script from the package's top folder.")
-  read.csv(path, encoding = "UTF-8", stringsAsFactors = FALSE, na.strings = "")
-}
+source(file.path("data-raw", "read_fact.R"))
 
 raw <- read_fact("lowcarbon_pilots.csv")
 pref <- read_fact("prefecture_cities.csv")
