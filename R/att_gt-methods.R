@@ -13,7 +13,7 @@
 #' | conf.low, conf.high | pointwise normal confidence interval |
 #' | post | `TRUE` for \eqn{t \ge g} |
 #'
-#' `tidy()` on an [aggregate.pilotdid_attgt()] result gives one row per
+#' `tidy()` on an [aggregate.pilotdid_att_gt()] result gives one row per
 #' cohort, event time or period (`term`: "group_2013", "pre_1", "current",
 #' "post_2", "time_2015"), then the overall ATT of the aggregation (`term`
 #' "ATT" for `"simple"`; "ATT_group", "ATT_dynamic", "ATT_calendar" for the
@@ -23,10 +23,10 @@
 #' and, with a uniform band, `band.low`, `band.high` (`NA` for the overall
 #' ATT).
 #'
-#' @param x,object A `pilotdid_attgt` or `pilotdid_aggte` result.
+#' @param x,object A `pilotdid_att_gt` or `pilotdid_aggregate` result.
 #' @param ... Unused.
 #' @return `tidy()`: a data frame; `summary()`: a list of class
-#'   `summary.pilotdid_attgt` or `summary.pilotdid_aggte` that prints.
+#'   `summary.pilotdid_att_gt` or `summary.pilotdid_aggregate` that prints.
 #' @family robust estimators
 #' @name attgt-methods
 #' @examples
@@ -37,9 +37,9 @@
 NULL
 
 #' @rdname attgt-methods
-#' @method tidy pilotdid_attgt
+#' @method tidy pilotdid_att_gt
 #' @export
-tidy.pilotdid_attgt <- function(x, ...) {
+tidy.pilotdid_att_gt <- function(x, ...) {
   e <- x$estimates
   stat <- e$estimate / e$std.error
   data.frame(term = sprintf("ATT(%s,%s)", format_value(e$group), format_value(e$time)),
@@ -52,18 +52,18 @@ format_value <- function(x) format(x, scientific = FALSE, trim = TRUE)
 
 #' @rdname attgt-methods
 #' @export
-summary.pilotdid_attgt <- function(object, ...) {
+summary.pilotdid_att_gt <- function(object, ...) {
   structure(list(table = tidy(object), formula = object$formula, n_units = object$n_units,
                  periods = object$periods, groups = object$groups, control_group = object$control_group,
                  anticipation = object$anticipation, base_period = object$base_period,
                  dropped_units = object$dropped_units, level = object$level,
                  est_method = object$est_method),
-            class = "summary.pilotdid_attgt")
+            class = "summary.pilotdid_att_gt")
 }
 
 #' @rdname attgt-methods
 #' @export
-print.summary.pilotdid_attgt <- function(x, ...) {
+print.summary.pilotdid_att_gt <- function(x, ...) {
   cat("Group-time ATTs (Callaway and Sant'Anna):", deparse1(x$formula), "\n")
   cat(sprintf("Units: %d   periods: %s-%s   cohorts: %s\n", x$n_units, format_value(min(x$periods)),
               format_value(max(x$periods)), paste(format_value(x$groups), collapse = ", ")))
@@ -80,15 +80,15 @@ print.summary.pilotdid_attgt <- function(x, ...) {
 
 #' @rdname attgt-methods
 #' @export
-print.pilotdid_attgt <- function(x, ...) {
+print.pilotdid_att_gt <- function(x, ...) {
   print(summary(x))
   invisible(x)
 }
 
 #' @rdname attgt-methods
-#' @method tidy pilotdid_aggte
+#' @method tidy pilotdid_aggregate
 #' @export
-tidy.pilotdid_aggte <- function(x, ...) {
+tidy.pilotdid_aggregate <- function(x, ...) {
   ov <- x$overall
   for (b in setdiff(names(x$estimates), names(ov))) ov[[b]] <- NA_real_
   out <- rbind(x$estimates, ov)
@@ -103,15 +103,15 @@ tidy.pilotdid_aggte <- function(x, ...) {
 
 #' @rdname attgt-methods
 #' @export
-summary.pilotdid_aggte <- function(object, ...) {
+summary.pilotdid_aggregate <- function(object, ...) {
   structure(list(table = tidy(object), type = object$type, level = object$level,
                  crit_value = object$crit_value, biters = object$biters),
-            class = "summary.pilotdid_aggte")
+            class = "summary.pilotdid_aggregate")
 }
 
 #' @rdname attgt-methods
 #' @export
-print.summary.pilotdid_aggte <- function(x, ...) {
+print.summary.pilotdid_aggregate <- function(x, ...) {
   lab <- c(simple = "overall (simple weighted average)", group = "by adoption cohort",
            dynamic = "by event time (event study)", calendar = "by calendar period")
   cat("Aggregated Callaway-Sant'Anna ATT,", lab[[x$type]], "\n")
@@ -125,7 +125,7 @@ print.summary.pilotdid_aggte <- function(x, ...) {
 
 #' @rdname attgt-methods
 #' @export
-print.pilotdid_aggte <- function(x, ...) {
+print.pilotdid_aggregate <- function(x, ...) {
   print(summary(x))
   invisible(x)
 }

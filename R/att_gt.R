@@ -4,7 +4,7 @@
 #' that adoption cohort in period \eqn{t}, ATT(g,t), for every cohort and
 #' period, each from a 2x2 comparison of the cohort with a clean comparison
 #' group (never-treated or not-yet-treated units). Aggregate them with
-#' [aggregate.pilotdid_attgt()] into an overall ATT, an event study, or
+#' [aggregate.pilotdid_att_gt()] into an overall ATT, an event study, or
 #' effects by cohort or calendar period.
 #'
 #' @section Estimator:
@@ -57,7 +57,7 @@
 #'   already react (whole number >= 0).
 #' @param base_period `"varying"` or `"universal"` (see Estimator).
 #' @inheritParams did_imputation
-#' @return An object of class `pilotdid_attgt`: `estimates` (a data frame, one
+#' @return An object of class `pilotdid_att_gt`: `estimates` (a data frame, one
 #'   row per ATT(g,t): `group`, `time`, `rel_time` (\eqn{t - g}), `estimate`,
 #'   `std.error`, `conf.low`, `conf.high`, `post` (TRUE when \eqn{t \ge g}),
 #'   `n_treated`, `n_control`), `inf_func` (the \eqn{n \times K} influence
@@ -98,7 +98,7 @@ att_gt <- function(formula, data, cohort, control_group = c("never", "notyet"), 
   g <- read_cohort(pn, gcol)
   wide <- attgt_wide(pn, g, anticipation, control_group)
   res <- attgt_compute(wide, control_group, anticipation, base_period, est_method)
-  out <- new_pilotdid_attgt(res, wide, control_group, anticipation, base_period, level, formula, gcol, call)
+  out <- new_pilotdid_att_gt(res, wide, control_group, anticipation, base_period, level, formula, gcol, call)
   out$est_method <- if (is.null(wide$X)) "none" else est_method
   out
 }
@@ -182,7 +182,7 @@ attgt_compute <- function(wide, control_group, anticipation, base_period, est_me
        n_control = n0, inf_func = IF)
 }
 
-new_pilotdid_attgt <- function(res, wide, control_group, anticipation, base_period, level, formula,
+new_pilotdid_att_gt <- function(res, wide, control_group, anticipation, base_period, level, formula,
                                gcol, call) {
   z <- stats::qnorm((1 + level) / 2)
   est <- data.frame(group = res$group, time = res$time, rel_time = res$time - res$group,
@@ -194,7 +194,7 @@ new_pilotdid_attgt <- function(res, wide, control_group, anticipation, base_peri
                  control_group = control_group, anticipation = anticipation, base_period = base_period,
                  dropped_units = wide$dropped_units, level = level, formula = formula, cohort = gcol,
                  call = call),
-            class = "pilotdid_attgt")
+            class = "pilotdid_att_gt")
 }
 
 #' Aggregate group-time average treatment effects
@@ -215,7 +215,7 @@ new_pilotdid_attgt <- function(res, wide, control_group, anticipation, base_peri
 #' the weights are estimated cohort shares, include the influence function of
 #' the weights, as in `did::aggte(bstrap = FALSE)`.
 #'
-#' @param x A `pilotdid_attgt` result.
+#' @param x A `pilotdid_att_gt` result.
 #' @param type `"simple"`, `"group"`, `"dynamic"` or `"calendar"`.
 #' @param min_e,max_e For `"dynamic"`: the event times kept (and, for all
 #'   types, post-treatment ATT(g,t) with \eqn{t - g > max_e} are left out).
@@ -228,7 +228,7 @@ new_pilotdid_attgt <- function(res, wide, control_group, anticipation, base_peri
 #' @param seed Seed of the bootstrap draws (`NULL`: R's current stream, so
 #'   [set.seed()] makes them reproducible).
 #' @param ... Unused.
-#' @return An object of class `pilotdid_aggte`: `estimates` (a data frame, one
+#' @return An object of class `pilotdid_aggregate`: `estimates` (a data frame, one
 #'   row per cohort, event time or period: `term`, `group`, `time`,
 #'   `rel_time` (the column of the type is filled, the others `NA`),
 #'   `estimate`, `std.error`, `conf.low`, `conf.high`), `overall` (one row:
@@ -238,7 +238,7 @@ new_pilotdid_attgt <- function(res, wide, control_group, anticipation, base_peri
 #'   also `band.low` and `band.high` in `estimates`, `crit_value` and `biters`.
 #' @family robust estimators
 #' @importFrom stats aggregate
-#' @method aggregate pilotdid_attgt
+#' @method aggregate pilotdid_att_gt
 #' @export
 #' @examples
 #' d <- simulate_panel(n_id = 80, n_t = 10, seed = 1)
@@ -246,7 +246,7 @@ new_pilotdid_attgt <- function(res, wide, control_group, anticipation, base_peri
 #' es <- aggregate(cs, "dynamic", min_e = -3, max_e = 3)
 #' tidy(es)
 #' aggregate(cs, "dynamic", cband = TRUE, seed = 1)$crit_value
-aggregate.pilotdid_attgt <- function(x, type = c("simple", "group", "dynamic", "calendar"),
+aggregate.pilotdid_att_gt <- function(x, type = c("simple", "group", "dynamic", "calendar"),
                                      min_e = -Inf, max_e = Inf, level = x$level, cband = FALSE,
                                      biters = 1000, seed = NULL, ...) {
   type <- check_choice(type, c("simple", "group", "dynamic", "calendar"), "type")
@@ -308,7 +308,7 @@ aggregate.pilotdid_attgt <- function(x, type = c("simple", "group", "dynamic", "
       inf_r <- vapply(rows[sel], `[[`, numeric(n), "inf")
       list(estimate = mean(att_r), inf = rowMeans(matrix(inf_r, nrow = n)))
     })
-  out <- new_pilotdid_aggte(rows, overall, type, n, level)
+  out <- new_pilotdid_aggregate(rows, overall, type, n, level)
   if (cband && type != "simple") out <- add_uniform_band(out, biters, seed)
   out
 }
@@ -352,7 +352,7 @@ aggte_wif <- function(keep, pg, ug, group) {
   ind / s - rowSums(ind) %o% (pg[keep] / s^2)
 }
 
-new_pilotdid_aggte <- function(rows, overall, type, n, level) {
+new_pilotdid_aggregate <- function(rows, overall, type, n, level) {
   z <- stats::qnorm((1 + level) / 2)
   se_of <- function(inf) {
     se <- sqrt(sum(inf^2)) / n
@@ -371,5 +371,5 @@ new_pilotdid_aggte <- function(rows, overall, type, n, level) {
                    conf.high = overall$estimate + z * se)
   inf <- cbind(if (length(rows)) vapply(rows, `[[`, numeric(n), "inf"), overall$inf)
   structure(list(estimates = est, overall = ov, inf_func = inf, type = type, level = level),
-            class = "pilotdid_aggte")
+            class = "pilotdid_aggregate")
 }

@@ -32,7 +32,7 @@
 #'   stays on once adopted, then the unit and time columns (time numeric).
 #'   Controls are not supported.
 #' @inheritParams twfe
-#' @return An object of class `pilotdid_bacon`: `two_by_two` (a data frame with
+#' @return An object of class `pilotdid_bacon_decomp`: `two_by_two` (a data frame with
 #'   one row per comparison: `type`, `treated` and `control` (adoption period
 #'   of the cohorts; `Inf` for the never treated), `estimate`, `weight`),
 #'   `twfe` (the TWFE coefficient, the weighted sum), `by_type` (total weight
@@ -60,7 +60,7 @@ bacon_decomp <- function(formula, data) {
   if (!all(D %in% c(0, 1))) abort_input("The treatment {.field {spec$controls}} must be 0/1.")
   first <- bacon_cohorts(D, pn, spec$controls)
   tab <- bacon_two_by_two(pn$y, pn$unit, pn$period, first, length(pn$periods), pn$periods)
-  new_pilotdid_bacon(tab, pn, formula)
+  new_pilotdid_bacon_decomp(tab, pn, formula)
 }
 
 # Period index (1..T) at which each unit adopts; T + 1 for never treated.
@@ -119,7 +119,7 @@ bacon_two_by_two <- function(y, unit, period, first, T, periods, call = caller_e
   tab[order(match(tab$type, lev), tab$treated, tab$control), , drop = FALSE]
 }
 
-new_pilotdid_bacon <- function(tab, pn, formula) {
+new_pilotdid_bacon_decomp <- function(tab, pn, formula) {
   rownames(tab) <- NULL
   by_type <- do.call(rbind, lapply(split(tab, factor(tab$type, unique(tab$type))), function(s) {
     data.frame(type = s$type[1L], weight = sum(s$weight), estimate = sum(s$weight * s$estimate) / sum(s$weight))
@@ -128,13 +128,13 @@ new_pilotdid_bacon <- function(tab, pn, formula) {
   structure(list(two_by_two = tab, twfe = sum(tab$weight * tab$estimate), by_type = by_type,
                  n_units = pn$n_units, n_periods = length(pn$periods), dropped_units = pn$dropped_units,
                  formula = formula),
-            class = "pilotdid_bacon")
+            class = "pilotdid_bacon_decomp")
 }
 
 #' Methods for Goodman-Bacon decompositions
 #'
 #' `summary()` returns the weight and weighted mean estimate of each type of
-#' comparison as a `summary.pilotdid_bacon` object, which prints;
+#' comparison as a `summary.pilotdid_bacon_decomp` object, which prints;
 #' `tidy()` gives one row per 2x2 comparison:
 #'
 #' | column | meaning |
@@ -145,10 +145,10 @@ new_pilotdid_bacon <- function(tab, pn, formula) {
 #' | estimate | the 2x2 DID estimate |
 #' | weight | its weight in the TWFE coefficient (weights sum to one) |
 #'
-#' `bacon_plot_data()` returns the numbers [autoplot.pilotdid_bacon()] draws:
+#' `bacon_plot_data()` returns the numbers [autoplot.pilotdid_bacon_decomp()] draws:
 #' the 2x2 table and the TWFE estimate (the dashed line).
 #'
-#' @param object,x A `pilotdid_bacon` result.
+#' @param object,x A `pilotdid_bacon_decomp` result.
 #' @param ... Unused.
 #' @return `tidy()`: a data frame; `summary()`: a list with `by_type`, `twfe`,
 #'   `n_units`, `n_periods` and `dropped_units`; `bacon_plot_data()`: a list
@@ -163,20 +163,20 @@ new_pilotdid_bacon <- function(tab, pn, formula) {
 NULL
 
 #' @rdname bacon-methods
-#' @method tidy pilotdid_bacon
+#' @method tidy pilotdid_bacon_decomp
 #' @export
-tidy.pilotdid_bacon <- function(x, ...) x$two_by_two
+tidy.pilotdid_bacon_decomp <- function(x, ...) x$two_by_two
 
 #' @rdname bacon-methods
 #' @export
-summary.pilotdid_bacon <- function(object, ...) {
+summary.pilotdid_bacon_decomp <- function(object, ...) {
   structure(object[c("by_type", "twfe", "n_units", "n_periods", "dropped_units", "formula")],
-            class = "summary.pilotdid_bacon")
+            class = "summary.pilotdid_bacon_decomp")
 }
 
 #' @rdname bacon-methods
 #' @export
-print.summary.pilotdid_bacon <- function(x, ...) {
+print.summary.pilotdid_bacon_decomp <- function(x, ...) {
   cat("Goodman-Bacon decomposition:", deparse1(x$formula), "\n")
   cat(sprintf("Balanced panel: %d units x %d periods%s\n", x$n_units, x$n_periods,
               if (x$dropped_units > 0) sprintf(" (%d units dropped)", x$dropped_units) else ""))
@@ -189,7 +189,7 @@ print.summary.pilotdid_bacon <- function(x, ...) {
 
 #' @rdname bacon-methods
 #' @export
-print.pilotdid_bacon <- function(x, ...) {
+print.pilotdid_bacon_decomp <- function(x, ...) {
   print(summary(x))
   invisible(x)
 }
@@ -197,14 +197,14 @@ print.pilotdid_bacon <- function(x, ...) {
 #' @rdname bacon-methods
 #' @export
 bacon_plot_data <- function(x) {
-  if (!inherits(x, "pilotdid_bacon")) abort_input("{.arg x} must be a {.fn bacon_decomp} result.")
+  if (!inherits(x, "pilotdid_bacon_decomp")) abort_input("{.arg x} must be a {.fn bacon_decomp} result.")
   list(points = x$two_by_two, twfe = x$twfe)
 }
 
 #' @rdname bacon-methods
-#' @method autoplot pilotdid_bacon
+#' @method autoplot pilotdid_bacon_decomp
 #' @export
-autoplot.pilotdid_bacon <- function(object, ...) {
+autoplot.pilotdid_bacon_decomp <- function(object, ...) {
   pd <- bacon_plot_data(object)
   ggplot2::ggplot(pd$points, ggplot2::aes(x = .data$weight, y = .data$estimate,
                                           colour = .data$type, shape = .data$type)) +

@@ -9,7 +9,7 @@
 #' * [twfe()] fits give their first coefficient (the treatment, by the
 #'   convention of [placebo_test()]) as the overall estimate, term `"ATT"`;
 #' * event studies (`event_study()`), [sun_abraham()], [did_imputation()] with
-#'   `horizon`, and [aggregate.pilotdid_attgt()] with `type = "dynamic"` give
+#'   `horizon`, and [aggregate.pilotdid_att_gt()] with `type = "dynamic"` give
 #'   one row per relative period (numeric `rel_time`; reference periods have
 #'   estimate 0 and no standard error), plus the overall ATT where they report
 #'   one (`rel_time` `NA`);
@@ -31,7 +31,7 @@
 #'   "Imputation").
 #' @param level Confidence level of the intervals added where a result has
 #'   none.
-#' @return A data frame of class `pilotdid_compare` with columns `estimator`
+#' @return A data frame of class `pilotdid_compare_estimators` with columns `estimator`
 #'   (a factor, in the order given), `term`, `rel_time`, `estimate`,
 #'   `std.error`, `conf.low`, `conf.high`.
 #' @family robust estimators
@@ -58,23 +58,23 @@ compare_estimators <- function(..., level = 0.95) {
   out <- do.call(rbind, rows)
   out$estimator <- factor(out$estimator, levels = nm)
   rownames(out) <- NULL
-  structure(out, class = c("pilotdid_compare", "data.frame"))
+  structure(out, class = c("pilotdid_compare_estimators", "data.frame"))
 }
 
 estimator_label <- function(obj) {
   cls <- class(obj)[1L]
-  switch(cls, pilotdid_twfe = "TWFE", pilotdid_event = "Event study", pilotdid_sunab = "Sun-Abraham",
-         pilotdid_attgt = , pilotdid_aggte = "Callaway-Sant'Anna", pilotdid_imputation = "Imputation",
+  switch(cls, pilotdid_twfe = "TWFE", pilotdid_event_study = "Event study", pilotdid_sun_abraham = "Sun-Abraham",
+         pilotdid_att_gt = , pilotdid_aggregate = "Callaway-Sant'Anna", pilotdid_did_imputation = "Imputation",
          cls)
 }
 
 # One result's rows in the common format.
 compare_rows <- function(obj, label, k, level, call = caller_env()) {
-  if (inherits(obj, "pilotdid_bacon")) {
+  if (inherits(obj, "pilotdid_bacon_decomp")) {
     abort_input("Result {k} is a Goodman-Bacon decomposition, not an estimate: pass the {.fn twfe} fit instead.",
                 call = call)
   }
-  if (inherits(obj, "pilotdid_attgt")) {
+  if (inherits(obj, "pilotdid_att_gt")) {
     dyn <- tidy(aggregate(obj, "dynamic"))
     obj <- rbind(dyn[dyn$term != "ATT_dynamic", ], tidy(aggregate(obj, "simple")))
   }
@@ -98,7 +98,7 @@ compare_rows <- function(obj, label, k, level, call = caller_env()) {
 }
 
 #' @rdname compare_estimators
-#' @param x,object A `pilotdid_compare` data frame.
+#' @param x,object A `pilotdid_compare_estimators` data frame.
 #' @param type `"dynamic"`: estimates by relative period (the default when
 #'   there are any); `"overall"`: the overall estimates, one per estimator.
 #' @param width Total horizontal space the estimators of one relative period
@@ -108,7 +108,7 @@ compare_rows <- function(obj, label, k, level, call = caller_env()) {
 #'   `autoplot()`: a ggplot.
 #' @export
 compare_plot_data <- function(x, type = c("dynamic", "overall"), width = 0.5) {
-  if (!inherits(x, "pilotdid_compare")) abort_input("{.arg x} must be a {.fn compare_estimators} result.")
+  if (!inherits(x, "pilotdid_compare_estimators")) abort_input("{.arg x} must be a {.fn compare_estimators} result.")
   type <- check_choice(type, c("dynamic", "overall"), "type")
   lev <- levels(x$estimator)
   if (type == "dynamic") {
@@ -128,9 +128,9 @@ compare_plot_data <- function(x, type = c("dynamic", "overall"), width = 0.5) {
 }
 
 #' @rdname compare_estimators
-#' @method autoplot pilotdid_compare
+#' @method autoplot pilotdid_compare_estimators
 #' @export
-autoplot.pilotdid_compare <- function(object, type = NULL, width = 0.5, ...) {
+autoplot.pilotdid_compare_estimators <- function(object, type = NULL, width = 0.5, ...) {
   if (is.null(type)) type <- if (any(!is.na(object$rel_time))) "dynamic" else "overall"
   pd <- compare_plot_data(object, type, width)
   g <- ggplot2::ggplot(pd, ggplot2::aes(x = .data$x, y = .data$estimate, colour = .data$estimator,

@@ -15,7 +15,7 @@
 #'   (`list(Dependent = "np", Controls = c("gov", "fdi"))`), or a character
 #'   vector as long as `vars`, or a named one (`c(np = "Dependent")`). Rows
 #'   are ordered by group, in the order groups first appear.
-#' @return A data frame of class `pilotdid_describe` with columns `group` (if
+#' @return A data frame of class `pilotdid_describe_panel` with columns `group` (if
 #'   given), `variable`, `label` (if given), `n`, `mean`, `sd`, `min`, `max`.
 #'   It prints as a table (`print(x, format = "latex", lang = "zh")` for the
 #'   other formats and Chinese headers) and renders itself in knitted
@@ -60,11 +60,11 @@ describe_panel <- function(data, vars, labels = NULL, groups = NULL) {
   out$sd <- stat(stats::sd)
   out$min <- stat(min)
   out$max <- stat(max)
-  new_pilotdid_describe(out, nrow(data), sum(stats::complete.cases(data[vars])))
+  new_pilotdid_describe_panel(out, nrow(data), sum(stats::complete.cases(data[vars])))
 }
 
-new_pilotdid_describe <- function(x, nobs, complete) {
-  structure(x, nobs = nobs, complete = complete, class = c("pilotdid_describe", "data.frame"))
+new_pilotdid_describe_panel <- function(x, nobs, complete) {
+  structure(x, nobs = nobs, complete = complete, class = c("pilotdid_describe_panel", "data.frame"))
 }
 
 # labels/groups given as a named list, a named vector or one value per variable.
@@ -112,14 +112,14 @@ describe_cells <- function(x, lang, digits) {
 }
 
 #' @rdname describe_panel
-#' @param x A `pilotdid_describe` table.
+#' @param x A `pilotdid_describe_panel` table.
 #' @param format Output format: `"text"`, `"markdown"`, `"latex"` or `"html"`.
 #' @param lang Column headers in English (`"en"`) or Chinese (`"zh"`).
 #' @param digits Decimals of the statistics.
 #' @param title Optional title.
 #' @param ... Unused.
 #' @export
-format.pilotdid_describe <- function(x, format = c("text", "markdown", "latex", "html"),
+format.pilotdid_describe_panel <- function(x, format = c("text", "markdown", "latex", "html"),
                                      lang = c("en", "zh"), digits = 3, title = NULL, ...) {
   format <- check_choice(format, c("text", "markdown", "latex", "html"), "format")
   lang <- check_choice(lang, c("en", "zh"), "lang")
@@ -131,33 +131,33 @@ format.pilotdid_describe <- function(x, format = c("text", "markdown", "latex", 
 
 #' @rdname describe_panel
 #' @export
-print.pilotdid_describe <- function(x, format = "text", lang = "en", digits = 3, title = NULL, ...) {
+print.pilotdid_describe_panel <- function(x, format = "text", lang = "en", digits = 3, title = NULL, ...) {
   if (!all(c("variable", "n", "mean", "sd", "min", "max") %in% names(x))) return(NextMethod())
-  cat(format.pilotdid_describe(x, format = format, lang = lang, digits = digits, title = title), sep = "\n")
+  cat(format.pilotdid_describe_panel(x, format = format, lang = lang, digits = digits, title = title), sep = "\n")
   invisible(x)
 }
 
 #' @rdname describe_panel
 #' @exportS3Method knitr::knit_print
-knit_print.pilotdid_describe <- function(x, ...) {
+knit_print.pilotdid_describe_panel <- function(x, ...) {
   cl <- describe_cells(x, "en", 3L)
   knit_table(cl$cells, c("header", rep("body", nrow(cl$cells) - 1L)), "text", NULL, character(),
              cl$align)
 }
 
 #' @rdname describe_panel
-#' @method tidy pilotdid_describe
+#' @method tidy pilotdid_describe_panel
 #' @export
-tidy.pilotdid_describe <- function(x, ...) {
+tidy.pilotdid_describe_panel <- function(x, ...) {
   out <- as.data.frame(unclass(x))
   attr(out, "nobs") <- attr(out, "complete") <- NULL
   out
 }
 
 #' @rdname describe_panel
-#' @method glance pilotdid_describe
+#' @method glance pilotdid_describe_panel
 #' @export
-glance.pilotdid_describe <- function(x, ...) {
+glance.pilotdid_describe_panel <- function(x, ...) {
   data.frame(n_vars = nrow(x), nobs = attr(x, "nobs") %||% NA_integer_,
              complete = attr(x, "complete") %||% NA_integer_)
 }

@@ -47,7 +47,7 @@
 #'   or one-sided formula); the unit by default.
 #' @param level Confidence level of the intervals.
 #' @inheritParams twfe
-#' @return An object of class `pilotdid_imputation`: `estimates` (a data frame:
+#' @return An object of class `pilotdid_did_imputation`: `estimates` (a data frame:
 #'   `term` ("ATT", or "current", "post_1", ... by horizon, after "pre_3",
 #'   "pre_2", ... for the pre-trend coefficients), `rel_time` (`NA` for the
 #'   ATT), `estimate`, `std.error`, `conf.low`, `conf.high`, `n_obs`,
@@ -99,7 +99,7 @@ did_imputation <- function(formula, data, cohort, horizon = NULL, pretrends = NU
                  n_units = pn$n_units, dropped_treated = smp$dropped, first_stage = fs$beta,
                  level = level, formula = formula, cohort = gcol, cluster = clcol %||% spec$unit,
                  call = call),
-            class = "pilotdid_imputation")
+            class = "pilotdid_did_imputation")
 }
 
 check_level <- function(level, call = caller_env()) {
@@ -255,9 +255,9 @@ rel_time_label <- function(e) {
 #' | conf.low, conf.high | normal confidence interval at the fit's `level` |
 #' | n_obs | treated observations averaged |
 #'
-#' @param x,object A `pilotdid_imputation` result.
+#' @param x,object A `pilotdid_did_imputation` result.
 #' @param ... Unused.
-#' @return `tidy()`: a data frame; `summary()`: a `summary.pilotdid_imputation`
+#' @return `tidy()`: a data frame; `summary()`: a `summary.pilotdid_did_imputation`
 #'   list (the tidy table and sample sizes).
 #' @family robust estimators
 #' @name imputation-methods
@@ -269,9 +269,9 @@ rel_time_label <- function(e) {
 NULL
 
 #' @rdname imputation-methods
-#' @method tidy pilotdid_imputation
+#' @method tidy pilotdid_did_imputation
 #' @export
-tidy.pilotdid_imputation <- function(x, ...) {
+tidy.pilotdid_did_imputation <- function(x, ...) {
   e <- x$estimates
   stat <- e$estimate / e$std.error
   data.frame(term = e$term, rel_time = e$rel_time, estimate = e$estimate, std.error = e$std.error,
@@ -281,16 +281,16 @@ tidy.pilotdid_imputation <- function(x, ...) {
 
 #' @rdname imputation-methods
 #' @export
-summary.pilotdid_imputation <- function(object, ...) {
+summary.pilotdid_did_imputation <- function(object, ...) {
   structure(list(table = tidy(object), formula = object$formula, n_treated_obs = object$n_treated_obs,
                  n_untreated_obs = object$n_untreated_obs, n_units = object$n_units,
                  dropped_treated = object$dropped_treated, cluster = object$cluster, level = object$level),
-            class = "summary.pilotdid_imputation")
+            class = "summary.pilotdid_did_imputation")
 }
 
 #' @rdname imputation-methods
 #' @export
-print.summary.pilotdid_imputation <- function(x, ...) {
+print.summary.pilotdid_did_imputation <- function(x, ...) {
   cat("Imputation DID (Borusyak, Jaravel and Spiess):", deparse1(x$formula), "\n")
   cat(sprintf("Units: %d   untreated obs: %d   treated obs: %d%s\n", x$n_units, x$n_untreated_obs,
               x$n_treated_obs, if (x$dropped_treated > 0) sprintf(" (%d not imputable, dropped)", x$dropped_treated) else ""))
@@ -301,7 +301,7 @@ print.summary.pilotdid_imputation <- function(x, ...) {
 
 #' @rdname imputation-methods
 #' @export
-print.pilotdid_imputation <- function(x, ...) {
+print.pilotdid_did_imputation <- function(x, ...) {
   print(summary(x))
   invisible(x)
 }

@@ -5,13 +5,13 @@
 #' then its indicators with their direction (`+` positive, `-` negative),
 #' entropy and weight. With `by`, the weights of every group are shown side by
 #' side (their mean, minimum and maximum when there are more than 6 groups).
-#' `summary()` returns a `summary.pilotdid_entropy` object whose print method
+#' `summary()` returns a `summary.pilotdid_entropy_index` object whose print method
 #' prints the dimension weights and the distribution of the scores.
 #'
-#' @param object,x A `pilotdid_entropy` object from [entropy_index()].
+#' @param object,x A `pilotdid_entropy_index` object from [entropy_index()].
 #' @param digits Decimal places of weights and entropies.
 #' @param ... Unused.
-#' @return `summary()`: a list of class `summary.pilotdid_entropy` with
+#' @return `summary()`: a list of class `summary.pilotdid_entropy_index` with
 #'   `weights` (as in the object), `dimensions` (a data frame: the `by` group
 #'   when used, `dimension`, `n_indicators`, `weight`; `NULL` without
 #'   `groups`), `scores` (one row per score column: `variable`, `n`, `mean`,
@@ -34,7 +34,7 @@ NULL
 
 #' @rdname entropy_index-methods
 #' @export
-print.pilotdid_entropy <- function(x, digits = 4L, ...) {
+print.pilotdid_entropy_index <- function(x, digits = 4L, ...) {
   K <- length(x$indicators)
   cat("Entropy-weight index of ", K, " indicator", if (K > 1L) "s", sep = "")
   if (length(x$groups)) cat(" in", length(x$groups), if (length(x$groups) > 1L) "dimensions" else "dimension")
@@ -103,7 +103,7 @@ format_table <- function(m) {
 
 #' @rdname entropy_index-methods
 #' @export
-summary.pilotdid_entropy <- function(object, ...) {
+summary.pilotdid_entropy_index <- function(object, ...) {
   sc <- object$scores
   stat <- function(v) {
     v <- v[!is.na(v)]
@@ -124,7 +124,7 @@ summary.pilotdid_entropy <- function(object, ...) {
     out$by_means <- cbind(stats::setNames(data.frame(object$by_levels), object$by),
                           n = as.vector(object$n_by), as.data.frame(means, optional = TRUE))
   }
-  structure(out, class = "summary.pilotdid_entropy")
+  structure(out, class = "summary.pilotdid_entropy_index")
 }
 
 # Weight of each dimension (per group of `by`): the sum of its indicators' weights.
@@ -147,7 +147,7 @@ entropy_dimensions <- function(object) {
 
 #' @rdname entropy_index-methods
 #' @export
-print.summary.pilotdid_entropy <- function(x, digits = 4L, ...) {
+print.summary.pilotdid_entropy_index <- function(x, digits = 4L, ...) {
   K <- length(x$indicators)
   cat("Entropy-weight index of ", K, " indicator", if (K > 1L) "s", sep = "")
   if (length(x$groups)) cat(" in", length(x$groups), if (length(x$groups) > 1L) "dimensions" else "dimension")
@@ -180,7 +180,7 @@ print.summary.pilotdid_entropy <- function(x, digits = 4L, ...) {
 
 #' @rdname entropy_index-methods
 #' @export
-nobs.pilotdid_entropy <- function(object, ...) object$nobs
+nobs.pilotdid_entropy_index <- function(object, ...) object$nobs
 
 #' Scores of new rows from an entropy index
 #'
@@ -191,7 +191,7 @@ nobs.pilotdid_entropy <- function(object, ...) object$nobs
 #' values outside \eqn{[s, 1 + s]}; they are not clipped. On the training data,
 #' `predict()` returns the training scores.
 #'
-#' @param object A `pilotdid_entropy` object from [entropy_index()].
+#' @param object A `pilotdid_entropy_index` object from [entropy_index()].
 #' @param newdata A data frame with the indicator columns (and the `by`
 #'   column, whose values must all occur in the training data). If omitted,
 #'   the training scores are returned.
@@ -208,7 +208,7 @@ nobs.pilotdid_entropy <- function(object, ...) object$nobs
 #' d <- data.frame(a = runif(50), b = rexp(50), c = rnorm(50, 50, 5))
 #' fit <- entropy_index(d[1:40, ], c("a", "b", "c"), negative = "c")
 #' predict(fit, d[41:50, ])
-predict.pilotdid_entropy <- function(object, newdata, threads = getOption("pilotdid.threads", 1L), ...) {
+predict.pilotdid_entropy_index <- function(object, newdata, threads = getOption("pilotdid.threads", 1L), ...) {
   if (missing(newdata) || is.null(newdata)) return(object$scores)
   if (!is.data.frame(newdata)) abort_input("{.arg newdata} must be a data frame.")
   threads <- resolve_threads(threads)
@@ -258,17 +258,17 @@ predict.pilotdid_entropy <- function(object, newdata, threads = getOption("pilot
 #' | divergence | \eqn{d_j = 1 - e_j} |
 #' | min, max | the range used for min–max standardisation |
 #'
-#' @param x A `pilotdid_entropy` object from [entropy_index()].
+#' @param x A `pilotdid_entropy_index` object from [entropy_index()].
 #' @param ... Unused.
 #' @return A data frame.
 #' @family composite index
-#' @method tidy pilotdid_entropy
+#' @method tidy pilotdid_entropy_index
 #' @export
 #' @examples
 #' set.seed(4)
 #' d <- data.frame(a = runif(50), b = rexp(50), c = rnorm(50, 50, 5))
 #' tidy(entropy_index(d, c("a", "b", "c")))
-tidy.pilotdid_entropy <- function(x, ...) {
+tidy.pilotdid_entropy_index <- function(x, ...) {
   w <- x$weights
   out <- data.frame(term = w$indicator, dimension = w$dimension, direction = w$direction,
                     estimate = w$w, entropy = w$e, divergence = w$d, min = w$min, max = w$max,
@@ -284,7 +284,7 @@ tidy.pilotdid_entropy <- function(x, ...) {
 #' `groups`), coloured by dimension, with one panel per group of `by`.
 #' `entropy_plot_data()` returns the numbers drawn.
 #'
-#' @param object A `pilotdid_entropy` object from [entropy_index()].
+#' @param object A `pilotdid_entropy_index` object from [entropy_index()].
 #' @param ... Unused.
 #' @return `entropy_plot_data()`: a data frame with one row per bar: the
 #'   group of `by` (when used), `indicator` (a factor whose levels run from the
@@ -299,8 +299,8 @@ tidy.pilotdid_entropy <- function(x, ...) {
 #' entropy_plot_data(fit)
 #' autoplot(fit)
 entropy_plot_data <- function(object) {
-  if (!inherits(object, "pilotdid_entropy")) {
-    abort_input("{.arg object} must be a {.cls pilotdid_entropy} object from {.fn entropy_index}.")
+  if (!inherits(object, "pilotdid_entropy_index")) {
+    abort_input("{.arg object} must be a {.cls pilotdid_entropy_index} object from {.fn entropy_index}.")
   }
   w <- object$weights
   order <- if (is.null(object$groups)) object$indicators else unlist(object$groups, use.names = FALSE)
@@ -314,9 +314,9 @@ entropy_plot_data <- function(object) {
 #' @rdname entropy_plot_data
 #' @importFrom ggplot2 autoplot
 #' @importFrom rlang .data
-#' @method autoplot pilotdid_entropy
+#' @method autoplot pilotdid_entropy_index
 #' @export
-autoplot.pilotdid_entropy <- function(object, ...) {
+autoplot.pilotdid_entropy_index <- function(object, ...) {
   pd <- entropy_plot_data(object)
   p <- ggplot2::ggplot(pd, ggplot2::aes(x = .data$weight, y = .data$indicator))
   if (is.null(object$groups)) {

@@ -69,7 +69,7 @@
 #' @param threads Number of threads for the C++ core. Results do not depend on
 #'   it.
 #'
-#' @return An object of class `pilotdid_entropy`, a list with
+#' @return An object of class `pilotdid_entropy_index`, a list with
 #'   * `weights`: a data frame with one row per indicator (per group of `by`,
 #'     in a first column named after `by`): `indicator`, `dimension` (`NA`
 #'     without `groups`), `direction` (`"positive"` or `"negative"`), `e`
@@ -85,8 +85,8 @@
 #'     `row_group` (the group of `by` of every row of `data`, as a position in
 #'     `by_levels`; `NULL` without `by`) and `call`.
 #' @family composite index
-#' @seealso [predict.pilotdid_entropy()], [summary.pilotdid_entropy()],
-#'   [tidy.pilotdid_entropy()], [autoplot.pilotdid_entropy()]
+#' @seealso [predict.pilotdid_entropy_index()], [summary.pilotdid_entropy_index()],
+#'   [tidy.pilotdid_entropy_index()], [autoplot.pilotdid_entropy_index()]
 #' @export
 #' @examples
 #' set.seed(1)
@@ -117,7 +117,7 @@ entropy_index <- function(data, indicators, negative = NULL, groups = NULL, by =
   smp <- entropy_sample(data, spec, na)
   fit <- entropy_fit(smp, spec, threads)
   fit$call <- call
-  new_pilotdid_entropy(fit)
+  new_pilotdid_entropy_index(fit)
 }
 
 # Check and normalise the arguments that do not depend on the rows.
@@ -353,11 +353,11 @@ entropy_scores <- function(cols, code, G, weights, spec, threads) {
   scores
 }
 
-new_pilotdid_entropy <- function(x) {
-  validate_pilotdid_entropy(structure(x, class = "pilotdid_entropy"))
+new_pilotdid_entropy_index <- function(x) {
+  validate_pilotdid_entropy_index(structure(x, class = "pilotdid_entropy_index"))
 }
 
-validate_pilotdid_entropy <- function(x) {
+validate_pilotdid_entropy_index <- function(x) {
   K <- length(x$indicators)
   G <- max(1L, length(x$by_levels))
   stopifnot(is.data.frame(x$weights), nrow(x$weights) == K * G,

@@ -1,17 +1,17 @@
 #' Methods for event_study() results
 #'
-#' `summary()` returns a `summary.pilotdid_event` object (the event table, the
+#' `summary()` returns a `summary.pilotdid_event_study` object (the event table, the
 #' pre-trend test, the control coefficients and fit statistics) whose print
 #' method does the printing; `print()` prints the event table and the
 #' pre-trend test only. `coef()` and `vcov()` give the estimated event
 #' coefficients (named by their labels, reference periods excluded) and their
 #' variance; the control coefficients are in `coef(x$fit)`.
 #'
-#' @param object,x A `pilotdid_event` result.
+#' @param object,x A `pilotdid_event_study` result.
 #' @param digits Significant digits to print.
 #' @param controls Print the control coefficients too?
 #' @param ... Unused.
-#' @return `summary()`: a list of class `summary.pilotdid_event` with `table`
+#' @return `summary()`: a list of class `summary.pilotdid_event_study` with `table`
 #'   (the event table), `wald` (the pre-trend test), `controls` (a coefficient
 #'   matrix: estimate, std. error, t value, p-value), `nobs`, `r2`,
 #'   `r2_within`, `se` (a description of the standard errors) and the settings
@@ -27,7 +27,7 @@ NULL
 
 #' @rdname event_study-methods
 #' @export
-summary.pilotdid_event <- function(object, ...) {
+summary.pilotdid_event_study <- function(object, ...) {
   fit <- object$fit
   ctab <- summary(fit)$coefficients
   ctab <- ctab[!rownames(ctab) %in% object$table$label, , drop = FALSE]
@@ -38,12 +38,12 @@ summary.pilotdid_event <- function(object, ...) {
   out$r2 <- fit$r2
   out$r2_within <- fit$r2_within
   out$se <- se_label(fit)
-  structure(out, class = "summary.pilotdid_event")
+  structure(out, class = "summary.pilotdid_event_study")
 }
 
 #' @rdname event_study-methods
 #' @export
-print.summary.pilotdid_event <- function(x, digits = max(3L, getOption("digits") - 3L),
+print.summary.pilotdid_event_study <- function(x, digits = max(3L, getOption("digits") - 3L),
                                          controls = TRUE, ...) {
   cat("Event study:", deparse1(x$formula), "\n")
   cat(sprintf("Cohort: %s   Time: %s   Unit: %s\n", x$cohort, x$time, x$unit))
@@ -69,28 +69,28 @@ print.summary.pilotdid_event <- function(x, digits = max(3L, getOption("digits")
 
 #' @rdname event_study-methods
 #' @export
-print.pilotdid_event <- function(x, ...) {
+print.pilotdid_event_study <- function(x, ...) {
   print(summary(x), controls = FALSE, ...)
   invisible(x)
 }
 
 #' @rdname event_study-methods
 #' @export
-coef.pilotdid_event <- function(object, ...) {
+coef.pilotdid_event_study <- function(object, ...) {
   tab <- object$table[!object$table$ref, , drop = FALSE]
   stats::setNames(tab$estimate, tab$label)
 }
 
 #' @rdname event_study-methods
 #' @export
-vcov.pilotdid_event <- function(object, ...) {
+vcov.pilotdid_event_study <- function(object, ...) {
   k <- object$table$label[!object$table$ref]
   object$fit$vcov[k, k, drop = FALSE]
 }
 
 #' @rdname event_study-methods
 #' @export
-nobs.pilotdid_event <- function(object, ...) object$fit$nobs
+nobs.pilotdid_event_study <- function(object, ...) object$fit$nobs
 
 # Character matrix of the event table: period, relative time, estimate with stars, SE, t, p.
 event_print_table <- function(tab, digits) {

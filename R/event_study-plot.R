@@ -8,7 +8,7 @@
 #' 政策后5期, ...) need a font with Chinese glyphs on the graphics device, e.g.
 #' `+ ggplot2::theme(text = ggplot2::element_text(family = "Noto Sans CJK SC"))`.
 #'
-#' @param object,x A `pilotdid_event` result.
+#' @param object,x A `pilotdid_event_study` result.
 #' @param level Confidence level of the bars or ribbon.
 #' @param lang Labels in English (`"en"`: pre_5, current, post_1, ...) or
 #'   Chinese (`"zh"`).
@@ -35,7 +35,7 @@ NULL
 #' @rdname event_plot
 #' @export
 event_plot_data <- function(object, level = 0.95, lang = c("en", "zh")) {
-  if (!inherits(object, "pilotdid_event")) {
+  if (!inherits(object, "pilotdid_event_study")) {
     abort_input("{.arg object} must be an {.fn event_study} result, not {.cls {class(object)[1]}}.")
   }
   lang <- match.arg(lang)
@@ -48,9 +48,9 @@ event_plot_data <- function(object, level = 0.95, lang = c("en", "zh")) {
 }
 
 #' @rdname event_plot
-#' @method autoplot pilotdid_event
+#' @method autoplot pilotdid_event_study
 #' @export
-autoplot.pilotdid_event <- function(object, level = 0.95, type = c("errorbar", "ribbon"),
+autoplot.pilotdid_event_study <- function(object, level = 0.95, type = c("errorbar", "ribbon"),
                                     lang = c("en", "zh"), ...) {
   type <- match.arg(type)
   lang <- match.arg(lang)
@@ -82,7 +82,7 @@ autoplot.pilotdid_event <- function(object, level = 0.95, type = c("errorbar", "
 
 #' @rdname event_plot
 #' @export
-plot.pilotdid_event <- function(x, ...) {
+plot.pilotdid_event_study <- function(x, ...) {
   p <- autoplot(x, ...)
   print(p)
   invisible(p)

@@ -49,7 +49,7 @@
 #' @param cluster Cluster variable(s), as in [twfe()]. The default is the unit.
 #' @param ... Further arguments of [twfe()]: `vcov`, `drop_singletons`, `threads`.
 #'
-#' @return An object of class `pilotdid_event`, a list with
+#' @return An object of class `pilotdid_event_study`, a list with
 #'   * `table`: a data frame with one row per relative period, the reference
 #'     included: `rel_time`, `label` (pre_5 ... pre_2, pre_1, current, post_1
 #'     ... post_5), `estimate`, `std.error`, `statistic`, `p.value`,
@@ -65,8 +65,8 @@
 #'     `n_never` (treated and never-treated units in the sample), `formula`,
 #'     `call`.
 #' @family event studies
-#' @seealso [event_plot_data()] and [autoplot.pilotdid_event()] for the
-#'   figure, [summary.pilotdid_event()], [tidy.pilotdid_event()].
+#' @seealso [event_plot_data()] and [autoplot.pilotdid_event_study()] for the
+#'   figure, [summary.pilotdid_event_study()], [tidy.pilotdid_event_study()].
 #' @export
 #' @examples
 #' d <- simulate_panel(n_id = 60, n_t = 12, cohorts = c(2013, 2015, 2017), seed = 1)
@@ -109,16 +109,16 @@ event_study <- function(formula, data, cohort, time = NULL, window = c(-5, 5), r
               ref = opts$ref, bin = opts$bin, cohort = cols$cohort, time = cols$time,
               unit = cols$unit, n_treated = length(unique(unit[treated])),
               n_never = length(unique(unit[!treated])), formula = formula, call = call)
-  validate_pilotdid_event(new_pilotdid_event(out))
+  validate_pilotdid_event_study(new_pilotdid_event_study(out))
 }
 
-new_pilotdid_event <- function(x) structure(x, class = "pilotdid_event")
+new_pilotdid_event_study <- function(x) structure(x, class = "pilotdid_event_study")
 
-validate_pilotdid_event <- function(x) {
+validate_pilotdid_event_study <- function(x) {
   need <- c("rel_time", "label", "estimate", "std.error", "statistic", "p.value",
             "conf.low", "conf.high", "ref", "binned", "n_obs")
   if (!all(need %in% names(x$table)) || !inherits(x$fit, "pilotdid_twfe")) {
-    cli::cli_abort("Internal error: malformed {.cls pilotdid_event} object.")
+    cli::cli_abort("Internal error: malformed {.cls pilotdid_event_study} object.")
   }
   if (is.unsorted(x$table$rel_time, strictly = TRUE)) {
     cli::cli_abort("Internal error: event table not sorted by relative time.")

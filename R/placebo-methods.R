@@ -2,25 +2,25 @@
 #'
 #' `print()` shows the actual estimate, the placebo distribution and the
 #' randomization p-values; `summary()` returns them as a
-#' `summary.pilotdid_placebo` object; `tidy()` gives one row per statistic
+#' `summary.pilotdid_placebo_test` object; `tidy()` gives one row per statistic
 #' (the estimate, and the t statistic when studentized) with columns
 #' `term`, `estimate` (actual), `placebo_mean`, `placebo_sd`, `p.value`
 #' (two-sided share), `p.value_plus1` (two-sided (count+1)/(n+1)),
 #' `p.value_one_sided` and `n`.
 #'
-#' `placebo_plot_data()` returns the numbers [autoplot.pilotdid_placebo()]
+#' `placebo_plot_data()` returns the numbers [autoplot.pilotdid_placebo_test()]
 #' draws: the kernel density of the placebo estimates (`density`), the
 #' histogram bins (`histogram`, density scale), the actual estimate and the
 #' p-value.
 #'
-#' @param object,x A `pilotdid_placebo` result.
+#' @param object,x A `pilotdid_placebo_test` result.
 #' @param statistic Plot the placebo `"estimate"`s or, when studentized, the
 #'   t `"statistic"`s.
 #' @param histogram Draw a histogram under the density curve.
 #' @param bins Number of histogram bins.
 #' @param lang Labels in English (`"en"`) or Chinese (`"zh"`).
 #' @param ... Unused.
-#' @return `summary()`: a `summary.pilotdid_placebo` list; `tidy()`: a data
+#' @return `summary()`: a `summary.pilotdid_placebo_test` list; `tidy()`: a data
 #'   frame; `placebo_plot_data()`: a list of data frames and numbers;
 #'   `autoplot()`: a ggplot object.
 #' @family inference
@@ -36,14 +36,14 @@ NULL
 
 #' @rdname placebo-methods
 #' @export
-summary.pilotdid_placebo <- function(object, ...) {
+summary.pilotdid_placebo_test <- function(object, ...) {
   structure(object[c("actual", "p_values", "stats", "type", "n", "seed", "treat", "studentized")],
-            class = "summary.pilotdid_placebo")
+            class = "summary.pilotdid_placebo_test")
 }
 
 #' @rdname placebo-methods
 #' @export
-print.summary.pilotdid_placebo <- function(x, ...) {
+print.summary.pilotdid_placebo_test <- function(x, ...) {
   cat(sprintf("Placebo test (%s design): %d draws of %s, seed %s\n", x$type, x$n, x$treat,
               format(x$seed, scientific = FALSE)))
   cat(sprintf("Actual estimate: %.6g%s\n", x$actual[["estimate"]],
@@ -61,15 +61,15 @@ print.summary.pilotdid_placebo <- function(x, ...) {
 
 #' @rdname placebo-methods
 #' @export
-print.pilotdid_placebo <- function(x, ...) {
+print.pilotdid_placebo_test <- function(x, ...) {
   print(summary(x))
   invisible(x)
 }
 
 #' @rdname placebo-methods
-#' @method tidy pilotdid_placebo
+#' @method tidy pilotdid_placebo_test
 #' @export
-tidy.pilotdid_placebo <- function(x, ...) {
+tidy.pilotdid_placebo_test <- function(x, ...) {
   p <- x$p_values
   vals <- lapply(p$statistic, function(s) x$estimates[[s]])
   data.frame(term = paste0(x$treat, if (nrow(p) > 1L) c("", " (t)") else ""),
@@ -98,9 +98,9 @@ placebo_plot_data <- function(x, statistic = c("estimate", "statistic"), bins = 
 }
 
 #' @rdname placebo-methods
-#' @method autoplot pilotdid_placebo
+#' @method autoplot pilotdid_placebo_test
 #' @export
-autoplot.pilotdid_placebo <- function(object, statistic = c("estimate", "statistic"),
+autoplot.pilotdid_placebo_test <- function(object, statistic = c("estimate", "statistic"),
                                       histogram = FALSE, bins = 30L, lang = c("en", "zh"), ...) {
   lang <- match.arg(lang)
   pd <- placebo_plot_data(object, match.arg(statistic), bins)

@@ -58,7 +58,7 @@
 #' @param backend `"threads"` (OpenMP in this R session) or `"future"` (chunks
 #'   of draws evaluated by `future.apply` under the user's [future::plan()],
 #'   e.g. several processes or machines). Both return the same draws.
-#' @return An object of class `pilotdid_placebo`: `estimates` (a data frame,
+#' @return An object of class `pilotdid_placebo_test`: `estimates` (a data frame,
 #'   one row per draw in draw order: `draw`, `estimate` and, when
 #'   studentized, `statistic`), `actual` (estimate and t statistic of the
 #'   real assignment), `p_values` (a data frame, see P-values), `stats`
@@ -86,7 +86,7 @@ placebo_test <- function(fit, n = 1000, type = c("space", "time", "mixed"), unit
   inputs <- placebo_inputs(fit, data, unit, time, cohort, treat, type, seed, studentized)
   actual <- placebo_run(inputs, -1, 1L, threads)
   draws <- if (backend == "threads") placebo_threads(inputs, n, threads) else placebo_future(inputs, n)
-  new_pilotdid_placebo(draws, actual, inputs$treat, type, n, seed, studentized)
+  new_pilotdid_placebo_test(draws, actual, inputs$treat, type, n, seed, studentized)
 }
 
 placebo_seed <- function(seed, call = caller_env()) {
@@ -242,7 +242,7 @@ placebo_future <- function(inputs, n, call = caller_env()) {
   do.call(rbind, res)
 }
 
-new_pilotdid_placebo <- function(draws, actual, treat, type, n, seed, studentized) {
+new_pilotdid_placebo_test <- function(draws, actual, treat, type, n, seed, studentized) {
   est <- data.frame(draw = seq_len(n), estimate = draws[, 1L])
   if (studentized) est$statistic <- draws[, 2L]
   act <- c(estimate = actual[1L, 1L], statistic = if (studentized) actual[1L, 2L] else NA_real_)
@@ -253,7 +253,7 @@ new_pilotdid_placebo <- function(draws, actual, treat, type, n, seed, studentize
              median = q[3], q95 = q[4], q99 = q[5])
   structure(list(estimates = est, actual = act, p_values = p, stats = stats, type = type, n = n,
                  seed = seed, treat = treat, studentized = studentized),
-            class = "pilotdid_placebo")
+            class = "pilotdid_placebo_test")
 }
 
 placebo_pvalues <- function(x, actual, what) {

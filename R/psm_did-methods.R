@@ -1,16 +1,16 @@
 #' Methods for psm_did() results
 #'
 #' `print()` shows the matching, a one-line balance summary and the DID
-#' coefficients; `summary()` returns a `summary.pilotdid_psm` object (the
+#' coefficients; `summary()` returns a `summary.pilotdid_psm_did` object (the
 #' balance table, the overall balance statistics and the DID fit's summary)
 #' whose print method does the printing. `coef()`, `vcov()`, `confint()` and
 #' `nobs()` are those of the re-estimated DID (`x$fit`).
 #'
-#' @param object,x A `pilotdid_psm` result.
+#' @param object,x A `pilotdid_psm_did` result.
 #' @param digits Significant digits to print.
 #' @param parm,level As in [confint.pilotdid_twfe()].
 #' @param ... Passed on to the fit's methods; unused by the print methods.
-#' @return `summary()`: a list of class `summary.pilotdid_psm` with `settings`,
+#' @return `summary()`: a list of class `summary.pilotdid_psm_did` with `settings`,
 #'   `counts`, `balance`, `overall` and `fit` (the `summary.pilotdid_twfe` of
 #'   the DID).
 #' @family PSM-DID
@@ -25,7 +25,7 @@ NULL
 
 #' @rdname psm_did-methods
 #' @export
-print.pilotdid_psm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
+print.pilotdid_psm_did <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
   cat(psm_header(x$settings), "\n", sep = "")
   cat(psm_counts_line(x$counts, x$settings), "\n", sep = "")
   o <- x$overall
@@ -39,15 +39,15 @@ print.pilotdid_psm <- function(x, digits = max(3L, getOption("digits") - 3L), ..
 
 #' @rdname psm_did-methods
 #' @export
-summary.pilotdid_psm <- function(object, ...) {
+summary.pilotdid_psm_did <- function(object, ...) {
   structure(list(settings = object$settings, counts = object$counts, balance = object$balance,
                  overall = object$overall, fit = summary(object$fit), sample_line = psm_sample_line(object)),
-            class = "summary.pilotdid_psm")
+            class = "summary.pilotdid_psm_did")
 }
 
 #' @rdname psm_did-methods
 #' @export
-print.summary.pilotdid_psm <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
+print.summary.pilotdid_psm_did <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
   cat(psm_header(x$settings), "\n", sep = "")
   cat(psm_counts_line(x$counts, x$settings), "\n\n", sep = "")
   cat("Covariate balance (% bias: standardized bias; after matching, weighted means over unmatched SDs)\n")
@@ -103,19 +103,19 @@ psm_sample_line <- function(x) {
 
 #' @rdname psm_did-methods
 #' @export
-coef.pilotdid_psm <- function(object, ...) stats::coef(object$fit, ...)
+coef.pilotdid_psm_did <- function(object, ...) stats::coef(object$fit, ...)
 
 #' @rdname psm_did-methods
 #' @export
-vcov.pilotdid_psm <- function(object, ...) stats::vcov(object$fit, ...)
+vcov.pilotdid_psm_did <- function(object, ...) stats::vcov(object$fit, ...)
 
 #' @rdname psm_did-methods
 #' @export
-nobs.pilotdid_psm <- function(object, ...) stats::nobs(object$fit, ...)
+nobs.pilotdid_psm_did <- function(object, ...) stats::nobs(object$fit, ...)
 
 #' @rdname psm_did-methods
 #' @export
-confint.pilotdid_psm <- function(object, parm, level = 0.95, ...) {
+confint.pilotdid_psm_did <- function(object, parm, level = 0.95, ...) {
   if (missing(parm)) stats::confint(object$fit, level = level) else stats::confint(object$fit, parm, level = level)
 }
 
@@ -135,12 +135,12 @@ confint.pilotdid_psm <- function(object, parm, level = 0.95, ...) {
 #' | pseudo_r2_before, pseudo_r2_after | McFadden pseudo-R² of the score model before and after matching |
 #' | mean_bias_before, mean_bias_after | mean absolute standardized bias (%) |
 #'
-#' @param x A `pilotdid_psm` result.
+#' @param x A `pilotdid_psm_did` result.
 #' @param conf.int,conf.level As in [tidy.pilotdid_twfe()].
 #' @param ... Unused.
 #' @return A data frame.
 #' @family PSM-DID
-#' @method tidy pilotdid_psm
+#' @method tidy pilotdid_psm_did
 #' @export
 #' @examples
 #' d <- simulate_panel(n_id = 60, n_t = 6, seed = 1)
@@ -148,14 +148,14 @@ confint.pilotdid_psm <- function(object, parm, level = 0.95, ...) {
 #' res <- psm_did(y ~ treat + x1 + x2 | id + year, data = d, treat = ~ever)
 #' tidy(res)
 #' glance(res)
-tidy.pilotdid_psm <- function(x, conf.int = TRUE, conf.level = 0.95, ...) {
+tidy.pilotdid_psm_did <- function(x, conf.int = TRUE, conf.level = 0.95, ...) {
   tidy.pilotdid_twfe(x$fit, conf.int = conf.int, conf.level = conf.level)
 }
 
-#' @rdname tidy.pilotdid_psm
-#' @method glance pilotdid_psm
+#' @rdname tidy.pilotdid_psm_did
+#' @method glance pilotdid_psm_did
 #' @export
-glance.pilotdid_psm <- function(x, ...) {
+glance.pilotdid_psm_did <- function(x, ...) {
   n <- x$counts
   o <- x$overall
   data.frame(nobs = x$fit$nobs, sample = x$settings$sample,
@@ -174,7 +174,7 @@ glance.pilotdid_psm <- function(x, ...) {
 #' statistics (pseudo-R², likelihood-ratio test, mean and median bias). See
 #' the Balance section of [psm_did()] for the formulas.
 #'
-#' @param x A `pilotdid_psm` result.
+#' @param x A `pilotdid_psm_did` result.
 #' @param what `"covariates"` for the per-covariate table, `"overall"` for the
 #'   overall statistics.
 #' @param ... Unused.
@@ -192,14 +192,14 @@ balance <- function(x, ...) UseMethod("balance")
 
 #' @rdname balance
 #' @export
-balance.pilotdid_psm <- function(x, what = c("covariates", "overall"), ...) {
+balance.pilotdid_psm_did <- function(x, what = c("covariates", "overall"), ...) {
   what <- match.arg(what)
   if (what == "covariates") x$balance else x$overall
 }
 
 #' Numbers behind the PSM-DID figures
 #'
-#' `psm_plot_data()` returns what [autoplot.pilotdid_psm()] draws.
+#' `psm_plot_data()` returns what [autoplot.pilotdid_psm_did()] draws.
 #' * `type = "bias"`: one row per covariate and sample (`Unmatched`, `Matched`)
 #'   with `covariate` (a factor ordered by the absolute bias before matching)
 #'   and `bias`, the standardized bias in % (the paper's Figure 3, pstest's
@@ -210,7 +210,7 @@ balance.pilotdid_psm <- function(x, what = c("covariates", "overall"), ...) {
 #'   and `density`, 512 points per curve on the range of the scores, with
 #'   Silverman's bandwidth ([bw.nrd0()]) of each group's scores.
 #'
-#' @param x A `pilotdid_psm` result.
+#' @param x A `pilotdid_psm_did` result.
 #' @param type `"bias"` or `"score"`.
 #' @return A data frame.
 #' @family PSM-DID
@@ -223,7 +223,7 @@ balance.pilotdid_psm <- function(x, what = c("covariates", "overall"), ...) {
 #' head(psm_plot_data(res, "score"))
 psm_plot_data <- function(x, type = c("bias", "score")) {
   type <- match.arg(type)
-  if (!inherits(x, "pilotdid_psm")) abort_input("{.arg x} must be a {.fn psm_did} result.")
+  if (!inherits(x, "pilotdid_psm_did")) abort_input("{.arg x} must be a {.fn psm_did} result.")
   if (type == "bias") {
     b <- x$balance
     lev <- b$covariate[order(abs(b$bias_before))]
@@ -259,13 +259,13 @@ psm_plot_data <- function(x, type = c("bias", "score")) {
 #' and controls before and after matching. The numbers drawn are those of
 #' [psm_plot_data()].
 #'
-#' @param object A `pilotdid_psm` result.
+#' @param object A `pilotdid_psm_did` result.
 #' @param type `"bias"` or `"score"`.
 #' @param ... Unused.
 #' @return A ggplot object.
 #' @family PSM-DID
 #' @importFrom rlang .data
-#' @method autoplot pilotdid_psm
+#' @method autoplot pilotdid_psm_did
 #' @export
 #' @examples
 #' d <- simulate_panel(n_id = 60, n_t = 6, seed = 1)
@@ -273,7 +273,7 @@ psm_plot_data <- function(x, type = c("bias", "score")) {
 #' res <- psm_did(y ~ treat + x1 + x2 | id + year, data = d, treat = ~ever)
 #' autoplot(res)
 #' autoplot(res, type = "score")
-autoplot.pilotdid_psm <- function(object, type = c("bias", "score"), ...) {
+autoplot.pilotdid_psm_did <- function(object, type = c("bias", "score"), ...) {
   type <- match.arg(type)
   pd <- psm_plot_data(object, type)
   if (type == "bias") {

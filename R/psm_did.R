@@ -98,7 +98,7 @@
 #' @param cluster Cluster variable(s) of the DID, as in [twfe()]; `NULL`
 #'   clusters by the first fixed effect.
 #'
-#' @return An object of class `pilotdid_psm`, a list with
+#' @return An object of class `pilotdid_psm_did`, a list with
 #'   * `matched`: the matched rows of `data` (all its columns, row names kept)
 #'     with `subclass` (the matched set; `NA` with replacement, where sets
 #'     overlap), `weights` and `pscore`;
@@ -122,7 +122,7 @@
 #'   * `score_models`: the score model's coefficients per cell;
 #'   * `settings` and `call`.
 #' @family PSM-DID
-#' @seealso [balance()], [autoplot.pilotdid_psm()], [psm_plot_data()]
+#' @seealso [balance()], [autoplot.pilotdid_psm_did()], [psm_plot_data()]
 #' @references Austin, P. C. (2011). Optimal caliper widths for propensity-score
 #'   matching when estimating differences in means and differences in
 #'   proportions in observational studies. *Pharmaceutical Statistics* 10(2),
@@ -186,17 +186,17 @@ psm_did <- function(formula, data, treat, covariates = NULL, ratio = 1, replace 
   opts$treat <- ms$treat_name
   opts$covariates <- colnames(ms$X)
   opts$time <- ms$time_name
-  new_pilotdid_psm(list(matched = matched, fit = fit, balance = bal, overall = overall,
+  new_pilotdid_psm_did(list(matched = matched, fit = fit, balance = bal, overall = overall,
                         scores = scores, match_matrix = mt$match_matrix, counts = counts,
                         caliper_width = sc$caliper_width, score_models = sc$models,
                         settings = opts, call = call))
 }
 
-new_pilotdid_psm <- function(x) {
-  validate_pilotdid_psm(structure(x, class = "pilotdid_psm"))
+new_pilotdid_psm_did <- function(x) {
+  validate_pilotdid_psm_did(structure(x, class = "pilotdid_psm_did"))
 }
 
-validate_pilotdid_psm <- function(x) {
+validate_pilotdid_psm_did <- function(x) {
   stopifnot(is.data.frame(x$matched), inherits(x$fit, "pilotdid_twfe"),
             is.data.frame(x$balance), is.data.frame(x$scores),
             nrow(x$match_matrix) == x$counts[["treated"]])

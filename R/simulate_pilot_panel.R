@@ -92,7 +92,7 @@
 #'
 #' The true effect of a city-year is `tau = nqp - nqp0`, where `nqp0` applies
 #' the observed panel's index (its weights, minima and maxima, as
-#' [predict.pilotdid_entropy()] does) to the counterfactual indicators. It is 0
+#' [predict.pilotdid_entropy_index()] does) to the counterfactual indicators. It is 0
 #' for every row with `did = 0` and the true ATT is `mean(tau[did == 1])`,
 #' equal to `effect` within 0.1% (indicators are rounded to realistic
 #' precision, so the average effect cannot be tuned further; it is reported

@@ -33,7 +33,7 @@
 #'   adoption); whole numbers.
 #' @param ... Further arguments of [twfe()]: `cluster`, `vcov`, `weights`,
 #'   `threads`.
-#' @return An object of class `pilotdid_sunab`: `estimates` (a data frame, one
+#' @return An object of class `pilotdid_sun_abraham`: `estimates` (a data frame, one
 #'   row per relative period and the reference rows: `term` (pre_2,
 #'   pre_1, current, post_1, ...), `rel_time`, `estimate`, `std.error`,
 #'   `statistic`, `p.value`, `conf.low`, `conf.high`, `n_obs`, `ref`), `att`
@@ -66,7 +66,7 @@ sun_abraham <- function(formula, data, cohort, ref = -1, level = 0.95, ...) {
   if (length(bad)) abort_input("{.arg {bad}} cannot be passed to {.fn twfe} through {.arg ...}.")
   des <- sunab_design(pn, g, ref)
   fit <- sunab_fit(spec, data, des, list(...))
-  new_pilotdid_sunab(fit, des, level, formula, gcol, call)
+  new_pilotdid_sun_abraham(fit, des, level, formula, gcol, call)
 }
 
 # Cohort x relative-period dummies on the rows kept; notes for dropped units
@@ -139,7 +139,7 @@ sunab_fit <- function(spec, data, des, dots) {
   fit
 }
 
-new_pilotdid_sunab <- function(fit, des, level, formula, gcol, call) {
+new_pilotdid_sun_abraham <- function(fit, des, level, formula, gcol, call) {
   cells <- des$cells
   b <- fit$coefficients
   ok <- cells$name %in% names(b)
@@ -175,7 +175,7 @@ new_pilotdid_sunab <- function(fit, des, level, formula, gcol, call) {
   structure(list(estimates = tab, att = att, cohort_effects = coh, fit = fit, control = des$control,
                  dropped_units = des$dropped_units, level = level, formula = formula, cohort = gcol,
                  call = call),
-            class = "pilotdid_sunab")
+            class = "pilotdid_sun_abraham")
 }
 
 #' Methods for Sun-Abraham event studies
@@ -193,9 +193,9 @@ new_pilotdid_sunab <- function(fit, des, level, formula, gcol, call) {
 #' | n_obs | treated observations behind the estimate |
 #' | ref | `TRUE` for a reference period |
 #'
-#' @param x,object A `pilotdid_sunab` result.
+#' @param x,object A `pilotdid_sun_abraham` result.
 #' @param ... Unused.
-#' @return `tidy()`: a data frame; `summary()`: a `summary.pilotdid_sunab` list.
+#' @return `tidy()`: a data frame; `summary()`: a `summary.pilotdid_sun_abraham` list.
 #' @family robust estimators
 #' @name sunab-methods
 #' @examples
@@ -205,9 +205,9 @@ new_pilotdid_sunab <- function(fit, des, level, formula, gcol, call) {
 NULL
 
 #' @rdname sunab-methods
-#' @method tidy pilotdid_sunab
+#' @method tidy pilotdid_sun_abraham
 #' @export
-tidy.pilotdid_sunab <- function(x, ...) {
+tidy.pilotdid_sun_abraham <- function(x, ...) {
   out <- rbind(x$estimates, x$att)
   rownames(out) <- NULL
   out
@@ -215,15 +215,15 @@ tidy.pilotdid_sunab <- function(x, ...) {
 
 #' @rdname sunab-methods
 #' @export
-summary.pilotdid_sunab <- function(object, ...) {
+summary.pilotdid_sun_abraham <- function(object, ...) {
   structure(list(table = tidy(object), formula = object$formula, nobs = object$fit$nobs,
                  control = object$control, se = se_label(object$fit), level = object$level),
-            class = "summary.pilotdid_sunab")
+            class = "summary.pilotdid_sun_abraham")
 }
 
 #' @rdname sunab-methods
 #' @export
-print.summary.pilotdid_sunab <- function(x, ...) {
+print.summary.pilotdid_sun_abraham <- function(x, ...) {
   cat("Sun-Abraham interaction-weighted event study:", deparse1(x$formula), "\n")
   cat("Observations:", format(x$nobs, big.mark = ","), "  comparison group:", x$control, "\n")
   cat("Standard errors:", x$se, "\n")
@@ -237,7 +237,7 @@ print.summary.pilotdid_sunab <- function(x, ...) {
 
 #' @rdname sunab-methods
 #' @export
-print.pilotdid_sunab <- function(x, ...) {
+print.pilotdid_sun_abraham <- function(x, ...) {
   print(summary(x))
   invisible(x)
 }
@@ -246,7 +246,7 @@ print.pilotdid_sunab <- function(x, ...) {
 # cohort x period dummies of the underlying fit), with the fit's N and FE rows.
 #' @export
 #' @noRd
-table_column.pilotdid_sunab <- function(x, ...) {
+table_column.pilotdid_sun_abraham <- function(x, ...) {
   col <- table_column(x$fit)
   td <- tidy(x)
   td <- td[!td$ref, ]

@@ -54,7 +54,7 @@
 #' @param fe_labels Named character vector of fixed-effect row labels, e.g.
 #'   `c(id = "City FE", "province^year" = "Province-year FE")`.
 #' @param r2 Which \eqn{R^2} to report: `"overall"` or `"within"`.
-#' @return An object of class `pilotdid_table`: a list with `cells` (the
+#' @return An object of class `pilotdid_did_table`: a list with `cells` (the
 #'   character matrix of the table, first column the row labels), `row_type`
 #'   (one of `"header"`, `"coef"`, `"se"`, `"stat"` per row), `coefs` (a data
 #'   frame of the numbers shown: `column`, `term`, `label`, `estimate`,
@@ -99,14 +99,14 @@ did_table <- function(..., keep = NULL, rename = NULL, order = NULL, stars = c(0
   dimnames(cells) <- NULL
   row_type <- c(rep("header", nrow(head)), body$type, rep("stat", nrow(stat)))
   notes <- c(se_note(cols, se, lang), stars_note(stars, lang), models$notes[[lang]], notes)
-  new_pilotdid_table(cells, row_type, body$coefs, table_columns(cols, models$names), notes, title,
+  new_pilotdid_did_table(cells, row_type, body$coefs, table_columns(cols, models$names), notes, title,
                      format, lang)
 }
 
-new_pilotdid_table <- function(cells, row_type, coefs, columns, notes, title, format, lang) {
+new_pilotdid_did_table <- function(cells, row_type, coefs, columns, notes, title, format, lang) {
   structure(list(cells = cells, row_type = row_type, coefs = coefs, columns = columns,
                  notes = notes, title = title, format = format, lang = lang),
-            class = "pilotdid_table")
+            class = "pilotdid_did_table")
 }
 
 # ---- what goes into a column ----------------------------------------------------------
@@ -422,7 +422,7 @@ check_named_strings <- function(x, arg, call = caller_env()) {
 #' to the output (a table made with `format = "markdown"`, `"latex"` or
 #' `"html"` keeps its format).
 #'
-#' @param x A `pilotdid_table`.
+#' @param x A `pilotdid_did_table`.
 #' @param format Output format; by default the one the table was made with.
 #' @param ... Unused.
 #' @return `format()`: a character vector of lines; `tidy()`, `glance()`,
@@ -438,37 +438,37 @@ NULL
 
 #' @rdname table-methods
 #' @export
-print.pilotdid_table <- function(x, format = x$format, ...) {
-  cat(format.pilotdid_table(x, format = format), sep = "\n")
+print.pilotdid_did_table <- function(x, format = x$format, ...) {
+  cat(format.pilotdid_did_table(x, format = format), sep = "\n")
   invisible(x)
 }
 
 #' @rdname table-methods
 #' @export
-format.pilotdid_table <- function(x, format = x$format, ...) {
+format.pilotdid_did_table <- function(x, format = x$format, ...) {
   format <- check_choice(format, c("text", "markdown", "latex", "html"), "format")
   render_table(x$cells, x$row_type, format, x$title, x$notes)
 }
 
 #' @rdname table-methods
 #' @export
-as.data.frame.pilotdid_table <- function(x, ...) {
+as.data.frame.pilotdid_did_table <- function(x, ...) {
   as.data.frame(x$cells, stringsAsFactors = FALSE)
 }
 
 #' @rdname table-methods
-#' @method tidy pilotdid_table
+#' @method tidy pilotdid_did_table
 #' @export
-tidy.pilotdid_table <- function(x, ...) x$coefs
+tidy.pilotdid_did_table <- function(x, ...) x$coefs
 
 #' @rdname table-methods
-#' @method glance pilotdid_table
+#' @method glance pilotdid_did_table
 #' @export
-glance.pilotdid_table <- function(x, ...) x$columns
+glance.pilotdid_did_table <- function(x, ...) x$columns
 
 #' @rdname table-methods
 #' @exportS3Method knitr::knit_print
-knit_print.pilotdid_table <- function(x, ...) {
+knit_print.pilotdid_did_table <- function(x, ...) {
   knit_table(x$cells, x$row_type, x$format, x$title, x$notes)
 }
 

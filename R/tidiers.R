@@ -76,20 +76,20 @@ glance.pilotdid_twfe <- function(x, ...) {
 #' `pretrend.df2`, `pretrend.p.value`, `pretrend.chisq`,
 #' `pretrend.chisq.p.value`.
 #'
-#' @param x A `pilotdid_event` result.
+#' @param x A `pilotdid_event_study` result.
 #' @param conf.int Add the confidence interval columns?
 #' @param conf.level Confidence level.
 #' @param ... Unused.
 #' @return A data frame.
 #' @family event studies
-#' @method tidy pilotdid_event
+#' @method tidy pilotdid_event_study
 #' @export
 #' @examples
 #' d <- simulate_panel(n_id = 60, n_t = 12, cohorts = c(2013, 2015, 2017), seed = 1)
 #' es <- event_study(y ~ x1 | id + year, data = d, cohort = "cohort")
 #' tidy(es)
 #' glance(es)
-tidy.pilotdid_event <- function(x, conf.int = TRUE, conf.level = 0.95, ...) {
+tidy.pilotdid_event_study <- function(x, conf.int = TRUE, conf.level = 0.95, ...) {
   tab <- x$table
   out <- data.frame(term = tab$label, estimate = tab$estimate, std.error = tab$std.error,
                     statistic = tab$statistic, p.value = tab$p.value)
@@ -103,10 +103,10 @@ tidy.pilotdid_event <- function(x, conf.int = TRUE, conf.level = 0.95, ...) {
   out
 }
 
-#' @rdname tidy.pilotdid_event
-#' @method glance pilotdid_event
+#' @rdname tidy.pilotdid_event_study
+#' @method glance pilotdid_event_study
 #' @export
-glance.pilotdid_event <- function(x, ...) {
+glance.pilotdid_event_study <- function(x, ...) {
   g <- glance(x$fit)
   w <- x$wald
   data.frame(nobs = g$nobs, r.squared = g$r.squared, within.r.squared = g$within.r.squared,

@@ -12,7 +12,7 @@
 #' @param data A data frame.
 #' @param cluster Cluster variable(s), as in [twfe()].
 #' @param ... Other arguments of [twfe()] (`vcov`, `weights`, `subset`, ...).
-#' @return A list of `pilotdid_twfe` fits of class `pilotdid_steps`, one more
+#' @return A list of `pilotdid_twfe` fits of class `pilotdid_twfe_steps`, one more
 #'   than the number of controls; printing shows them as a [did_table()], which
 #'   takes the list as it is. `tidy()` gives the coefficients of every step
 #'   (column `step`), `glance()` one row per step.
@@ -42,10 +42,10 @@ twfe_steps <- function(formula, controls, data, cluster = NULL, ...) {
     call$formula <- f
     fits[[k]] <- eval(call, env)
   }
-  new_pilotdid_steps(fits, ctrl)
+  new_pilotdid_twfe_steps(fits, ctrl)
 }
 
-new_pilotdid_steps <- function(fits, controls) structure(fits, class = "pilotdid_steps", controls = controls)
+new_pilotdid_twfe_steps <- function(fits, controls) structure(fits, class = "pilotdid_twfe_steps", controls = controls)
 
 steps_controls <- function(controls, call = caller_env()) {
   if (inherits(controls, "formula")) {
@@ -61,44 +61,44 @@ steps_controls <- function(controls, call = caller_env()) {
 }
 
 #' @export
-print.pilotdid_steps <- function(x, ...) {
+print.pilotdid_twfe_steps <- function(x, ...) {
   print(did_table(x, ...))
   invisible(x)
 }
 
 #' @export
 #' @noRd
-table_models.pilotdid_steps <- function(x, ...) list(fits = unclass(x))
+table_models.pilotdid_twfe_steps <- function(x, ...) list(fits = unclass(x))
 
 #' Tidy the fits of twfe_steps()
 #'
-#' @param x A `pilotdid_steps` list of fits.
+#' @param x A `pilotdid_twfe_steps` list of fits.
 #' @param ... Passed to [tidy.pilotdid_twfe()].
 #' @return `tidy()`: the rows of [tidy.pilotdid_twfe()] for every step, with
 #'   a first column `step` (1, 2, ...); `glance()`: the rows of
 #'   [glance.pilotdid_twfe()] with `step` and `added` (the control added at
 #'   that step, `NA` for the first).
 #' @family tables
-#' @method tidy pilotdid_steps
+#' @method tidy pilotdid_twfe_steps
 #' @export
 #' @examples
 #' d <- simulate_panel(n_id = 40, n_t = 6, seed = 2)
 #' steps <- twfe_steps(y ~ treat | id + year, controls = ~ x1 + x2, data = d)
 #' tidy(steps)
 #' glance(steps)
-tidy.pilotdid_steps <- function(x, ...) {
+tidy.pilotdid_twfe_steps <- function(x, ...) {
   out <- lapply(seq_along(x), function(k) cbind(step = k, tidy.pilotdid_twfe(x[[k]], ...)))
   do.call(rbind, out)
 }
 
-#' @rdname tidy.pilotdid_steps
-#' @method glance pilotdid_steps
+#' @rdname tidy.pilotdid_twfe_steps
+#' @method glance pilotdid_twfe_steps
 #' @export
-glance.pilotdid_steps <- function(x, ...) {
+glance.pilotdid_twfe_steps <- function(x, ...) {
   out <- do.call(rbind, lapply(unclass(x), glance.pilotdid_twfe))
   cbind(step = seq_along(x), added = c(NA_character_, attr(x, "controls")), out)
 }
 
 #' @exportS3Method knitr::knit_print
 #' @noRd
-knit_print.pilotdid_steps <- function(x, ...) knit_print.pilotdid_table(did_table(x))
+knit_print.pilotdid_twfe_steps <- function(x, ...) knit_print.pilotdid_did_table(did_table(x))

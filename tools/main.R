@@ -48,7 +48,7 @@ write_tables <- function(env, out) {
   for (nm in sort(ls(env, pattern = "^tab[0-9]+_"))) {
     x <- get(nm, envir = env)
     path <- function(ext) file.path(out, paste0(nm, ".", ext))
-    if (inherits(x, c("pilotdid_table", "pilotdid_describe"))) {
+    if (inherits(x, c("pilotdid_did_table", "pilotdid_describe_panel"))) {
       writeLines(format(x, format = "markdown"), path("md"))
       writeLines(format(x, format = "latex"), path("tex"))
       files <- c(files, path("md"), path("tex"))

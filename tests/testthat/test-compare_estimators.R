@@ -53,7 +53,7 @@ test_that("the common columns, labels and intervals", {
   es_like <- data.frame(term = c("pre_2", "pre_1", "current", "post_1"), estimate = c(0.1, 0, 0.6, 0.9),
                         std.error = c(0.2, NA, 0.2, 0.3), rel_time = c(-2, -1, 0, 1))
   cmp <- compare_estimators(fit, cs, Event = es_like, sa)
-  expect_s3_class(cmp, "pilotdid_compare")
+  expect_s3_class(cmp, "pilotdid_compare_estimators")
   expect_named(cmp, c("estimator", "term", "rel_time", "estimate", "std.error", "conf.low", "conf.high"))
   expect_equal(levels(cmp$estimator), c("TWFE", "Callaway-Sant'Anna", "Event", "Sun-Abraham"))
   tw <- cmp[cmp$estimator == "TWFE", ]

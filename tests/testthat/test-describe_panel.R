@@ -4,7 +4,7 @@ test_that("N, mean, SD, min and max equal the hand computation, missing values l
   d <- make_panel(n_id = 30, n_t = 5, seed = 61)
   d$x1[c(2, 9)] <- NA
   ds <- describe_panel(d, c("y", "treat", "x1"))
-  expect_s3_class(ds, "pilotdid_describe")
+  expect_s3_class(ds, "pilotdid_describe_panel")
   expect_equal(ds$variable, c("y", "treat", "x1"))
   expect_equal(ds$n, c(150L, 150L, 148L))
   x <- d$x1[!is.na(d$x1)]
@@ -13,7 +13,7 @@ test_that("N, mean, SD, min and max equal the hand computation, missing values l
   gl <- glance(ds)
   expect_equal(gl$nobs, 150L)
   expect_equal(gl$complete, 148L)
-  expect_false(inherits(tidy(ds), "pilotdid_describe"))
+  expect_false(inherits(tidy(ds), "pilotdid_describe_panel"))
 })
 
 test_that("labels and groups, given as lists or vectors, order and label the rows", {

@@ -81,7 +81,7 @@ test_that("print and summary", {
   d <- make_staggered(n_id = 40, n_t = 7, seed = 7)
   fit <- did_imputation(y ~ 1 | id + year, data = d, cohort = "g", horizon = 0:2)
   expect_snapshot(print(fit))
-  expect_s3_class(summary(fit), "summary.pilotdid_imputation")
+  expect_s3_class(summary(fit), "summary.pilotdid_did_imputation")
 })
 
 test_that("bad inputs give clear errors", {

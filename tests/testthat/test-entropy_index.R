@@ -380,7 +380,7 @@ test_that("print() shows a Table-1-like view and summary() returns an object", {
   expect_output(print(fit), paste0("\nlabour +", labour, "\n"))
   expect_output(print(fit), paste0("\n  x4 +- +[0-9.]+ +", x4, "$"))
   s <- summary(fit)
-  expect_s3_class(s, "summary.pilotdid_entropy")
+  expect_s3_class(s, "summary.pilotdid_entropy_index")
   expect_equal(s$scores$variable, c("score", "labour", "means"))
   expect_equal(s$scores$mean[1], mean(fit$scores$score))
   expect_equal(s$scores$n, c(36L, 36L, 36L))

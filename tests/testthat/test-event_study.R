@@ -256,7 +256,7 @@ test_that("print() and summary() show the event table and the pre-trend test", {
   d <- make_event_panel(n_id = 60, n_t = 10, seed = 27)
   es <- event_study(y ~ x1 | id + year, data = d, cohort = "cohort", window = c(-3, 3))
   s <- summary(es)
-  expect_s3_class(s, "summary.pilotdid_event")
+  expect_s3_class(s, "summary.pilotdid_event_study")
   expect_equal(rownames(s$controls), "x1")
   expect_snapshot(print(es))
   expect_snapshot(print(s))

@@ -285,7 +285,7 @@ test_that("tidy, glance and balance", {
   expect_equal(g$n_matched_treated, sum(d$ever == 1))
   expect_equal(g$nobs, nobs(res))
   expect_equal(balance(res), res$balance)
-  expect_s3_class(summary(res), "summary.pilotdid_psm")
+  expect_s3_class(summary(res), "summary.pilotdid_psm_did")
   expect_output(print(res), "PSM-DID: 1:1 nearest-neighbour matching without replacement")
 })
 

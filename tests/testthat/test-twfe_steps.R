@@ -10,7 +10,7 @@ fit_results <- function(fit) {
 test_that("each step equals the individual twfe() call with the controls so far", {
   d <- make_panel(n_id = 40, n_t = 7, n_x = 3, drop_share = 0.05, seed = 51)
   steps <- twfe_steps(y ~ treat | id + year, controls = c("x1", "x2", "x3"), data = d)
-  expect_s3_class(steps, "pilotdid_steps")
+  expect_s3_class(steps, "pilotdid_twfe_steps")
   expect_length(steps, 4L)
   direct <- list(twfe(y ~ treat | id + year, data = d),
                  twfe(y ~ treat + x1 | id + year, data = d),
