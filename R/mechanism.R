@@ -74,9 +74,7 @@ mechanism <- function(fit, mediators, design = c("mediator", "interaction", "thr
   fit <- as_twfe_fit(fit)
   design <- check_choice(design, c("mediator", "interaction", "three_step"), "design")
   n_boot <- check_count(n_boot, "n_boot", min = 0)
-  env <- parent.frame()
-  data_expr <- substitute(data)
-  data <- verb_data(fit, data, env)
+  data <- fit_data(fit, data, parent.frame())
   if (!is.character(mediators) || !length(mediators) || anyNA(mediators) || anyDuplicated(mediators)) {
     abort_input("{.arg mediators} must be a character vector of column names.")
   }
@@ -87,10 +85,7 @@ mechanism <- function(fit, mediators, design = c("mediator", "interaction", "thr
   yname <- deparse1(fit$formula[[2L]])
   if (yname %in% mediators) abort_input("The outcome {.field {yname}} cannot be its own mediator.")
   seed <- if (design == "three_step" && n_boot > 0L) placebo_seed(seed) else NULL
-  refit <- function(formula, cond = NULL, quiet = FALSE) {
-    refit_twfe(fit, env, data, if (is.null(data_expr)) NULL else data_expr, formula = formula, cond = cond,
-               quiet = quiet)
-  }
+  refit <- function(formula, cond = NULL, quiet = FALSE) refit_twfe(fit, data, formula, cond, quiet)
   out <- switch(design,
                 mediator = mech_mediator(fit, mediators, treat, refit),
                 interaction = mech_interaction(fit, mediators, treat, refit),
@@ -184,7 +179,7 @@ mech_quantile <- function(x, p) if (length(x)) stats::quantile(x, p, names = FAL
 # the drawn rows are demeaned again.
 mech_bootstrap <- function(f_out, data, treat, m, n_boot, seed, engine = c("auto", "loop")) {
   engine <- match.arg(engine)
-  smp <- fit_sample(f_out, data)
+  smp <- fit_sample(f_out)
   X <- smp$X[, setdiff(colnames(smp$X), f_out$dropped_vars), drop = FALSE]
   jt <- match(treat, colnames(X))
   jm <- match(m, colnames(X))
