@@ -71,7 +71,7 @@ twfe_sample <- function(spec, data, rows, cl_vars, weights, drop_singletons,
     if (!is.na(same)) codes[[same]] else group_codes(lapply(d[v], `[`, idx))
   })
   names(cl_codes) <- vapply(cl_vars, paste, character(1), collapse = "^")
-  levels <- Map(fe_levels, fe_cols, codes)
+  levels <- stats::setNames(Map(fe_levels, fe_cols, codes), spec$fe_names)
   for (k in seq_along(cl_codes)) {
     if (max(cl_codes[[k]]) == 0L) {
       abort_input("Cluster variable {.field {names(cl_codes)[k]}} has a single level in the estimation sample: standard errors clustered on it are not defined.",

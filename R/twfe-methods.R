@@ -189,11 +189,15 @@ fit_with_vcov <- function(fit, vcov, cluster, ssc, lag, data, env, call = caller
 # fixed effects, or columns of its data.
 fit_cluster_codes <- function(fit, vars, data, env, call) {
   s <- fit$sample
+  checked <- FALSE
   out <- lapply(vars, function(v) {
     nm <- paste(v, collapse = "^")
     if (nm %in% names(s$cl_codes)) return(s$cl_codes[[nm]])
     if (nm %in% names(s$codes)) return(s$codes[[nm]])
-    if (is.null(data) || !is.data.frame(data)) data <<- fit_data(fit, data, env, call)
+    if (!checked) {
+      data <<- fit_data(fit, data, env, call)
+      checked <<- TRUE
+    }
     check_columns(data, v, "cluster", call)
     cols <- lapply(as.list(data)[v], `[`, fit$obs)
     miss <- Reduce(`|`, lapply(cols, is.na))
