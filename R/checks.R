@@ -37,3 +37,12 @@ check_level <- function(level, arg = "level", call = caller_env()) {
   }
   invisible(level)
 }
+
+# An argument renamed in this version: the old name still works for one
+# release, with a deprecation warning.
+deprecated_arg <- function(new, old, new_name, old_name) {
+  if (is.null(old)) return(new)
+  cli::cli_warn("{.arg {old_name}} is deprecated; use {.arg {new_name}} (the number of draws is {.arg n} in every verb).",
+                class = c("pilotdid_deprecated", "pilotdid_warning"))
+  old
+}
