@@ -152,6 +152,8 @@ synth_panel <- function(pn, tcol, spec, unbalanced, call = caller_env()) {
     abort_input("The treatment {.field {tcol}} must be 0/1.", call = call)
   }
   pn <- synth_balance(pn, unbalanced, spec, call)
+  # units in sorted order: the draws do not depend on the order of the rows
+  pn$unit <- match(pn$unit_id, sort(unique(pn$unit_id))) - 1L
   U <- pn$n_units
   T <- length(pn$periods)
   idx <- pn$unit + 1L + (pn$period - 1L) * U
@@ -190,7 +192,7 @@ synth_balance <- function(pn, unbalanced, spec, call) {
              if (length(miss) > 3L) ", ..." else "")
     }))
     n_miss <- pn$n_units * T - length(pn$y)
-    abort_input(c("The panel is unbalanced: {n_miss} unit-period cell{?s} of {.field {spec$unit}} x {.field {spec$time}} {?is/are} missing (after dropping rows with missing values).",
+    abort_input(c("The panel is unbalanced: {n_miss} unit-period cell{?s} of {.field {spec$unit}} x {.field {spec$time}} {cli::qty(n_miss)}{?is/are} missing (after dropping rows with missing values).",
                   "x" = "Missing: {cells}{if (length(short) > 3L) ', ...' else ''}.",
                   "i" = "Synthetic DID needs a balanced panel; {.code unbalanced = \"drop\"} drops the {length(short)} incomplete unit{?s}."),
                 call = call)
