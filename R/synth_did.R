@@ -147,11 +147,11 @@ synth_treat_column <- function(treat, call = caller_env()) {
 # Outcome matrix (units x periods), covariate matrices, and each unit's cohort.
 synth_panel <- function(pn, tcol, spec, unbalanced, call = caller_env()) {
   D <- pn$d[[tcol]]
-  if (is.logical(D)) D <- as.numeric(D)
-  if (!is.numeric(D) || !all(D %in% c(0, 1))) {
+  if (!(is.numeric(D) || is.logical(D)) || !all(D %in% c(0, 1))) {
     abort_input("The treatment {.field {tcol}} must be 0/1.", call = call)
   }
   pn <- synth_balance(pn, unbalanced, spec, call)
+  D <- as.numeric(pn$d[[tcol]])
   # units in sorted order: the draws do not depend on the order of the rows
   pn$unit <- match(pn$unit_id, sort(unique(pn$unit_id))) - 1L
   U <- pn$n_units
@@ -160,7 +160,7 @@ synth_panel <- function(pn, tcol, spec, unbalanced, call = caller_env()) {
   Y <- matrix(NA_real_, U, T)
   Y[idx] <- pn$y
   Dm <- matrix(0, U, T)
-  Dm[idx] <- D[seq_along(pn$y)]
+  Dm[idx] <- D
   first <- apply(Dm, 1L, function(v) if (any(v == 1)) which(v == 1)[1L] else NA_integer_)
   switch_off <- vapply(seq_len(U), function(u) !is.na(first[u]) && any(Dm[u, first[u]:T] == 0), NA)
   ids <- unit_values(pn$unit_id, pn$unit, U)

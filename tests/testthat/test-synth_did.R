@@ -256,3 +256,12 @@ test_that("synth_did() rejects bad designs before any C++ runs", {
   early$treated[early$id %in% unique(d$id[!is.na(d$cohort)]) & early$year >= min(early$year) + 1] <- 1L
   expect_error(synth_did(y ~ 1 | id + year, data = early, treat = "treated"), class = "pilotdid_error_input")
 })
+
+test_that("did_table() takes a synth_did() fit as a column", {
+  fit <- prop99_fit(se = "placebo", n = 20, seed = 2)
+  tab <- did_table(SDID = fit)
+  co <- tidy(tab)
+  expect_equal(co$estimate[co$term == "ATT"], fit$estimate)
+  expect_equal(co$std.error[co$term == "ATT"], fit$std.error)
+  expect_equal(glance(tab)$nobs, 1209)
+})
