@@ -265,3 +265,12 @@ test_that("did_table() takes a synth_did() fit as a column", {
   expect_equal(co$std.error[co$term == "ATT"], fit$std.error)
   expect_equal(glance(tab)$nobs, 1209)
 })
+
+test_that("the future backend returns the same draws as the threads backend", {
+  skip_if_not_installed("future.apply")
+  a <- prop99_fit(se = "placebo", n = 12, seed = 4)
+  withr::defer(future::plan(future::sequential))
+  future::plan(future::multisession, workers = 2)
+  b <- prop99_fit(se = "placebo", n = 12, seed = 4, backend = "future")
+  expect_identical(a$draws, b$draws)
+})
