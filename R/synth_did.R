@@ -5,7 +5,7 @@
 #' Wager 2021), synthetic control or difference-in-differences, exactly as the
 #' reference implementation synthdid does for a block of units adopting at the
 #' same time, and by adoption cohort for staggered adoption (Clarke,
-#' Pailañir, Athey and Imbens 2023).
+#' Pailanir, Athey and Imbens 2023).
 #'
 #' @section Block adoption:
 #' With \eqn{N_0} never-treated units, \eqn{N_1} treated units, \eqn{T_0}
@@ -44,7 +44,7 @@
 #'   actual adoption periods. The only option with one treated unit; needs more
 #'   never-treated than treated units.
 #' * `"bootstrap"` (Algorithm 2): units resampled with replacement (draws
-#'   without a treated or a control unit are redrawn).
+#'   without a treated or a control unit are redrawn); needs two treated units.
 #' * `"jackknife"` (Algorithm 3): each unit left out in turn, weights held fixed;
 #'   needs two treated units per cohort.
 #'
@@ -95,7 +95,7 @@
 #'   Wager, S. (2021). Synthetic difference-in-differences. *American Economic
 #'   Review* 111(12), 4088-4118.
 #'
-#'   Clarke, D., Pailañir, D., Athey, S. and Imbens, G. (2023). On synthetic
+#'   Clarke, D., Pailanir, D., Athey, S. and Imbens, G. (2023). On synthetic
 #'   difference-in-differences and related estimation methods in Stata. IZA
 #'   Discussion Paper 15907.
 #' @family robust estimators
@@ -217,6 +217,10 @@ synth_check_design <- function(sp, se, call = caller_env()) {
   if (se == "placebo" && n_co <= n_tr) {
     abort_input(c("{.code se = \"placebo\"} needs more never-treated units than treated units ({n_co} never treated, {n_tr} treated).",
                   "i" = "Use {.code se = \"bootstrap\"} or {.code se = \"jackknife\"}."), call = call)
+  }
+  if (se == "bootstrap" && n_tr < 2L) {
+    abort_input(c("{.code se = \"bootstrap\"} needs at least two treated units (synthdid returns {.val NA} with one).",
+                  "i" = "Use {.code se = \"placebo\"} with a single treated unit."), call = call)
   }
   if (se == "jackknife" && any(table(sp$first) < 2L)) {
     abort_input(c("{.code se = \"jackknife\"} needs at least two treated units in every cohort.",

@@ -69,36 +69,48 @@ struct FwSolver {
     return G[i];
   }
   double value(const Vec& x) const { return zeta2 * x.squaredNorm() + (Ax - b).squaredNorm() / A.rows(); }
-  // runs up to max_iter iterations; returns the number run
+  // runs up to max_iter iterations; returns the number run. Two fused passes
+  // over the k weights per iteration: gradient, its minimum, g'x and |x|^2;
+  // then the update of x and A'Ax.
   int run(Vec& x, double min_decrease, int max_iter) {
     const int k = A.cols();
     Ax.noalias() = A * x;
     AtAx.noalias() = A.transpose() * Ax;
-    Vec g(k);
+    double* px = x.data();
+    double* pa = AtAx.data();
+    const double* pb = Atb.data();
     double prev = NA, cur = NA;
     int t = 0;
     const double md2 = min_decrease * min_decrease;
     while (t < max_iter && (t < 2 || prev - cur > md2)) {
       ++t;
-      g = AtAx - Atb + eta * x;
       int i = 0;
-      for (int j = 1; j < k; ++j) if (g[j] < g[i]) i = j;
-      bool vertex = x[i] == 1.0;
-      for (int j = 0; vertex && j < k; ++j) if (j != i && x[j] != 0.0) vertex = false;
-      if (!vertex) {
-        // d = e_i - x
-        double gd = g[i] - g.dot(x);
-        double dd = x.squaredNorm() - 2.0 * x[i] + 1.0;
-        double de = (A.col(i) - Ax).squaredNorm();
-        double step = -gd / (de + eta * dd);
+      double gmin = std::numeric_limits<double>::infinity(), gx = 0.0, xx = 0.0;
+      for (int j = 0; j < k; ++j) {
+        const double g = pa[j] - pb[j] + eta * px[j];
+        if (g < gmin) { gmin = g; i = j; }
+        gx += g * px[j];
+        xx += px[j] * px[j];
+      }
+      if (!(px[i] == 1.0 && xx == 1.0)) {      // not already at vertex i
+        // d = e_i - x: g'd = g_i - g'x, |d|^2 = |x|^2 - 2 x_i + 1
+        const double dd = xx - 2.0 * px[i] + 1.0;
+        const double de = (A.col(i) - Ax).squaredNorm();
+        double step = -(gmin - gx) / (de + eta * dd);
         step = std::min(1.0, std::max(0.0, step));
-        x *= (1.0 - step);
-        x[i] += step;
-        Ax = (1.0 - step) * Ax + step * A.col(i);
-        AtAx = (1.0 - step) * AtAx + step * col(i);
+        const Vec& Gi = col(i);
+        const double* pg = Gi.data();
+        const double c = 1.0 - step;
+        for (int j = 0; j < k; ++j) {
+          px[j] *= c;
+          pa[j] = c * pa[j] + step * pg[j];
+        }
+        px[i] += step;
+        Ax = c * Ax + step * A.col(i);
+        xx = c * c * xx + 2.0 * step * (px[i] - step) + step * step;
       }
       prev = cur;
-      cur = value(x);
+      cur = zeta2 * xx + (Ax - b).squaredNorm() / A.rows();
     }
     return t;
   }

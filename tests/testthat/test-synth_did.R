@@ -249,8 +249,9 @@ test_that("synth_did() rejects bad designs before any C++ runs", {
   expect_error(synth_did(y ~ 1 | id + year, data = d), class = "pilotdid_error_input")
   expect_error(synth_did(y ~ 1 | id + year, data = d, treat = "treated", method = "ols"),
                class = "pilotdid_error_input")
-  # jackknife needs two treated units per cohort
+  # jackknife needs two treated units per cohort, the bootstrap two treated units
   expect_error(prop99_fit(se = "jackknife"), class = "pilotdid_error_input")
+  expect_error(prop99_fit(se = "bootstrap"), class = "pilotdid_error_input")
   # cohorts need two pre-treatment periods
   early <- d
   early$treated[early$id %in% unique(d$id[!is.na(d$cohort)]) & early$year >= min(early$year) + 1] <- 1L
