@@ -70,13 +70,16 @@ print.summary.pilotdid_synth_did <- function(x, ...) {
     cat("Cohorts (weights proportional to treated unit-periods):\n")
     print(format(x$cohorts, digits = 4), row.names = FALSE)
   }
+  tag <- function(w) if (nrow(x$cohorts) > 1L) sprintf(" (cohort %s)", w$cohort) else ""
   if (x$method != "did") {
-    cat("Largest unit weights: ", paste(sprintf("%s %.3f", x$top_units$unit, x$top_units$weight),
-                                        collapse = ", "), "\n", sep = "")
+    u <- x$top_units
+    cat("Largest unit weights: ", paste0(sprintf("%s %.3f", u$unit, u$weight), tag(u), collapse = ", "), "\n",
+        sep = "")
   }
   if (x$method == "sdid") {
-    cat("Largest time weights: ", paste(sprintf("%s %.3f", x$top_times$time, x$top_times$weight),
-                                        collapse = ", "), "\n", sep = "")
+    tw <- x$top_times
+    cat("Largest time weights: ", paste0(sprintf("%s %.3f", tw$time, tw$weight), tag(tw), collapse = ", "),
+        "\n", sep = "")
   }
   invisible(x)
 }

@@ -208,6 +208,7 @@ test_that("methods return the documented columns", {
   d <- make_synth_panel(seed = 2)
   st <- synth_did(y ~ 1 | id + year, data = d, treat = "treated", se = "bootstrap", n = 20, seed = 1)
   expect_equal(tidy(st)$term, c("ATT", "cohort_2015", "cohort_2018"))
+  expect_snapshot(print(st))
 })
 
 test_that("plot data: the estimate is the weighted unit differences and the diagram's arrow", {
