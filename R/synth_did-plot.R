@@ -35,7 +35,7 @@
 #' fit <- synth_did(PacksPerCapita ~ 1 | State + Year, data = california_prop99,
 #'                  treat = "treated", n = 50, seed = 1)
 #' autoplot(fit)
-#' autoplot(fit, type = "units", lang = "zh")
+#' p_zh <- autoplot(fit, type = "units", lang = "zh") # Chinese labels (needs a CJK font to draw)
 #' pd <- synth_did_plot_data(fit)
 #' pd$diagram
 NULL
