@@ -238,6 +238,8 @@ test_that("synth_did() rejects bad designs before any C++ runs", {
   many <- make_synth_panel(n_id = 20, share_treated = 0.6, seed = 9)
   expect_snapshot(synth_did(y ~ 1 | id + year, data = many, treat = "treated", se = "placebo"), error = TRUE)
   none <- many[!is.na(many$cohort), ]
+  expect_error(synth_did(y ~ 1 | id + year, data = none, treat = "treated", se = "placebo"),
+               "No unit is never treated", class = "pilotdid_error_input")
   expect_error(synth_did(y ~ 1 | id + year, data = none, treat = "treated", se = "bootstrap"),
                class = "pilotdid_error_input")
   # unbalanced: the missing cells are named, or their units dropped with a message
