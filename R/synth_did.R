@@ -284,7 +284,9 @@ synth_draws <- function(inputs, state, se, n, threads, backend, fit) {
     n <- nrow(inputs$Y)
   }
   if (backend == "future") return(synth_future(inputs, fit, n))
-  chunk <- max(1L, min(n, 50L))
+  # chunks of roughly 50 Prop-99-sized fits: Ctrl-C and the progress bar stay responsive
+  size <- length(inputs$Y) * length(inputs$cohorts)
+  chunk <- as.integer(min(n, max(threads, ceiling(50 * 1209 / size))))
   starts <- seq(0L, n - 1L, by = chunk)
   out <- vector("list", length(starts))
   pb <- cli::cli_progress_bar("Synthetic DID draws", total = n, clear = TRUE)
