@@ -13,6 +13,10 @@ parse_fe_formula <- function(formula, call = caller_env()) {
     abort_input(c("{.arg formula} has no fixed effects.",
                   "i" = "Write them after a bar: {.code y ~ x | id + year}."), call = call)
   }
+  if ("." %in% all.names(rhs[[2L]])) {
+    abort_input(c("{.arg formula} cannot use {.code .} for \"all other columns\".",
+                  "i" = "Name the regressors: {.code y ~ treat + x1 + x2 | id + year}."), call = call)
+  }
   main <- stats::as.formula(call("~", formula[[2L]], rhs[[2L]]), env = environment(formula))
   fe_terms <- split_plus(rhs[[3L]])
   fe <- lapply(fe_terms, function(term) split_hat(term, call))

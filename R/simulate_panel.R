@@ -29,8 +29,20 @@ simulate_panel <- function(n_id = 218, n_t = 14, start = 2009, cohorts = c(2011,
                            seed = NULL) {
   check_count(n_id, "n_id")
   check_count(n_t, "n_t")
-  if (!is.numeric(drop_share) || length(drop_share) != 1L || drop_share < 0 || drop_share >= 1) {
+  if (!is.numeric(drop_share) || length(drop_share) != 1L || is.na(drop_share) || drop_share < 0 || drop_share >= 1) {
     abort_input("{.arg drop_share} must be a number in [0, 1).")
+  }
+  if (!is.numeric(share_treated) || length(share_treated) != 1L || is.na(share_treated) ||
+      share_treated < 0 || share_treated > 1) {
+    abort_input("{.arg share_treated} must be a number in [0, 1], not {share_treated}.")
+  }
+  last <- start + n_t - 1
+  if (!is.numeric(cohorts) || !length(cohorts) || anyNA(cohorts)) {
+    abort_input("{.arg cohorts} must be adoption years.")
+  }
+  if (share_treated > 0 && !any(cohorts > start & cohorts <= last)) {
+    abort_input(c("No adoption year in {.arg cohorts} lies in the sample years ({start + 1} to {last}): no unit would be treated.",
+                  "x" = "Got {.val {cohorts}}."))
   }
   with_seed(seed, {
     years <- start + seq_len(n_t) - 1L

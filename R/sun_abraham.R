@@ -62,8 +62,15 @@ sun_abraham <- function(formula, data, cohort, ref = -1, level = 0.95, ...) {
   if (is.data.frame(data)) check_columns(data, gcol, "cohort")
   pn <- did_panel(spec, data, extra = gcol)
   g <- read_cohort(pn, gcol)
-  bad <- intersect(...names(), c("formula", "data", "subset"))
+  nm <- ...names() %||% rep("", ...length())
+  bad <- intersect(nm, c("formula", "data", "subset"))
   if (length(bad)) abort_input("{.arg {bad}} cannot be passed to {.fn twfe} through {.arg ...}.")
+  unknown <- setdiff(nm, names(formals(twfe)))
+  if (length(unknown)) {
+    unknown[unknown == ""] <- "(unnamed)"
+    abort_input(c("{.fn sun_abraham} passes {.arg ...} to {.fn twfe}, which has no argument {.arg {unknown}}.",
+                  "i" = "It takes {.arg {setdiff(names(formals(twfe)), c('formula', 'data', 'subset'))}}."))
+  }
   des <- sunab_design(pn, g, ref)
   fit <- sunab_fit(spec, data, des, list(...), call$data)
   new_pilotdid_sun_abraham(fit, des, level, formula, gcol, call)

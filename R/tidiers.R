@@ -42,7 +42,7 @@ tidy.pilotdid_twfe <- function(x, conf.int = TRUE, conf.level = 0.95, vcov = NUL
   check_level(conf.level, "conf.level")
   x <- fit_with_vcov(x, vcov, cluster, ssc, lag, data, parent.frame())
   tab <- summary(x)$coefficients
-  out <- data.frame(term = rownames(tab), estimate = tab[, 1L], std.error = tab[, 2L],
+  out <- data.frame(term = rownames(tab) %||% character(), estimate = tab[, 1L], std.error = tab[, 2L],
                     statistic = tab[, 3L], p.value = tab[, 4L], row.names = NULL)
   if (conf.int) {
     ci <- stats::confint(x, level = conf.level)

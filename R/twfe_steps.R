@@ -26,6 +26,10 @@
 twfe_steps <- function(formula, controls, data, cluster = NULL, ...) {
   spec <- parse_fe_formula(formula)
   ctrl <- steps_controls(controls)
+  dup <- intersect(ctrl, attr(stats::terms(spec$main), "term.labels"))
+  if (length(dup)) {
+    abort_input("{.arg controls} repeat{?s/} {.field {dup}}, already a regressor of {.arg formula}.")
+  }
   if (!is.data.frame(data)) abort_input("{.arg data} must be a data frame.")
   check_columns(data, unlist(lapply(ctrl, function(v) all.vars(str2lang(v)))), "controls")
   call <- match.call()

@@ -77,3 +77,21 @@ test_that("tiny weights and huge regressors are rescaled or refused, never silen
   d$x1[1] <- 1e300
   expect_error(twfe(y ~ treat + x1 | id + year, data = d), "above 1e150", class = "pilotdid_error_input")
 })
+
+test_that("awkward arguments across verbs get classed errors that name them", {
+  d <- make_panel(n_id = 30, n_t = 5, seed = 406)
+  fit <- twfe(y ~ treat + x1 | id + year, data = d)
+  d$c0 <- 1
+  empty <- suppressMessages(twfe(y ~ c0 | id + year, data = d))
+  expect_named(tidy(empty), c("term", "estimate", "std.error", "statistic", "p.value", "conf.low", "conf.high"))
+  expect_snapshot(error = TRUE, {
+    twfe(y ~ . | id + year, data = d)
+    placebo_test(fit, n = 3e9)
+    placebo_test(fit, n = 10, seed = NA)
+    simulate_panel(n_id = 10, n_t = 5, cohorts = 2030, seed = 1)
+    simulate_panel(n_id = 10, n_t = 5, share_treated = 1.5, seed = 1)
+    sun_abraham(y ~ 1 | id + year, data = d, cohort = "cohort", foo = 1)
+    twfe_steps(y ~ treat | id + year, controls = c("treat", "x1"), data = d)
+    tidy(fit, conf.level = 2)
+  })
+})
