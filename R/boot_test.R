@@ -1,0 +1,230 @@
+#' Wild cluster bootstrap test for few clusters
+#'
+#' `boot_test()` tests a coefficient, or a linear combination \eqn{R\beta = r},
+#' of a [twfe()] fit with the wild cluster bootstrap (Cameron, Gelbach and
+#' Miller 2008), the remedy for cluster-robust t tests that over-reject with
+#' few clusters or few treated clusters (MacKinnon and Webb 2017). By default
+#' the null hypothesis is imposed on the bootstrap samples (WCR); with
+#' `impose_null = FALSE` it is not (WCU).
+#'
+#' @section Bootstrap:
+#' With \eqn{\tilde\beta} the estimate under the null (WCR) or \eqn{\hat\beta}
+#' (WCU), \eqn{\tilde u} the residuals of that model and \eqn{v_g} one weight
+#' per bootstrap cluster \eqn{g}, each bootstrap sample is
+#' \eqn{y^* = X\tilde\beta + D\tilde\alpha + \tilde u_i v_{g(i)}} and is refitted
+#' with the same fixed effects, weights and cluster-robust variance (CR1, with
+#' the small-sample factor of [twfe()] for the variance clusters). The
+#' bootstrap t statistic is \eqn{t^* = (R\beta^* - R\tilde\beta)/se^*}. The
+#' symmetric p-value is the share of draws with \eqn{|t^*| \ge |t|}, the
+#' equal-tailed one \eqn{2\min(P(t^* \le t), P(t^* \ge t))}.
+#'
+#' Nothing is refitted: following Roodman, MacKinnon, Nielsen and Webb (2019),
+#' the fixed effects are projected out once, per-cluster sums are formed once,
+#' and each draw costs \eqn{O(G^2)} for \eqn{G} bootstrap clusters, whatever
+#' the number of rows. When the fixed effects are not nested in the bootstrap
+#' (or variance) clusters, the re-projection of the bootstrap residuals on the
+#' fixed effects is accounted for exactly.
+#'
+#' Weights (`type`): `"rademacher"` (\eqn{\pm 1}), `"webb"` (six points
+#' \eqn{\pm\sqrt{1/2}, \pm 1, \pm\sqrt{3/2}}), `"mammen"` (two points) or
+#' `"norm"` (standard normal). With Rademacher weights and \eqn{2^G \le n},
+#' every sign vector is enumerated once instead (the p-value is then exact and
+#' deterministic, and `n` becomes \eqn{2^G}). With fewer than 12 bootstrap
+#' clusters Webb weights are recommended (a message says so).
+#'
+#' Draw \eqn{j} uses its own random stream, a function of `seed` and \eqn{j}
+#' only, so results are identical whatever `threads` or `backend`.
+#'
+#' @section Confidence intervals:
+#' The interval collects the values \eqn{r_0} that the test does not reject at
+#' level \eqn{1 - } `level`: its bounds are found by bisection on \eqn{r_0}
+#' (the bootstrap statistics of any \eqn{r_0} follow from the same draws
+#' without new ones). Both the symmetric and the equal-tailed intervals are
+#' kept; [tidy()] shows the symmetric one unless asked.
+#'
+#' @param fit A [twfe()] fit.
+#' @param param What to test: coefficient names (one test each), or a named
+#'   numeric vector of weights for one linear combination
+#'   (`c(did = 1, gov = -1)`), or a numeric matrix with coefficient names as
+#'   column names, one linear combination per row. By default the first
+#'   coefficient.
+#' @param r Value(s) under the null hypothesis, one per test or one for all.
+#' @param n Number of bootstrap draws.
+#' @param type Bootstrap weights: `"rademacher"`, `"webb"`, `"mammen"` or
+#'   `"norm"`.
+#' @param impose_null Impose the null on the bootstrap samples (WCR, `TRUE`) or
+#'   not (WCU).
+#' @param cluster The variance cluster: a column name or one-sided formula.
+#'   By default the cluster of `fit` (which must then be clustered one way).
+#' @param bootcluster The bootstrap cluster (a column name or formula), e.g.
+#'   the province when variances are clustered by city. By default `cluster`.
+#'   Each variance cluster should lie within one bootstrap cluster.
+#' @param conf_int Compute confidence intervals by test inversion?
+#' @param level Confidence level.
+#' @param seed Seed of the draws (a whole number); `NULL` draws one from R's
+#'   generator.
+#' @param threads Threads for the draws (`backend = "threads"`).
+#' @param backend `"threads"` (OpenMP in this R session) or `"future"` (chunks
+#'   of draws evaluated by `future.apply` under the user's [future::plan()]).
+#'   Both return the same draws.
+#' @return An object of class `pilotdid_boot_test`, a list with `table` (one
+#'   row per test: `term`, `estimate`, `std.error` (CR1), `statistic` (t),
+#'   `p.value` (symmetric), `p.value_et` (equal-tailed), `conf.low`,
+#'   `conf.high` (symmetric), `conf.low_et`, `conf.high_et`, `r`), `draws` (a
+#'   matrix of bootstrap t statistics, one column per test), `n`, `type`,
+#'   `enumerated` (all sign vectors used), `impose_null`, `level`, `seed`,
+#'   `cluster`, `bootcluster` (names), `n_clusters`, `n_bootclusters`, `nobs`.
+#' @references Roodman, D., MacKinnon, J. G., Nielsen, M. O. and Webb, M. D.
+#'   (2019). Fast and wild: Bootstrap inference in Stata using boottest.
+#'   *The Stata Journal* 19(1), 4-60.
+#'
+#'   MacKinnon, J. G. and Webb, M. D. (2017). Wild bootstrap inference for
+#'   wildly different cluster sizes. *Journal of Applied Econometrics* 32(2),
+#'   233-254.
+#' @family inference
+#' @export
+#' @examples
+#' d <- simulate_panel(n_id = 40, n_t = 6, seed = 1)
+#' d$region <- (d$id - 1) %/% 5
+#' fit <- twfe(y ~ treat + x1 | id + year, data = d, cluster = ~region)
+#' bt <- boot_test(fit, param = "treat", seed = 1)
+#' bt
+#' tidy(bt)
+#' boot_test(fit, param = c(treat = 1, x1 = -1), type = "webb", n = 999, seed = 1)
+boot_test <- function(fit, param = NULL, r = 0, n = 9999,
+                      type = c("rademacher", "webb", "mammen", "norm"), impose_null = TRUE,
+                      cluster = NULL, bootcluster = NULL, conf_int = TRUE, level = 0.95,
+                      seed = NULL, threads = getOption("pilotdid.threads", 1L),
+                      backend = c("threads", "future")) {
+  if (!inherits(fit, "pilotdid_twfe")) abort_input("{.arg fit} must be a {.fn twfe} fit.")
+  n <- check_count(n, "n")
+  type <- check_choice(type, c("rademacher", "webb", "mammen", "norm"), "type")
+  backend <- check_choice(backend, c("threads", "future"), "backend")
+  check_flag(impose_null, "impose_null")
+  check_flag(conf_int, "conf_int")
+  check_level(level)
+  threads <- resolve_threads(threads)
+  seed <- placebo_seed(seed)
+  Rm <- boot_restrictions(param, fit)
+  r <- boot_null_values(r, nrow(Rm))
+  data <- verb_data(fit, NULL, parent.frame())
+  smp <- fit_sample(fit, data)
+  cl <- boot_clusters(fit, smp, data, cluster, bootcluster)
+  base <- boot_base(smp, cl, threads)
+  Rm <- boot_align(Rm, names(base$coef))
+  enumerate <- type == "rademacher" && cl$G_boot <= 30 && 2^cl$G_boot <= n
+  if (enumerate) n <- as.integer(2^cl$G_boot)
+  boot_note_few(cl$G_boot, type, enumerate)
+  tests <- lapply(seq_len(nrow(Rm)), function(h) {
+    boot_one(base, cl, Rm[h, ], r[h], impose_null, type, enumerate, n, seed, threads, backend,
+             conf_int, level)
+  })
+  new_pilotdid_boot_test(tests, rownames(Rm), n, type, enumerate, impose_null, level, seed, cl,
+                         length(smp$y))
+}
+
+# The restrictions as a matrix, one row per test, columns named by coefficient.
+boot_restrictions <- function(param, fit, call = caller_env()) {
+  coefs <- names(fit$coefficients)
+  if (is.null(param)) param <- coefs[1L]
+  if (is.character(param)) {
+    bad <- setdiff(param, coefs)
+    if (length(bad) || !length(param) || anyNA(param)) {
+      abort_input(c("{.arg param} must name coefficients of {.arg fit}.",
+                    "x" = "Not in the fit: {.val {bad}}.", "i" = "Coefficients: {.val {coefs}}."),
+                  call = call)
+    }
+    Rm <- matrix(0, length(param), length(coefs), dimnames = list(param, coefs))
+    Rm[cbind(seq_along(param), match(param, coefs))] <- 1
+    return(Rm)
+  }
+  if (is.numeric(param) && is.null(dim(param))) param <- matrix(param, 1L, dimnames = list(NULL, names(param)))
+  if (!is.numeric(param) || !is.matrix(param) || is.null(colnames(param)) || anyNA(param) ||
+      !all(colnames(param) %in% coefs) || anyDuplicated(colnames(param))) {
+    abort_input(c("{.arg param} must be coefficient names, or weights named by coefficients of {.arg fit}.",
+                  "i" = "Coefficients: {.val {coefs}}."), call = call)
+  }
+  Rm <- matrix(0, nrow(param), length(coefs), dimnames = list(rownames(param), coefs))
+  Rm[, colnames(param)] <- param
+  if (any(rowSums(Rm != 0) == 0)) abort_input("{.arg param} has a combination with all weights zero.", call = call)
+  if (is.null(rownames(Rm))) rownames(Rm) <- apply(param, 1L, combo_label)
+  Rm
+}
+
+combo_label <- function(wts) {
+  nz <- wts[wts != 0]
+  terms <- ifelse(abs(nz) == 1, names(nz), paste0(format(abs(nz), digits = 4), "*", names(nz)))
+  sgn <- ifelse(nz < 0, "- ", "+ ")
+  out <- paste(paste0(sgn, terms), collapse = " ")
+  sub("^\\+ ", "", sub("^- ", "-", out))
+}
+
+boot_null_values <- function(r, h, call = caller_env()) {
+  if (!is.numeric(r) || anyNA(r) || !length(r) %in% c(1L, h)) {
+    abort_input("{.arg r} must be one number, or one per test ({h}).", call = call)
+  }
+  rep_len(as.double(r), h)
+}
+
+# Restrictions on the coefficients the fit kept (dropped ones must have weight 0).
+boot_align <- function(Rm, kept, call = caller_env()) {
+  gone <- setdiff(colnames(Rm), kept)
+  if (any(Rm[, gone] != 0)) {
+    abort_input("{.arg param} involves {.field {gone[colSums(Rm[, gone, drop = FALSE] != 0) > 0]}}, dropped from the fit.",
+                call = call)
+  }
+  Rm[, kept, drop = FALSE]
+}
+
+# Variance and bootstrap cluster codes on the estimation sample.
+boot_clusters <- function(fit, smp, data, cluster, bootcluster, call = caller_env()) {
+  if (is.null(cluster)) {
+    if (fit$vcov_type != "cluster" || length(smp$cl_codes) != 1L) {
+      abort_input(c("{.arg fit} is not clustered one way: give {.arg cluster}.",
+                    "i" = "{.fn boot_test} supports one-way clustering."), call = call)
+    }
+    cl <- list(codes = smp$cl_codes[[1L]], name = names(smp$cl_codes))
+  } else {
+    cl <- boot_cluster_codes(cluster, "cluster", data, smp$obs, call)
+  }
+  bc <- if (is.null(bootcluster)) cl else boot_cluster_codes(bootcluster, "bootcluster", data, smp$obs, call)
+  G <- c(n_levels(list(cl$codes)), n_levels(list(bc$codes)))
+  for (k in 1:2) {
+    if (G[k] < 2L) {
+      arg <- c("cluster", "bootcluster")[k]
+      abort_input("{.arg {arg}} {.field {c(cl$name, bc$name)[k]}} has a single level in the estimation sample: the wild cluster bootstrap needs at least 2 clusters.",
+                  call = call)
+    }
+  }
+  list(clus = cl$codes, boot = bc$codes, cluster = cl$name, bootcluster = bc$name,
+       G_clus = G[1L], G_boot = G[2L])
+}
+
+boot_cluster_codes <- function(x, arg, data, obs, call) {
+  col <- if (inherits(x, "formula")) all.vars(x) else x
+  if (!is.character(col) || length(col) != 1L) {
+    abort_input("{.arg {arg}} must name one column, e.g. {.code ~province}.", call = call)
+  }
+  check_columns(data, col, arg, call)
+  v <- data[[col]][obs]
+  if (anyNA(v)) abort_input("{.arg {arg}} {.field {col}} has {sum(is.na(v))} missing value{?s} in the estimation sample.", call = call)
+  list(codes = group_codes(list(v)), name = col)
+}
+
+# Everything that does not depend on the restriction: the demeaned fit, the
+# CR1 variance with the chosen cluster, and whether the bootstrap residuals
+# must be projected on the fixed effects again.
+boot_base <- function(smp, cl, threads) {
+  w <- smp$w %||% rep(1, length(smp$y))
+  ff <- fast_fit(smp$X, smp$y, smp$codes, w, threads)
+  kept <- ff$kept
+  coef <- ff$coef[kept]
+  V <- sandwich_vcov("cluster", ff$X, ff$resid, w, ff$B, smp$codes, list(cl$clus), length(kept), threads)
+  N <- length(smp$y)
+  G <- cl$G_clus
+  nested <- function(to) all(vapply(smp$codes, function(fe) is_nested(fe, to), TRUE))
+  reproject <- !(nested(cl$boot) || nested(cl$clus))
+  list(coef = coef, X = ff$X, resid = ff$resid, B = ff$B, w = w, V = V$V,
+       cfac = G / (G - 1) * (N - 1) / (N - V$K), codes = if (reproject) unname(smp$codes) else list(),
+       G_fe = if (reproject) n_levels(smp$codes) else integer())
+}
