@@ -13,6 +13,10 @@ cpp_boot_weights <- function(G, type, enumerate, seed, first, count) {
     .Call(`_pilotdid_cpp_boot_weights`, G, type, enumerate, seed, first, count)
 }
 
+cpp_boot_pvalue <- function(S, wcr, lam, cfac, t0, tol, kind) {
+    .Call(`_pilotdid_cpp_boot_pvalue`, S, wcr, lam, cfac, t0, tol, kind)
+}
+
 cpp_demean <- function(X, y, codes, G, w, max_exact, tol, maxit, threads) {
     .Call(`_pilotdid_cpp_demean`, X, y, codes, G, w, max_exact, tol, maxit, threads)
 }

@@ -94,7 +94,12 @@ boot_p <- function(tb, t0, kind) {
   min(1, 2 * min(mean(tb <= t0 + tol), mean(tb >= t0 - tol)))
 }
 
-boot_p_at <- function(st, r0, kind) boot_p(boot_tstats(st, r0), (st$est - r0) / st$se, kind)
+# The same p-value for any r0 straight from the draw summaries (C++, no copies).
+boot_p_at <- function(st, r0, kind) {
+  t0 <- (st$est - r0) / st$se
+  cpp_boot_pvalue(st$S, st$wcr, (st$est - r0) / st$Rq, st$cfac, t0, 1e-9 * max(1, abs(t0)),
+                  if (kind == "sym") 0L else 1L)
+}
 
 # Confidence interval: the values r0 not rejected at `alpha`, bounds found by
 # bisection on each side of the estimate (where the p-value is 1).
@@ -114,7 +119,7 @@ boot_invert <- function(st, alpha, kind) {
     for (i in 1:60) {
       mid <- (inside + outside) / 2
       if (boot_p_at(st, mid, kind) > alpha) inside <- mid else outside <- mid
-      if (abs(outside - inside) <= 1e-10 * st$se) break
+      if (abs(outside - inside) <= 1e-8 * st$se) break
     }
     (inside + outside) / 2
   }

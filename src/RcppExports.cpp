@@ -73,6 +73,23 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// cpp_boot_pvalue
+double cpp_boot_pvalue(Rcpp::NumericMatrix S, bool wcr, double lam, double cfac, double t0, double tol, int kind);
+RcppExport SEXP _pilotdid_cpp_boot_pvalue(SEXP SSEXP, SEXP wcrSEXP, SEXP lamSEXP, SEXP cfacSEXP, SEXP t0SEXP, SEXP tolSEXP, SEXP kindSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type S(SSEXP);
+    Rcpp::traits::input_parameter< bool >::type wcr(wcrSEXP);
+    Rcpp::traits::input_parameter< double >::type lam(lamSEXP);
+    Rcpp::traits::input_parameter< double >::type cfac(cfacSEXP);
+    Rcpp::traits::input_parameter< double >::type t0(t0SEXP);
+    Rcpp::traits::input_parameter< double >::type tol(tolSEXP);
+    Rcpp::traits::input_parameter< int >::type kind(kindSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_boot_pvalue(S, wcr, lam, cfac, t0, tol, kind));
+    return rcpp_result_gen;
+END_RCPP
+}
 // cpp_demean
 Rcpp::List cpp_demean(Rcpp::NumericMatrix X, Rcpp::NumericVector y, Rcpp::List codes, Rcpp::IntegerVector G, Rcpp::NumericVector w, int max_exact, double tol, int maxit, int threads);
 RcppExport SEXP _pilotdid_cpp_demean(SEXP XSEXP, SEXP ySEXP, SEXP codesSEXP, SEXP GSEXP, SEXP wSEXP, SEXP max_exactSEXP, SEXP tolSEXP, SEXP maxitSEXP, SEXP threadsSEXP) {
@@ -315,6 +332,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_pilotdid_cpp_boot_prepare", (DL_FUNC) &_pilotdid_cpp_boot_prepare, 16},
     {"_pilotdid_cpp_boot_draws", (DL_FUNC) &_pilotdid_cpp_boot_draws, 10},
     {"_pilotdid_cpp_boot_weights", (DL_FUNC) &_pilotdid_cpp_boot_weights, 6},
+    {"_pilotdid_cpp_boot_pvalue", (DL_FUNC) &_pilotdid_cpp_boot_pvalue, 7},
     {"_pilotdid_cpp_demean", (DL_FUNC) &_pilotdid_cpp_demean, 9},
     {"_pilotdid_cpp_entropy_range", (DL_FUNC) &_pilotdid_cpp_entropy_range, 4},
     {"_pilotdid_cpp_entropy_weights", (DL_FUNC) &_pilotdid_cpp_entropy_weights, 8},

@@ -227,3 +227,29 @@ Rcpp::NumericMatrix cpp_boot_weights(int G, int type, bool enumerate, double see
   }
   return res;
 }
+
+// Bootstrap p-value of t0 from the draw summaries S (count x 5) at residual
+// weight lam (WCR; ignored with `wcr` false): symmetric (kind 0) or
+// equal-tailed (kind 1); draws within `tol` of t0 count as at least as extreme.
+// [[Rcpp::export]]
+double cpp_boot_pvalue(Rcpp::NumericMatrix S, bool wcr, double lam, double cfac, double t0,
+                       double tol, int kind) {
+  const int n = S.nrow();
+  const double* s0 = S.begin();
+  const double *s1 = s0 + n, *s2 = s0 + 2 * (size_t)n, *s3 = s0 + 3 * (size_t)n, *s4 = s0 + 4 * (size_t)n;
+  long ge_abs = 0, le = 0, ge = 0;
+  for (int j = 0; j < n; ++j) {
+    double num = s0[j], den = s2[j];
+    if (wcr) {
+      num += lam * s1[j];
+      den += 2.0 * lam * s3[j] + lam * lam * s4[j];
+    }
+    const double t = num / std::sqrt(cfac * (den > 0 ? den : 0.0));
+    if (std::fabs(t) >= std::fabs(t0) - tol) ++ge_abs;
+    if (t <= t0 + tol) ++le;
+    if (t >= t0 - tol) ++ge;
+  }
+  if (kind == 0) return (double)ge_abs / n;
+  const double p = 2.0 * (double)std::min(le, ge) / n;
+  return p < 1.0 ? p : 1.0;
+}
