@@ -51,7 +51,7 @@ boot_run <- function(inputs, first, count, threads) {
 boot_threads <- function(inputs, n, threads) {
   per_draw <- 2 * length(inputs$a0) * (nrow(inputs$R0) + 1) * (1 + (length(inputs$a1) > 0))
   chunk <- as.integer(min(n, max(256, ceiling(5e7 / per_draw))))
-  if (n * per_draw < 2e6) threads <- 1L   # well under a millisecond: threads cost more than they save
+  if (n * per_draw < 1e8) threads <- 1L   # under ~30 ms of work: threads cost more than they save
   starts <- seq(0, n - 1, by = chunk)
   out <- vector("list", length(starts))
   pb <- cli::cli_progress_bar("Bootstrap draws", total = n, clear = TRUE)

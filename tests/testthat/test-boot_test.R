@@ -80,6 +80,17 @@ test_that("draws are identical across threads, chunks, backends and with set.see
     b <- boot_test(fit, "did", n = 500, type = type, seed = 3, threads = 2, conf_int = FALSE)
     expect_identical(a$draws, b$draws)
   }
+  # the draws kernel itself on 1 and 2 threads (boot_test() uses one thread for short runs)
+  withr::local_seed(1)
+  a0 <- rnorm(13); a1 <- rnorm(13); R0 <- matrix(rnorm(26 * 13), 26); R1 <- matrix(rnorm(26 * 13), 26)
+  for (type in 0:3) for (en in c(TRUE, FALSE)) {
+    k1 <- pilotdid:::cpp_boot_draws(a0, a1, R0, R1, type, en, 5, 0, 8192L, 1L)
+    k2 <- pilotdid:::cpp_boot_draws(a0, a1, R0, R1, type, en, 5, 0, 8192L, 2L)
+    expect_identical(k1, k2)
+  }
+  v <- pilotdid:::cpp_boot_weights(13L, 3L, FALSE, 5, 0, 3L)
+  expect_equal(k1[1:3, 3], rowSums((v %*% t(R0))^2), tolerance = 1e-12)
+  expect_equal(k1[1:3, 4], rowSums((v %*% t(R0)) * (v %*% t(R1))), tolerance = 1e-12)
   c1 <- boot_test(fit, "did", n = 100, type = "norm", seed = 3, conf_int = FALSE)
   expect_identical(c1$draws[, 1], a$draws[1:100, 1])
   withr::with_seed(7, x <- boot_test(fit, "did", n = 50, conf_int = FALSE))
