@@ -88,10 +88,12 @@ boot_tstats <- function(st, r0) {
 
 # Symmetric or equal-tailed bootstrap p-value; draws equal to t up to rounding
 # count as at least as extreme (with full enumeration one draw reproduces t).
+# Undefined draws (zero bootstrap variance) never count as extreme.
 boot_p <- function(tb, t0, kind) {
   tol <- 1e-9 * max(1, abs(t0))
-  if (kind == "sym") return(mean(abs(tb) >= abs(t0) - tol))
-  min(1, 2 * min(mean(tb <= t0 + tol), mean(tb >= t0 - tol)))
+  share <- function(x) sum(x, na.rm = TRUE) / length(tb)
+  if (kind == "sym") return(share(abs(tb) >= abs(t0) - tol))
+  min(1, 2 * min(share(tb <= t0 + tol), share(tb >= t0 - tol)))
 }
 
 # The same p-value for any r0 straight from the draw summaries (C++, no copies).
