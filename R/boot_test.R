@@ -96,22 +96,33 @@ boot_test <- function(fit, param = NULL, r = 0, n = 9999,
                       cluster = NULL, bootcluster = NULL, conf_int = TRUE, level = 0.95,
                       seed = NULL, threads = getOption("pilotdid.threads", 1L),
                       backend = c("threads", "future")) {
-  if (!inherits(fit, "pilotdid_twfe")) abort_input("{.arg fit} must be a {.fn twfe} fit.")
-  n <- check_count(n, "n")
-  type <- check_choice(type, c("rademacher", "webb", "mammen", "norm"), "type")
-  backend <- check_choice(backend, c("threads", "future"), "backend")
-  check_flag(impose_null, "impose_null")
-  check_flag(conf_int, "conf_int")
-  check_level(level)
-  threads <- resolve_threads(threads)
-  seed <- placebo_seed(seed)
-  Rm <- boot_restrictions(param, fit)
-  r <- boot_null_values(r, nrow(Rm))
-  data <- verb_data(fit, NULL, parent.frame())
-  smp <- fit_sample(fit, data)
-  cl <- boot_clusters(fit, smp, data, cluster, bootcluster)
+  boot_test_(fit, param, r, n, type, impose_null, cluster, bootcluster, conf_int, level, seed,
+             threads, backend, env = parent.frame(), call = rlang::current_env())
+}
+
+# boot_test() with the environment where the fit's data are found (and the
+# call errors name) given: the one path into the bootstrap, also for did_table().
+boot_test_ <- function(fit, param = NULL, r = 0, n = 9999,
+                       type = c("rademacher", "webb", "mammen", "norm"), impose_null = TRUE,
+                       cluster = NULL, bootcluster = NULL, conf_int = TRUE, level = 0.95,
+                       seed = NULL, threads = getOption("pilotdid.threads", 1L),
+                       backend = c("threads", "future"), env = parent.frame(), call = caller_env()) {
+  if (!inherits(fit, "pilotdid_twfe")) abort_input("{.arg fit} must be a {.fn twfe} fit.", call = call)
+  n <- check_count(n, "n", call = call)
+  type <- check_choice(type, c("rademacher", "webb", "mammen", "norm"), "type", call = call)
+  backend <- check_choice(backend, c("threads", "future"), "backend", call = call)
+  check_flag(impose_null, "impose_null", call = call)
+  check_flag(conf_int, "conf_int", call = call)
+  check_level(level, call = call)
+  threads <- resolve_threads(threads, call = call)
+  seed <- placebo_seed(seed, call = call)
+  Rm <- boot_restrictions(param, fit, call)
+  r <- boot_null_values(r, nrow(Rm), call)
+  data <- verb_data(fit, NULL, env, call)
+  smp <- fit_sample(fit, data, call)
+  cl <- boot_clusters(fit, smp, data, cluster, bootcluster, call)
   base <- boot_base(smp, cl, threads)
-  Rm <- boot_align(Rm, names(base$coef))
+  Rm <- boot_align(Rm, names(base$coef), call)
   enumerate <- type == "rademacher" && cl$G_boot <= 30 && 2^cl$G_boot <= n
   if (enumerate) n <- as.integer(2^cl$G_boot)
   boot_note_few(cl$G_boot, type, enumerate)
@@ -123,8 +134,46 @@ boot_test <- function(fit, param = NULL, r = 0, n = 9999,
                          length(smp$y))
 }
 
+# did_table(p = "wild"): bootstrap p-values for the shown coefficients of
+# every column (a twfe() fit, or a result holding one in $fit).
+table_wild_p <- function(cols, fits, terms, args, env, call) {
+  if (!is.list(args) || (length(args) && is.null(names(args))) ||
+      !all(names(args) %in% setdiff(names(formals(boot_test)), c("fit", "param", "r")))) {
+    abort_input("{.arg wild} must be a named list of {.fn boot_test} arguments, e.g. {.code list(bootcluster = ~province, seed = 1)}.",
+                call = call)
+  }
+  for (j in seq_along(cols)) {
+    fit <- fits[[j]]
+    if (!inherits(fit, "pilotdid_twfe") && is.list(fit) && inherits(fit$fit, "pilotdid_twfe")) fit <- fit$fit
+    if (!inherits(fit, "pilotdid_twfe")) {
+      abort_input("{.code p = \"wild\"} needs {.fn twfe} fits; column {j} is a {.cls {class(fit)[1]}}.", call = call)
+    }
+    cf <- cols[[j]]$coef
+    shown <- which(cf$term %in% terms & cf$term %in% names(fit$coefficients) & !is.na(cf$std.error))
+    if (!length(shown)) next
+    bt <- do.call(boot_test_, c(list(fit = fit, param = cf$term[shown], conf_int = FALSE), args,
+                                list(env = env, call = call)))
+    cols[[j]]$coef$p.value[shown] <- bt$table$p.value
+    cols[[j]]$wild <- bt
+  }
+  cols
+}
+
+# The notes line of a table with bootstrap p-values.
+wild_note <- function(cols, lang) {
+  bt <- cols[[which(vapply(cols, function(cl) !is.null(cl$wild), TRUE))[1L]]]$wild
+  if (is.null(bt)) return(character())
+  if (lang == "zh") {
+    return("\u663e\u8457\u6027\u57fa\u4e8e\u91ce\u805a\u7c7b\u81ea\u52a9\u6cd5\uff08WCR\uff09p \u503c\u3002")
+  }
+  sprintf("Stars from wild cluster bootstrap p-values (%s, %s weights, %s, bootstrap clusters: %s).",
+          if (bt$impose_null) "WCR" else "WCU", bt$type,
+          if (bt$enumerated) "all sign vectors" else paste(format(bt$n, big.mark = ","), "draws"),
+          bt$bootcluster)
+}
+
 # The restrictions as a matrix, one row per test, columns named by coefficient.
-boot_restrictions <- function(param, fit, call = caller_env()) {
+boot_restrictions <- function(param, fit, call) {
   coefs <- names(fit$coefficients)
   if (is.null(param)) param <- coefs[1L]
   if (is.character(param)) {
@@ -159,7 +208,7 @@ combo_label <- function(wts) {
   sub("^\\+ ", "", sub("^- ", "-", out))
 }
 
-boot_null_values <- function(r, h, call = caller_env()) {
+boot_null_values <- function(r, h, call) {
   if (!is.numeric(r) || anyNA(r) || !length(r) %in% c(1L, h)) {
     abort_input("{.arg r} must be one number, or one per test ({h}).", call = call)
   }
@@ -167,7 +216,7 @@ boot_null_values <- function(r, h, call = caller_env()) {
 }
 
 # Restrictions on the coefficients the fit kept (dropped ones must have weight 0).
-boot_align <- function(Rm, kept, call = caller_env()) {
+boot_align <- function(Rm, kept, call) {
   gone <- setdiff(colnames(Rm), kept)
   if (any(Rm[, gone] != 0)) {
     abort_input("{.arg param} involves {.field {gone[colSums(Rm[, gone, drop = FALSE] != 0) > 0]}}, dropped from the fit.",
@@ -177,7 +226,7 @@ boot_align <- function(Rm, kept, call = caller_env()) {
 }
 
 # Variance and bootstrap cluster codes on the estimation sample.
-boot_clusters <- function(fit, smp, data, cluster, bootcluster, call = caller_env()) {
+boot_clusters <- function(fit, smp, data, cluster, bootcluster, call) {
   if (is.null(cluster)) {
     if (fit$vcov_type != "cluster" || length(smp$cl_codes) != 1L) {
       abort_input(c("{.arg fit} is not clustered one way: give {.arg cluster}.",

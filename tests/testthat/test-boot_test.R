@@ -190,3 +190,20 @@ test_that("bad input gives classed errors before any C++ runs", {
   expect_snapshot(boot_test(fit, param = "gov"), error = TRUE)
   expect_snapshot(boot_test(fit, cluster = ~one), error = TRUE)
 })
+
+test_that("did_table(p = \"wild\") stars the bootstrap p-values of the shown coefficients", {
+  d <- make_prov_panel(n_prov = 14, cities = c(3, 5), effect = 0.6, seed = 10)
+  fit <- twfe(y ~ did + x1 | id + year, data = d, cluster = ~prov)
+  fit2 <- update(fit, subset = year <= 5)
+  tab <- did_table(fit, fit2, keep = "did", p = "wild", wild = list(n = 999, type = "webb", seed = 3))
+  ref <- vapply(list(fit, fit2), function(f) {
+    boot_test(f, "did", n = 999, type = "webb", seed = 3, conf_int = FALSE)$table$p.value
+  }, 0)
+  expect_identical(tab$coefs$p.value, ref)
+  plain <- did_table(fit, fit2, keep = "did")
+  expect_identical(plain$coefs$estimate, tab$coefs$estimate)
+  expect_false(identical(plain$coefs$p.value, tab$coefs$p.value))
+  expect_match(tab$notes, "wild cluster bootstrap", all = FALSE)
+  expect_error(did_table(fit, p = "wild", wild = list(nope = 1)), class = "pilotdid_error_input")
+  expect_error(did_table(fit, p = "wild", wild = list(bootcluster = ~nope)), class = "pilotdid_error_input")
+})
