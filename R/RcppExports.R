@@ -17,6 +17,10 @@ cpp_boot_pvalue <- function(S, wcr, lam, cfac, t0, tol, kind) {
     .Call(`_pilotdid_cpp_boot_pvalue`, S, wcr, lam, cfac, t0, tol, kind)
 }
 
+cpp_boot_wald_draws <- function(A, R, type, enumerate, seed, first, count, threads) {
+    .Call(`_pilotdid_cpp_boot_wald_draws`, A, R, type, enumerate, seed, first, count, threads)
+}
+
 cpp_demean <- function(X, y, codes, G, w, max_exact, tol, maxit, threads) {
     .Call(`_pilotdid_cpp_demean`, X, y, codes, G, w, max_exact, tol, maxit, threads)
 }

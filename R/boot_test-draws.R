@@ -42,14 +42,50 @@ boot_reduce <- function(prep, wcr) {
 }
 
 boot_run <- function(inputs, first, count, threads) {
+  if (!is.null(inputs$A)) {
+    return(as.matrix(cpp_boot_wald_draws(inputs$A, inputs$R, inputs$type, inputs$enumerate,
+                                         inputs$seed, first, count, threads)))
+  }
   cpp_boot_draws(inputs$a0, inputs$a1, inputs$R0, inputs$R1, inputs$type, inputs$enumerate,
                  inputs$seed, first, count, threads)
+}
+
+# Joint Wald test of the q rows of Rm = 0: W = b'(R V R')^{-1} b against the
+# bootstrap W* (reported divided by q, as an F statistic).
+boot_joint <- function(base, cl, Rm, impose_null, type, enumerate, n, seed, threads, backend) {
+  q <- nrow(Rm)
+  dev <- drop(Rm %*% base$coef)
+  BR <- base$B %*% t(Rm)
+  u <- base$resid
+  if (impose_null) u <- u + drop(base$X %*% (BR %*% solve(Rm %*% BR, dev)))
+  Z <- base$X %*% BR
+  preps <- lapply(seq_len(q), function(k) {
+    cpp_boot_prepare(base$X, base$w, Z[, k], u, numeric(), base$B, cl$boot, cl$G_boot, cl$clus,
+                     cl$G_clus, base$codes, base$G_fe, getOption("pilotdid.max_exact", 400L),
+                     getOption("pilotdid.tol", 1e-10), getOption("pilotdid.maxit", 10000L), threads)
+  })
+  M <- do.call(cbind, lapply(preps, `[[`, "M0"))
+  if (nrow(M) > ncol(M)) {
+    qrM <- qr(M)
+    M <- qr.R(qrM)[, order(qrM$pivot), drop = FALSE]
+  }
+  inputs <- list(A = do.call(rbind, lapply(preps, `[[`, "a0")), R = M,
+                 type = match(type, c("rademacher", "webb", "mammen", "norm")) - 1L,
+                 enumerate = enumerate, seed = seed)
+  S <- if (backend == "threads") boot_threads(inputs, n, threads) else boot_future(inputs, n)
+  Fb <- S[, 1L] / base$cfac / q
+  F0 <- drop(dev %*% solve(Rm %*% base$V %*% t(Rm), dev)) / q
+  na <- NA_real_
+  list(estimate = na, std.error = na, statistic = F0,
+       p.value = sum(Fb >= F0 - 1e-9 * max(1, F0), na.rm = TRUE) / length(Fb), p.value_et = na,
+       conf.low = na, conf.high = na, conf.low_et = na, conf.high_et = na, r = 0, draws = Fb)
 }
 
 # Chunks on this machine's threads, with a progress bar for long runs; Ctrl-C
 # is honoured between chunks.
 boot_threads <- function(inputs, n, threads) {
-  per_draw <- 2 * length(inputs$a0) * (nrow(inputs$R0) + 1) * (1 + (length(inputs$a1) > 0))
+  per_draw <- if (is.null(inputs$A)) 2 * length(inputs$a0) * (nrow(inputs$R0) + 1) * (1 + (length(inputs$a1) > 0)) else
+    2 * length(inputs$R) + 4 * nrow(inputs$R) * nrow(inputs$A)^2
   chunk <- as.integer(min(n, max(256, ceiling(5e7 / per_draw))))
   if (n * per_draw < 1e8) threads <- 1L   # under ~30 ms of work: threads cost more than they save
   starts <- seq(0, n - 1, by = chunk)

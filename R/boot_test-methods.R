@@ -19,7 +19,8 @@
 #'
 #' `boot_test_plot_data()` returns the numbers [autoplot.pilotdid_boot_test()]
 #' draws: the histogram (density scale) and kernel density of the bootstrap t
-#' statistics of one test, its observed t and p-value.
+#' statistics of one test (F statistics for a joint pre-trend test), its
+#' observed value and p-value.
 #'
 #' @param object,x A `pilotdid_boot_test` result.
 #' @param ci Which p-value and interval `tidy()` reports: `"symmetric"` or
@@ -30,7 +31,7 @@
 #' @return `summary()`: a `summary.pilotdid_boot_test` list; `tidy()`,
 #'   `glance()`: data frames; `coef()`: a named vector; `nobs()`: a number;
 #'   `boot_test_plot_data()`: a list (`histogram`, `density`, `observed`,
-#'   `p_value`, `term`, `n`); `autoplot()`: a ggplot object.
+#'   `p_value`, `term`, `statistic` (`"t"` or `"F"`), `n`); `autoplot()`: a ggplot object.
 #' @family inference
 #' @name boot_test-methods
 #' @examples
@@ -70,6 +71,9 @@ print.summary.pilotdid_boot_test <- function(x, ...) {
   tab[[paste("CI high", lv)]] <- t$conf.high
   print(signif(tab, 4))
   cat("p: symmetric, share of |t*| >= |t|; ET: equal-tailed. Interval by test inversion (symmetric).\n")
+  if (any(t$term == "pre-trend (joint)")) {
+    cat("Joint pre-trend test: Wald statistic / q (F) in the t column, p = share of F* >= F.\n")
+  }
   invisible(x)
 }
 
@@ -126,7 +130,8 @@ boot_test_plot_data <- function(x, term = 1L, bins = 40L) {
   dens <- stats::density(tb)
   list(histogram = data.frame(xmin = utils::head(h$breaks, -1L), xmax = h$breaks[-1L], density = h$density),
        density = data.frame(x = dens$x, y = dens$y), observed = obs, p_value = x$table$p.value[k],
-       term = x$table$term[k], n = x$n)
+       term = x$table$term[k], statistic = if (x$table$term[k] == "pre-trend (joint)") "F" else "t",
+       n = x$n)
 }
 
 #' @rdname boot_test-methods
@@ -140,7 +145,8 @@ autoplot.pilotdid_boot_test <- function(object, term = 1L, bins = 40L, ...) {
                        fill = "grey85", colour = "white") +
     ggplot2::geom_line(data = pd$density, ggplot2::aes(x = .data$x, y = .data$y), colour = "steelblue4") +
     ggplot2::geom_vline(xintercept = pd$observed, colour = "firebrick") +
-    ggplot2::labs(x = sprintf("Bootstrap t statistics of %s", pd$term), y = "Density",
-                  caption = sprintf("%d draws; red line: observed t; bootstrap p = %.3f", pd$n, pd$p_value)) +
+    ggplot2::labs(x = sprintf("Bootstrap %s statistics of %s", pd$statistic, pd$term), y = "Density",
+                  caption = sprintf("%d draws; red line: observed %s; bootstrap p = %.3f", pd$n, pd$statistic,
+                                    pd$p_value)) +
     ggplot2::theme_minimal()
 }

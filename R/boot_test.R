@@ -35,6 +35,16 @@
 #' Draw \eqn{j} uses its own random stream, a function of `seed` and \eqn{j}
 #' only, so results are identical whatever `threads` or `backend`.
 #'
+#' @section Event studies:
+#' Given an [event_study()] result, `boot_test()` tests every estimated
+#' event-time coefficient by default and adds the joint test that all
+#' pre-period coefficients are zero (row `"pre-trend (joint)"`): the Wald
+#' statistic \eqn{W = b'(RVR')^{-1}b} of the pre-trend test of
+#' [event_study()], divided by the number of restrictions \eqn{q} (its F
+#' version), compared with its bootstrap distribution \eqn{W^*/q} from the
+#' same kind of draws (null imposed with `impose_null = TRUE`). That row has
+#' no estimate, equal-tailed p-value or interval.
+#'
 #' @section Confidence intervals:
 #' The interval collects the values \eqn{r_0} that the test does not reject at
 #' level \eqn{1 - } `level`: its bounds are found by bisection on \eqn{r_0}
@@ -42,12 +52,13 @@
 #' without new ones). Both the symmetric and the equal-tailed intervals are
 #' kept; [tidy()] shows the symmetric one unless asked.
 #'
-#' @param fit A [twfe()] fit.
+#' @param fit A [twfe()] fit, or an [event_study()] result (see Event studies).
 #' @param param What to test: coefficient names (one test each), or a named
 #'   numeric vector of weights for one linear combination
 #'   (`c(did = 1, gov = -1)`), or a numeric matrix with coefficient names as
 #'   column names, one linear combination per row. By default the first
-#'   coefficient.
+#'   coefficient of a fit, or every event-time coefficient of an event study
+#'   (and the joint pre-trend test).
 #' @param r Value(s) under the null hypothesis, one per test or one for all.
 #' @param n Number of bootstrap draws.
 #' @param type Bootstrap weights: `"rademacher"`, `"webb"`, `"mammen"` or
@@ -68,7 +79,7 @@
 #'   of draws evaluated by `future.apply` under the user's [future::plan()]).
 #'   Both return the same draws.
 #' @return An object of class `pilotdid_boot_test`, a list with `table` (one
-#'   row per test: `term`, `estimate`, `std.error` (CR1), `statistic` (t),
+#'   row per test, the joint pre-trend test last: `term`, `estimate`, `std.error` (CR1), `statistic` (t),
 #'   `p.value` (symmetric), `p.value_et` (equal-tailed), `conf.low`,
 #'   `conf.high` (symmetric), `conf.low_et`, `conf.high_et`, `r`), `draws` (a
 #'   matrix of bootstrap t statistics, one column per test), `n`, `type`,
@@ -91,6 +102,9 @@
 #' bt
 #' tidy(bt)
 #' boot_test(fit, param = c(treat = 1, x1 = -1), type = "webb", n = 999, seed = 1)
+#' es <- event_study(y ~ x1 | id + year, data = d, cohort = "cohort", window = c(-3, 3),
+#'                   cluster = ~region)
+#' boot_test(es, type = "webb", n = 999, seed = 1, conf_int = FALSE)
 boot_test <- function(fit, param = NULL, r = 0, n = 9999,
                       type = c("rademacher", "webb", "mammen", "norm"), impose_null = TRUE,
                       cluster = NULL, bootcluster = NULL, conf_int = TRUE, level = 0.95,
@@ -107,7 +121,9 @@ boot_test_ <- function(fit, param = NULL, r = 0, n = 9999,
                        cluster = NULL, bootcluster = NULL, conf_int = TRUE, level = 0.95,
                        seed = NULL, threads = getOption("pilotdid.threads", 1L),
                        backend = c("threads", "future"), env = parent.frame(), call = caller_env()) {
-  if (!inherits(fit, "pilotdid_twfe")) abort_input("{.arg fit} must be a {.fn twfe} fit.", call = call)
+  if (!inherits(fit, c("pilotdid_twfe", "pilotdid_event_study"))) {
+    abort_input("{.arg fit} must be a {.fn twfe} fit or an {.fn event_study} result.", call = call)
+  }
   n <- check_count(n, "n", call = call)
   type <- check_choice(type, c("rademacher", "webb", "mammen", "norm"), "type", call = call)
   backend <- check_choice(backend, c("threads", "future"), "backend", call = call)
@@ -116,11 +132,13 @@ boot_test_ <- function(fit, param = NULL, r = 0, n = 9999,
   check_level(level, call = call)
   threads <- resolve_threads(threads, call = call)
   seed <- placebo_seed(seed, call = call)
-  Rm <- boot_restrictions(param, fit, call)
+  src <- boot_source(fit, env, call)
+  joint <- if (is.null(param)) src$pre else character()
+  Rm <- boot_restrictions(param %||% src$param, src$fit, call)
   r <- boot_null_values(r, nrow(Rm), call)
-  data <- verb_data(fit, NULL, env, call)
-  smp <- fit_sample(fit, data, call)
-  cl <- boot_clusters(fit, smp, data, cluster, bootcluster, call)
+  fit <- src$fit
+  smp <- src$smp
+  cl <- boot_clusters(fit, smp, src$data, cluster, bootcluster, call)
   base <- boot_base(smp, cl, threads)
   Rm <- boot_align(Rm, names(base$coef), call)
   enumerate <- type == "rademacher" && cl$G_boot <= 30 && 2^cl$G_boot <= n
@@ -130,8 +148,58 @@ boot_test_ <- function(fit, param = NULL, r = 0, n = 9999,
     boot_one(base, cl, Rm[h, ], r[h], impose_null, type, enumerate, n, seed, threads, backend,
              conf_int, level)
   })
-  new_pilotdid_boot_test(tests, rownames(Rm), n, type, enumerate, impose_null, level, seed, cl,
+  terms <- rownames(Rm)
+  if (length(joint) > 1L) {
+    Rj <- boot_align(boot_restrictions(joint, fit, call), names(base$coef), call)
+    tests <- c(tests, list(boot_joint(base, cl, Rj, impose_null, type, enumerate, n, seed, threads, backend)))
+    terms <- c(terms, "pre-trend (joint)")
+  }
+  new_pilotdid_boot_test(tests, terms, n, type, enumerate, impose_null, level, seed, cl,
                          length(smp$y))
+}
+
+# The twfe() fit, its estimation sample, the data rows it came from (for
+# cluster columns), and for an event study the event-time terms (tested by
+# default) and the pre-period terms (tested jointly by default).
+boot_source <- function(fit, env, call) {
+  if (inherits(fit, "pilotdid_twfe")) {
+    data <- verb_data(fit, NULL, env, call)
+    return(list(fit = fit, smp = fit_sample(fit, data, call), data = data, param = NULL, pre = character()))
+  }
+  tab <- fit$table
+  est <- tab$label[!tab$ref & !is.na(tab$std.error) & tab$label %in% names(fit$fit$coefficients)]
+  pre <- intersect(tab$label[tab$rel_time < 0], est)
+  list(fit = fit$fit, smp = event_sample(fit, env, call), data = event_data(fit, env, call),
+       param = est, pre = pre)
+}
+
+# The rows of an event study's estimation sample with its event-time dummies,
+# rebuilt from the user's data (until fits carry their sample, issue 12).
+event_data <- function(es, env, call) {
+  data <- fit_data(es, env, call)
+  d <- data[es$fit$obs, , drop = FALSE]
+  rel <- relative_time(d, list(cohort = es$cohort, time = es$time), call)
+  b <- rel$rel
+  if (es$bin) b <- pmin(pmax(b, es$window[1L]), es$window[2L])
+  b[rel$never] <- NA
+  tab <- es$table[!es$table$ref, ]
+  for (j in seq_len(nrow(tab))) d[[tab$label[j]]] <- as.double(!is.na(b) & b == tab$rel_time[j])
+  rownames(d) <- NULL
+  d
+}
+
+event_sample <- function(es, env, call) {
+  old <- options(pilotdid.quiet = TRUE)
+  on.exit(options(old))
+  d <- event_data(es, env, call)
+  f <- es$fit
+  smp <- twfe_sample(parse_fe_formula(f$formula, call), d, seq_len(nrow(d)), f$args$cluster,
+                     f$vcov_type, f$weights, FALSE, call)
+  if (length(smp$y) != f$nobs) {
+    abort_input("The data of {.arg fit} changed since it was estimated ({length(smp$y)} rows now, {f$nobs} then).",
+                call = call)
+  }
+  smp
 }
 
 # did_table(p = "wild"): bootstrap p-values for the shown coefficients of

@@ -90,6 +90,24 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// cpp_boot_wald_draws
+Rcpp::NumericVector cpp_boot_wald_draws(Rcpp::NumericMatrix A, Rcpp::NumericMatrix R, int type, bool enumerate, double seed, double first, int count, int threads);
+RcppExport SEXP _pilotdid_cpp_boot_wald_draws(SEXP ASEXP, SEXP RSEXP, SEXP typeSEXP, SEXP enumerateSEXP, SEXP seedSEXP, SEXP firstSEXP, SEXP countSEXP, SEXP threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type A(ASEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type R(RSEXP);
+    Rcpp::traits::input_parameter< int >::type type(typeSEXP);
+    Rcpp::traits::input_parameter< bool >::type enumerate(enumerateSEXP);
+    Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
+    Rcpp::traits::input_parameter< double >::type first(firstSEXP);
+    Rcpp::traits::input_parameter< int >::type count(countSEXP);
+    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_boot_wald_draws(A, R, type, enumerate, seed, first, count, threads));
+    return rcpp_result_gen;
+END_RCPP
+}
 // cpp_demean
 Rcpp::List cpp_demean(Rcpp::NumericMatrix X, Rcpp::NumericVector y, Rcpp::List codes, Rcpp::IntegerVector G, Rcpp::NumericVector w, int max_exact, double tol, int maxit, int threads);
 RcppExport SEXP _pilotdid_cpp_demean(SEXP XSEXP, SEXP ySEXP, SEXP codesSEXP, SEXP GSEXP, SEXP wSEXP, SEXP max_exactSEXP, SEXP tolSEXP, SEXP maxitSEXP, SEXP threadsSEXP) {
@@ -333,6 +351,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_pilotdid_cpp_boot_draws", (DL_FUNC) &_pilotdid_cpp_boot_draws, 10},
     {"_pilotdid_cpp_boot_weights", (DL_FUNC) &_pilotdid_cpp_boot_weights, 6},
     {"_pilotdid_cpp_boot_pvalue", (DL_FUNC) &_pilotdid_cpp_boot_pvalue, 7},
+    {"_pilotdid_cpp_boot_wald_draws", (DL_FUNC) &_pilotdid_cpp_boot_wald_draws, 8},
     {"_pilotdid_cpp_demean", (DL_FUNC) &_pilotdid_cpp_demean, 9},
     {"_pilotdid_cpp_entropy_range", (DL_FUNC) &_pilotdid_cpp_entropy_range, 4},
     {"_pilotdid_cpp_entropy_weights", (DL_FUNC) &_pilotdid_cpp_entropy_weights, 8},

@@ -23,6 +23,7 @@
 #include "pilotdid.h"
 #include <cmath>
 #include <memory>
+#include <limits>
 
 namespace pilotdid {
 
@@ -252,4 +253,43 @@ double cpp_boot_pvalue(Rcpp::NumericMatrix S, bool wcr, double lam, double cfac,
   if (kind == 0) return (double)ge_abs / n;
   const double p = 2.0 * (double)std::min(le, ge) / n;
   return p < 1.0 ? p : 1.0;
+}
+
+// Joint Wald statistics of q restrictions, draws first .. first + count - 1:
+// n = A v (A is q x G, row k the numerators of restriction k), Psi = [R_k v]_k
+// (R is L x qG, block k the reduced scores of restriction k), W = n'(Psi'Psi)^-1 n
+// (the small-sample factor is applied in R). Undefined draws give NaN.
+// [[Rcpp::export]]
+Rcpp::NumericVector cpp_boot_wald_draws(Rcpp::NumericMatrix A, Rcpp::NumericMatrix R, int type,
+                                        bool enumerate, double seed, double first, int count,
+                                        int threads) {
+  using namespace pilotdid;
+  const int q = A.nrow(), G = A.ncol(), L = R.nrow();
+  MapMat Am(A.begin(), q, G), Rm(R.begin(), L, (size_t)q * G);
+  std::vector<double> out(count);
+  const uint64_t s = (uint64_t)seed, f = (uint64_t)first;
+  (void)threads;
+#ifdef _OPENMP
+#pragma omp parallel num_threads(threads)
+#endif
+  {
+    Vec v(G), num(q);
+    Mat Psi(L, q), S(q, q);
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
+    for (int j = 0; j < count; ++j) {
+      boot_weights(type, enumerate, s, f + (uint64_t)j, G, v.data());
+      num.noalias() = Am * v;
+      for (int k = 0; k < q; ++k) Psi.col(k).noalias() = Rm.middleCols((size_t)k * G, G) * v;
+      S.noalias() = Psi.transpose() * Psi;
+      Eigen::LDLT<Mat> ldlt(S);
+      if (ldlt.info() != Eigen::Success || !(ldlt.vectorD().minCoeff() > 0)) {
+        out[j] = std::numeric_limits<double>::quiet_NaN();
+        continue;
+      }
+      out[j] = num.dot(ldlt.solve(num));
+    }
+  }
+  return Rcpp::NumericVector(out.begin(), out.end());
 }

@@ -63,3 +63,37 @@ brute_p <- function(tb, t0) {
   c(sym = mean(abs(tb) >= abs(t0) - tol),
     et = min(1, 2 * min(mean(tb <= t0 + tol), mean(tb >= t0 - tol))))
 }
+
+# Brute-force bootstrap of the joint Wald test Rm beta = 0 (q rows) with
+# bootstrap weights V (rows = draws): W* = b*'(V*)^{-1} b* with the CR1
+# variance of each refit, as brute_boot(); returns W* / q and the observed W / q.
+brute_wald <- function(d, xvars, Rm, cl, bc, V, w = NULL, wcr = TRUE) {
+  n <- nrow(d)
+  w <- if (is.null(w)) rep(1, n) else d[[w]]
+  Xf <- cbind(as.matrix(d[xvars]), stats::model.matrix(~ factor(id) + factor(year), d))
+  Rf <- cbind(Rm, matrix(0, nrow(Rm), ncol(Xf) - ncol(Rm)))
+  B <- solve(crossprod(Xf * w, Xf))
+  bhat <- B %*% crossprod(Xf * w, d$y)
+  dev <- Rf %*% bhat
+  btil <- if (wcr) bhat - B %*% t(Rf) %*% solve(Rf %*% B %*% t(Rf), dev) else bhat
+  u <- drop(d$y - Xf %*% btil)
+  gb <- match(d[[bc]], unique(d[[bc]]))
+  Ystar <- drop(Xf %*% btil) + u * t(V[, gb, drop = FALSE])
+  bstar <- B %*% crossprod(Xf * w, Ystar)
+  E <- Ystar - Xf %*% bstar
+  cc <- d[[cl]]
+  C <- length(unique(cc))
+  nested <- function(fe) all(tapply(cc, fe, function(x) length(unique(x))) == 1)
+  K <- length(xvars) + 1 + (!nested(d$id)) * (length(unique(d$id)) - 1) +
+    (!nested(d$year)) * (length(unique(d$year)) - 1)
+  cfac <- C / (C - 1) * (n - 1) / (n - K)
+  Z <- Xf %*% B %*% t(Rf)
+  wald <- function(b, e) {
+    Psi <- rowsum(w * Z * e, cc)
+    drop(t(b) %*% solve(cfac * crossprod(Psi), b))
+  }
+  ref <- if (wcr) 0 else dev
+  Wb <- vapply(seq_len(ncol(Ystar)), function(j) wald(Rf %*% bstar[, j] - ref, E[, j]), 0)
+  q <- nrow(Rm)
+  list(F = Wb / q, F0 = wald(dev, drop(d$y - Xf %*% bhat)) / q)
+}

@@ -207,3 +207,34 @@ test_that("did_table(p = \"wild\") stars the bootstrap p-values of the shown coe
   expect_error(did_table(fit, p = "wild", wild = list(nope = 1)), class = "pilotdid_error_input")
   expect_error(did_table(fit, p = "wild", wild = list(bootcluster = ~nope)), class = "pilotdid_error_input")
 })
+
+test_that("event studies: each event-time coefficient and the joint pre-trend test match brute force", {
+  d <- make_event_panel(n_id = 60, n_t = 8, cohorts = c(2013, 2015), seed = 11, drop_share = 0.05)
+  d$grp <- d$id %% 9
+  es <- event_study(y ~ x1 | id + year, data = d, cohort = "cohort", window = c(-3, 2), cluster = ~grp)
+  bt <- suppressMessages(boot_test(es, n = 300, type = "webb", seed = 5, conf_int = FALSE))
+  terms <- es$table$label[!es$table$ref]
+  expect_identical(bt$table$term, c(terms, "pre-trend (joint)"))
+  # the same model as a plain twfe() fit on hand-made dummies
+  rel <- pmin(pmax(d$year - d$cohort, -3), 2)
+  for (j in which(!es$table$ref)) {
+    d[[es$table$label[j]]] <- as.numeric(!is.na(rel) & rel == es$table$rel_time[j])
+  }
+  f <- stats::as.formula(paste("y ~", paste(c(terms, "x1"), collapse = " + "), "| id + year"))
+  fit <- twfe(f, data = d, cluster = ~grp)
+  ref <- suppressMessages(boot_test(fit, terms, n = 300, type = "webb", seed = 5, conf_int = FALSE))
+  expect_equal(bt$draws[, terms], ref$draws, tolerance = 1e-10)
+  expect_identical(bt$table$p.value[seq_along(terms)], ref$table$p.value)
+  pre <- terms[startsWith(terms, "pre_")]
+  V <- pilotdid:::cpp_boot_weights(9L, 1L, FALSE, 5, 0, 300L)
+  Rm <- matrix(0, length(pre), length(terms) + 1L)
+  Rm[cbind(seq_along(pre), match(pre, terms))] <- 1
+  # bootstrap clusters are coded in order of appearance in the estimation sample
+  bw <- brute_wald(d[fit$obs, ], c(terms, "x1"), Rm, "grp", "grp", V)
+  joint <- bt$table[bt$table$term == "pre-trend (joint)", ]
+  expect_equal(joint$statistic, es$wald$statistic, tolerance = 1e-8)
+  expect_equal(joint$statistic, bw$F0, tolerance = 1e-8)
+  expect_true(all(is.finite(bw$F)))
+  expect_equal(bt$draws[, "pre-trend (joint)"], bw$F, tolerance = 1e-8)
+  expect_identical(joint$p.value, mean(bw$F >= bw$F0 - 1e-9 * max(1, bw$F0)))
+})
