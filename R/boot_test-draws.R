@@ -13,7 +13,7 @@ boot_one <- function(base, cl, Rv, r0, impose_null, type, enumerate, n, seed, th
   prep <- cpp_boot_prepare(base$X, base$w, z, base$resid, u1, base$B, cl$boot, cl$G_boot, cl$clus,
                            cl$G_clus, base$codes, base$G_fe, getOption("pilotdid.max_exact", 400L),
                            getOption("pilotdid.tol", 1e-10), getOption("pilotdid.maxit", 10000L),
-                           threads)
+                           base$prep_threads)
   inputs <- c(boot_reduce(prep, impose_null),
               list(type = match(type, c("rademacher", "webb", "mammen", "norm")) - 1L,
                    enumerate = enumerate, seed = seed))
@@ -62,7 +62,8 @@ boot_joint <- function(base, cl, Rm, impose_null, type, enumerate, n, seed, thre
   preps <- lapply(seq_len(q), function(k) {
     cpp_boot_prepare(base$X, base$w, Z[, k], u, numeric(), base$B, cl$boot, cl$G_boot, cl$clus,
                      cl$G_clus, base$codes, base$G_fe, getOption("pilotdid.max_exact", 400L),
-                     getOption("pilotdid.tol", 1e-10), getOption("pilotdid.maxit", 10000L), threads)
+                     getOption("pilotdid.tol", 1e-10), getOption("pilotdid.maxit", 10000L),
+                     base$prep_threads)
   })
   M <- do.call(cbind, lapply(preps, `[[`, "M0"))
   if (nrow(M) > ncol(M)) {

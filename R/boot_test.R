@@ -333,15 +333,18 @@ boot_cluster_codes <- function(x, arg, data, obs, call) {
 # must be projected on the fixed effects again.
 boot_base <- function(smp, cl, threads) {
   w <- smp$w %||% rep(1, length(smp$y))
+  N <- length(smp$y)
+  # threads only where there is enough work (they cost more than they save on small samples)
+  prep_threads <- if (N * cl$G_clus < 1e7) 1L else threads
+  if (N < 1e5) threads <- 1L
   ff <- fast_fit(smp$X, smp$y, smp$codes, w, threads)
   kept <- ff$kept
   coef <- ff$coef[kept]
   V <- sandwich_vcov("cluster", ff$X, ff$resid, w, ff$B, smp$codes, list(cl$clus), length(kept), threads)
-  N <- length(smp$y)
   G <- cl$G_clus
   nested <- function(to) all(vapply(smp$codes, function(fe) is_nested(fe, to), TRUE))
   reproject <- !(nested(cl$boot) || nested(cl$clus))
   list(coef = coef, X = ff$X, resid = ff$resid, B = ff$B, w = w, V = V$V,
        cfac = G / (G - 1) * (N - 1) / (N - V$K), codes = if (reproject) unname(smp$codes) else list(),
-       G_fe = if (reproject) n_levels(smp$codes) else integer())
+       G_fe = if (reproject) n_levels(smp$codes) else integer(), prep_threads = prep_threads)
 }

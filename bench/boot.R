@@ -49,7 +49,15 @@ paper <- function() {
         function(i, th) boot_test(fit_city, "did", n = n, seed = i, bootcluster = ~province, conf_int = FALSE, threads = th)),
     row("boot by province, variance by city, with CIs",
         function(i, th) boot_test(fit_city, "did", n = n, seed = i, bootcluster = ~province, threads = th)))
+  es <- event_study(nqp ~ gov + fdi + lngdp | nbs_code + year, data = nqp_panel, cohort = "first_year",
+                     cluster = ~province)
+  out <- rbind(out,
+    row("event study: 10 event-time terms + joint pre-trend, no CI",
+        function(i, th) boot_test(es, n = n, seed = i, conf_int = FALSE, threads = th), 5L),
+    row("event study: 10 event-time terms + joint pre-trend, with CIs",
+        function(i, th) boot_test(es, n = n, seed = i, threads = th), 5L))
   out$naive_9999 <- t_naive / k * n
+  out$naive_9999[5:6] <- NA
   print(bt)
   out
 }

@@ -88,6 +88,14 @@ test_that("draws are identical across threads, chunks, backends and with set.see
     k2 <- pilotdid:::cpp_boot_draws(a0, a1, R0, R1, type, en, 5, 0, 8192L, 2L)
     expect_identical(k1, k2)
   }
+  # the preparation (re-projection on the fixed effects, parallel over clusters)
+  N <- 400L
+  id <- rep(0:79, each = 5); yr <- rep(0:4, 80); cl <- id %/% 8; bc <- id %/% 16
+  X <- matrix(rnorm(2 * N), N)
+  args <- list(X, runif(N), rnorm(N), rnorm(N), rnorm(N), diag(2), bc, 5L, cl, 10L,
+               list(id, yr), c(80L, 5L), 400L, 1e-10, 10000L)
+  expect_identical(do.call(pilotdid:::cpp_boot_prepare, c(args, 1L)),
+                   do.call(pilotdid:::cpp_boot_prepare, c(args, 2L)))
   v <- pilotdid:::cpp_boot_weights(13L, 3L, FALSE, 5, 0, 3L)
   expect_equal(k1[1:3, 3], rowSums((v %*% t(R0))^2), tolerance = 1e-12)
   expect_equal(k1[1:3, 4], rowSums((v %*% t(R0)) * (v %*% t(R1))), tolerance = 1e-12)
