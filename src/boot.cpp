@@ -116,8 +116,12 @@ static BootStats boot_stats(const MapMat& X, const MapVec& w, const MapVec& z, c
   st.M0.noalias() -= HB * S0;
   st.M1.noalias() -= HB * S1;
   if (!dm) return st;
-  // re-projection on the fixed effects, one variance cluster at a time
+  // Re-projection on the fixed effects: entry (c, g) is <z 1_c, P_D(u 1_g)>_W
+  // = <P_D(z 1_c), u 1_g>_W, so either one projection per variance cluster or
+  // one per bootstrap cluster and residual vector, whichever is fewer.
   Mat P0 = Mat::Zero(C, G), P1 = Mat::Zero(C, G);
+  const bool by_boot = G * (has1 ? 2 : 1) < C;
+  const int J = by_boot ? G * (has1 ? 2 : 1) : C;
   (void)threads;
 #ifdef _OPENMP
 #pragma omp parallel num_threads(threads)
@@ -127,14 +131,27 @@ static BootStats boot_stats(const MapMat& X, const MapVec& w, const MapVec& z, c
 #ifdef _OPENMP
 #pragma omp for schedule(dynamic, 1)
 #endif
-    for (int c = 0; c < C; ++c) {
-      for (int i = 0; i < N; ++i) h[i] = clus[i] == c ? z[i] : 0.0;
-      dm->apply(h.data(), out.data());           // out = h - P_D h
-      for (int i = 0; i < N; ++i) {
-        const double p = h[i] - out[i];
-        if (p == 0.0) continue;
-        P0(c, boot[i]) += w[i] * u0[i] * p;
-        if (has1) P1(c, boot[i]) += w[i] * u1[i] * p;
+    for (int j = 0; j < J; ++j) {
+      if (by_boot) {                             // column g of P0 (j < G) or P1
+        const int g = j % G;
+        const MapVec& u = j < G ? u0 : u1;
+        Mat& P = j < G ? P0 : P1;
+        for (int i = 0; i < N; ++i) h[i] = boot[i] == g ? u[i] : 0.0;
+        dm->apply(h.data(), out.data());         // out = h - P_D h
+        for (int i = 0; i < N; ++i) {
+          const double p = h[i] - out[i];
+          if (p != 0.0) P(clus[i], g) += w[i] * z[i] * p;
+        }
+      } else {                                   // row c of P0 and P1
+        const int c = j;
+        for (int i = 0; i < N; ++i) h[i] = clus[i] == c ? z[i] : 0.0;
+        dm->apply(h.data(), out.data());
+        for (int i = 0; i < N; ++i) {
+          const double p = h[i] - out[i];
+          if (p == 0.0) continue;
+          P0(c, boot[i]) += w[i] * u0[i] * p;
+          if (has1) P1(c, boot[i]) += w[i] * u1[i] * p;
+        }
       }
     }
   }

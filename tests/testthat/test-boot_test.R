@@ -96,6 +96,9 @@ test_that("draws are identical across threads, chunks, backends and with set.see
                list(id, yr), c(80L, 5L), 400L, 1e-10, 10000L)
   expect_identical(do.call(pilotdid:::cpp_boot_prepare, c(args, 1L)),
                    do.call(pilotdid:::cpp_boot_prepare, c(args, 2L)))
+  args[[7]] <- id %/% 20; args[[8]] <- 4L   # fewer bootstrap clusters: projections per bootstrap cluster
+  expect_identical(do.call(pilotdid:::cpp_boot_prepare, c(args, 1L)),
+                   do.call(pilotdid:::cpp_boot_prepare, c(args, 2L)))
   v <- pilotdid:::cpp_boot_weights(13L, 3L, FALSE, 5, 0, 3L)
   expect_equal(k1[1:3, 3], rowSums((v %*% t(R0))^2), tolerance = 1e-12)
   expect_equal(k1[1:3, 4], rowSums((v %*% t(R0)) * (v %*% t(R1))), tolerance = 1e-12)
