@@ -169,8 +169,8 @@ boot_source <- function(fit, env, call) {
   tab <- fit$table
   est <- tab$label[!tab$ref & !is.na(tab$std.error) & tab$label %in% names(fit$fit$coefficients)]
   pre <- intersect(tab$label[tab$rel_time < 0], est)
-  list(fit = fit$fit, smp = event_sample(fit, env, call), data = event_data(fit, env, call),
-       param = est, pre = pre)
+  d <- event_data(fit, env, call)
+  list(fit = fit$fit, smp = event_sample(fit, d, call), data = d, param = est, pre = pre)
 }
 
 # The rows of an event study's estimation sample with its event-time dummies,
@@ -188,10 +188,9 @@ event_data <- function(es, env, call) {
   d
 }
 
-event_sample <- function(es, env, call) {
+event_sample <- function(es, d, call) {
   old <- options(pilotdid.quiet = TRUE)
   on.exit(options(old))
-  d <- event_data(es, env, call)
   f <- es$fit
   smp <- twfe_sample(parse_fe_formula(f$formula, call), d, seq_len(nrow(d)), f$args$cluster,
                      f$vcov_type, f$weights, FALSE, call)
