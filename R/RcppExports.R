@@ -73,6 +73,10 @@ cpp_is_nested <- function(fe, cl, G) {
     .Call(`_pilotdid_cpp_is_nested`, fe, cl, G)
 }
 
+cpp_hash_columns <- function(X) {
+    .Call(`_pilotdid_cpp_hash_columns`, X)
+}
+
 cpp_vcov_meat <- function(Xr, er, wr, cluster, G, threads) {
     .Call(`_pilotdid_cpp_vcov_meat`, Xr, er, wr, cluster, G, threads)
 }

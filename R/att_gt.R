@@ -224,7 +224,8 @@ new_pilotdid_att_gt <- function(res, wide, control_group, anticipation, base_per
 #'   `"simple"`): columns `band.low` and `band.high`, from the sup-t critical
 #'   value of a multiplier bootstrap of the influence functions (Mammen
 #'   weights), never narrower than the pointwise interval.
-#' @param biters Number of bootstrap draws for `cband`.
+#' @param n Number of bootstrap draws for `cband`.
+#' @param biters Deprecated name of `n`.
 #' @param seed Seed of the bootstrap draws (`NULL`: R's current stream, so
 #'   [set.seed()] makes them reproducible).
 #' @param ... Unused.
@@ -248,10 +249,10 @@ new_pilotdid_att_gt <- function(res, wide, control_group, anticipation, base_per
 #' aggregate(cs, "dynamic", cband = TRUE, seed = 1)$crit_value
 aggregate.pilotdid_att_gt <- function(x, type = c("simple", "group", "dynamic", "calendar"),
                                      min_e = -Inf, max_e = Inf, level = x$level, cband = FALSE,
-                                     biters = 1000, seed = NULL, ...) {
+                                     n = 1000, seed = NULL, ..., biters = NULL) {
   type <- check_choice(type, c("simple", "group", "dynamic", "calendar"), "type")
   check_flag(cband, "cband")
-  biters <- check_count(biters, "biters", min = 2)
+  biters <- check_count(deprecated_arg(n, biters, "n", "biters"), "n", min = 2)
   if (!is.numeric(min_e) || !is.numeric(max_e) || length(min_e) != 1L || length(max_e) != 1L ||
       is.na(min_e) || is.na(max_e) || min_e > max_e) {
     abort_input("{.arg min_e} and {.arg max_e} must be numbers with {.code min_e <= max_e}.")

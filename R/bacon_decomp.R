@@ -165,7 +165,11 @@ NULL
 #' @rdname bacon-methods
 #' @method tidy pilotdid_bacon_decomp
 #' @export
-tidy.pilotdid_bacon_decomp <- function(x, ...) x$two_by_two
+tidy.pilotdid_bacon_decomp <- function(x, ...) {
+  tab <- x$two_by_two
+  rownames(tab) <- NULL
+  broom_columns(cbind(term = paste0(tab$type, ": ", tab$treated, " vs ", tab$control), tab))
+}
 
 #' @rdname bacon-methods
 #' @export

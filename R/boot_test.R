@@ -13,7 +13,8 @@
 #' per bootstrap cluster \eqn{g}, each bootstrap sample is
 #' \eqn{y^* = X\tilde\beta + D\tilde\alpha + \tilde u_i v_{g(i)}} and is refitted
 #' with the same fixed effects, weights and cluster-robust variance (CR1, with
-#' the small-sample factor of [twfe()] for the variance clusters). The
+#' the small-sample factor of the fit's [ssc()] settings for the variance
+#' clusters, so that \eqn{t} is the one of `tidy(fit, cluster = )`). The
 #' bootstrap t statistic is \eqn{t^* = (R\beta^* - R\tilde\beta)/se^*}. The
 #' symmetric p-value is the share of draws with \eqn{|t^*| \ge |t|}, the
 #' equal-tailed one \eqn{2\min(P(t^* \le t), P(t^* \ge t))}.
@@ -65,11 +66,15 @@
 #'   `"norm"`.
 #' @param impose_null Impose the null on the bootstrap samples (WCR, `TRUE`) or
 #'   not (WCU).
-#' @param cluster The variance cluster: a column name or one-sided formula.
-#'   By default the cluster of `fit` (which must then be clustered one way).
+#' @param cluster The variance cluster: a column name or one-sided formula
+#'   (an interaction such as `~province^year` counts as one cluster). By
+#'   default the cluster of `fit` (which must then be clustered one way).
 #' @param bootcluster The bootstrap cluster (a column name or formula), e.g.
 #'   the province when variances are clustered by city. By default `cluster`.
 #'   Each variance cluster should lie within one bootstrap cluster.
+#' @param data The fit's data, needed only when `cluster` or `bootcluster` is
+#'   a column the fit did not use (found from the fit's call when omitted, and
+#'   checked against the fit's sample).
 #' @param conf_int Compute confidence intervals by test inversion?
 #' @param level Confidence level.
 #' @param seed Seed of the draws (a whole number); `NULL` draws one from R's
@@ -107,10 +112,10 @@
 #' boot_test(es, type = "webb", n = 999, seed = 1, conf_int = FALSE)
 boot_test <- function(fit, param = NULL, r = 0, n = 9999,
                       type = c("rademacher", "webb", "mammen", "norm"), impose_null = TRUE,
-                      cluster = NULL, bootcluster = NULL, conf_int = TRUE, level = 0.95,
-                      seed = NULL, threads = getOption("pilotdid.threads", 1L),
+                      cluster = NULL, bootcluster = NULL, data = NULL, conf_int = TRUE,
+                      level = 0.95, seed = NULL, threads = getOption("pilotdid.threads", 1L),
                       backend = c("threads", "future")) {
-  boot_test_(fit, param, r, n, type, impose_null, cluster, bootcluster, conf_int, level, seed,
+  boot_test_(fit, param, r, n, type, impose_null, cluster, bootcluster, data, conf_int, level, seed,
              threads, backend, env = parent.frame(), call = rlang::current_env())
 }
 
@@ -118,8 +123,8 @@ boot_test <- function(fit, param = NULL, r = 0, n = 9999,
 # call errors name) given: the one path into the bootstrap, also for did_table().
 boot_test_ <- function(fit, param = NULL, r = 0, n = 9999,
                        type = c("rademacher", "webb", "mammen", "norm"), impose_null = TRUE,
-                       cluster = NULL, bootcluster = NULL, conf_int = TRUE, level = 0.95,
-                       seed = NULL, threads = getOption("pilotdid.threads", 1L),
+                       cluster = NULL, bootcluster = NULL, data = NULL, conf_int = TRUE,
+                       level = 0.95, seed = NULL, threads = getOption("pilotdid.threads", 1L),
                        backend = c("threads", "future"), env = parent.frame(), call = caller_env()) {
   if (!inherits(fit, c("pilotdid_twfe", "pilotdid_event_study"))) {
     abort_input("{.arg fit} must be a {.fn twfe} fit or an {.fn event_study} result.", call = call)
@@ -132,14 +137,13 @@ boot_test_ <- function(fit, param = NULL, r = 0, n = 9999,
   check_level(level, call = call)
   threads <- resolve_threads(threads, call = call)
   seed <- placebo_seed(seed, call = call)
-  src <- boot_source(fit, env, call)
-  joint <- if (is.null(param)) src$pre else character()
-  Rm <- boot_restrictions(param %||% src$param, src$fit, call)
-  r <- boot_null_values(r, nrow(Rm), call)
+  src <- boot_source(fit)
   fit <- src$fit
-  smp <- src$smp
-  cl <- boot_clusters(fit, smp, src$data, cluster, bootcluster, call)
-  base <- boot_base(smp, cl, threads)
+  joint <- if (is.null(param)) src$pre else character()
+  Rm <- boot_restrictions(param %||% src$param, fit, call)
+  r <- boot_null_values(r, nrow(Rm), call)
+  cl <- boot_clusters(fit, cluster, bootcluster, data, env, call)
+  base <- boot_base(fit, cl, threads)
   Rm <- boot_align(Rm, names(base$coef), call)
   enumerate <- type == "rademacher" && cl$G_boot <= 30 && 2^cl$G_boot <= n
   if (enumerate) n <- as.integer(2^cl$G_boot)
@@ -154,51 +158,17 @@ boot_test_ <- function(fit, param = NULL, r = 0, n = 9999,
     tests <- c(tests, list(boot_joint(base, cl, Rj, impose_null, type, enumerate, n, seed, threads, backend)))
     terms <- c(terms, "pre-trend (joint)")
   }
-  new_pilotdid_boot_test(tests, terms, n, type, enumerate, impose_null, level, seed, cl,
-                         length(smp$y))
+  new_pilotdid_boot_test(tests, terms, n, type, enumerate, impose_null, level, seed, cl, fit$nobs)
 }
 
-# The twfe() fit, its estimation sample, the data rows it came from (for
-# cluster columns), and for an event study the event-time terms (tested by
-# default) and the pre-period terms (tested jointly by default).
-boot_source <- function(fit, env, call) {
-  if (inherits(fit, "pilotdid_twfe")) {
-    data <- verb_data(fit, NULL, env, call)
-    return(list(fit = fit, smp = fit_sample(fit, data, call), data = data, param = NULL, pre = character()))
-  }
+# The twfe() fit to test and, for an event study (whose fit keeps its sample
+# with the event-time dummies), the event-time terms (tested by default) and
+# the pre-period terms (tested jointly by default).
+boot_source <- function(fit) {
+  if (inherits(fit, "pilotdid_twfe")) return(list(fit = fit, param = NULL, pre = character()))
   tab <- fit$table
   est <- tab$label[!tab$ref & !is.na(tab$std.error) & tab$label %in% names(fit$fit$coefficients)]
-  pre <- intersect(tab$label[tab$rel_time < 0], est)
-  d <- event_data(fit, env, call)
-  list(fit = fit$fit, smp = event_sample(fit, d, call), data = d, param = est, pre = pre)
-}
-
-# The rows of an event study's estimation sample with its event-time dummies,
-# rebuilt from the user's data (until fits carry their sample, issue 12).
-event_data <- function(es, env, call) {
-  data <- fit_data(es, env, call)
-  d <- data[es$fit$obs, , drop = FALSE]
-  rel <- relative_time(d, list(cohort = es$cohort, time = es$time), call)
-  b <- rel$rel
-  if (es$bin) b <- pmin(pmax(b, es$window[1L]), es$window[2L])
-  b[rel$never] <- NA
-  tab <- es$table[!es$table$ref, ]
-  for (j in seq_len(nrow(tab))) d[[tab$label[j]]] <- as.double(!is.na(b) & b == tab$rel_time[j])
-  rownames(d) <- NULL
-  d
-}
-
-event_sample <- function(es, d, call) {
-  old <- options(pilotdid.quiet = TRUE)
-  on.exit(options(old))
-  f <- es$fit
-  smp <- twfe_sample(parse_fe_formula(f$formula, call), d, seq_len(nrow(d)), f$args$cluster,
-                     f$vcov_type, f$weights, FALSE, call)
-  if (length(smp$y) != f$nobs) {
-    abort_input("The data of {.arg fit} changed since it was estimated ({length(smp$y)} rows now, {f$nobs} then).",
-                call = call)
-  }
-  smp
+  list(fit = fit$fit, param = est, pre = intersect(tab$label[tab$rel_time < 0], est))
 }
 
 # did_table(p = "wild"): bootstrap p-values for the shown coefficients of
@@ -210,10 +180,9 @@ table_wild_p <- function(cols, fits, terms, args, env, call) {
                 call = call)
   }
   for (j in seq_along(cols)) {
-    fit <- fits[[j]]
-    if (!inherits(fit, "pilotdid_twfe") && is.list(fit) && inherits(fit$fit, "pilotdid_twfe")) fit <- fit$fit
-    if (!inherits(fit, "pilotdid_twfe")) {
-      abort_input("{.code p = \"wild\"} needs {.fn twfe} fits; column {j} is a {.cls {class(fit)[1]}}.", call = call)
+    fit <- tryCatch(as_twfe_fit(fits[[j]]), pilotdid_error_input = function(e) NULL)
+    if (is.null(fit)) {
+      abort_input("{.code p = \"wild\"} needs {.fn twfe} fits; column {j} is a {.cls {class(fits[[j]])[1]}}.", call = call)
     }
     cf <- cols[[j]]$coef
     shown <- which(cf$term %in% terms & cf$term %in% names(fit$coefficients) & !is.na(cf$std.error))
@@ -241,7 +210,7 @@ wild_note <- function(cols, lang) {
 
 # The restrictions as a matrix, one row per test, columns named by coefficient.
 boot_restrictions <- function(param, fit, call) {
-  coefs <- names(fit$coefficients)
+  coefs <- c(names(fit$coefficients), fit$dropped_vars)
   if (is.null(param)) param <- coefs[1L]
   if (is.character(param)) {
     bad <- setdiff(param, coefs)
@@ -292,58 +261,60 @@ boot_align <- function(Rm, kept, call) {
   Rm[, kept, drop = FALSE]
 }
 
-# Variance and bootstrap cluster codes on the estimation sample.
-boot_clusters <- function(fit, smp, data, cluster, bootcluster, call) {
+# Variance and bootstrap cluster codes on the fit's rows: the fit's own
+# cluster, its fixed effects, or columns of its (checked) data.
+boot_clusters <- function(fit, cluster, bootcluster, data, env, call) {
   if (is.null(cluster)) {
-    if (fit$vcov_type != "cluster" || length(smp$cl_codes) != 1L) {
+    cl <- fit$sample$cl_codes
+    if (fit$vcov_type != "cluster" || length(cl) != 1L) {
       abort_input(c("{.arg fit} is not clustered one way: give {.arg cluster}.",
                     "i" = "{.fn boot_test} supports one-way clustering."), call = call)
     }
-    cl <- list(codes = smp$cl_codes[[1L]], name = names(smp$cl_codes))
   } else {
-    cl <- boot_cluster_codes(cluster, "cluster", data, smp$obs, call)
+    cl <- boot_cluster_codes(fit, cluster, "cluster", data, env, call)
   }
-  bc <- if (is.null(bootcluster)) cl else boot_cluster_codes(bootcluster, "bootcluster", data, smp$obs, call)
-  G <- c(n_levels(list(cl$codes)), n_levels(list(bc$codes)))
-  for (k in 1:2) {
-    if (G[k] < 2L) {
-      arg <- c("cluster", "bootcluster")[k]
-      abort_input("{.arg {arg}} {.field {c(cl$name, bc$name)[k]}} has a single level in the estimation sample: the wild cluster bootstrap needs at least 2 clusters.",
-                  call = call)
-    }
-  }
-  list(clus = cl$codes, boot = bc$codes, cluster = cl$name, bootcluster = bc$name,
-       G_clus = G[1L], G_boot = G[2L])
+  bc <- if (is.null(bootcluster)) cl else boot_cluster_codes(fit, bootcluster, "bootcluster", data, env, call)
+  list(clus = cl[[1L]], boot = bc[[1L]], cluster = names(cl), bootcluster = names(bc),
+       G_clus = n_levels(cl), G_boot = n_levels(bc))
 }
 
-boot_cluster_codes <- function(x, arg, data, obs, call) {
-  col <- if (inherits(x, "formula")) all.vars(x) else x
-  if (!is.character(col) || length(col) != 1L) {
-    abort_input("{.arg {arg}} must name one column, e.g. {.code ~province}.", call = call)
+# Codes of one cluster variable (or interaction) named by `cluster` or
+# `bootcluster` (`arg`); fit_cluster_codes() finds and checks the data.
+boot_cluster_codes <- function(fit, x, arg, data, env, call) {
+  vars <- cluster_request(x, arg, fit$fe, call)$cluster
+  if (length(vars) != 1L) {
+    abort_input(c("{.arg {arg}} must be one variable (or one interaction such as {.code ~province^year}).",
+                  "i" = "{.fn boot_test} supports one-way clustering."), call = call)
   }
-  check_columns(data, col, arg, call)
-  v <- data[[col]][obs]
-  if (anyNA(v)) abort_input("{.arg {arg}} {.field {col}} has {sum(is.na(v))} missing value{?s} in the estimation sample.", call = call)
-  list(codes = group_codes(list(v)), name = col)
+  if (arg == "cluster") return(fit_cluster_codes(fit, vars, data, env, call))
+  nm <- paste(vars[[1L]], collapse = "^")
+  rlang::try_fetch(fit_cluster_codes(fit, vars, data, env, call), pilotdid_error_input = function(e) {
+    abort_input("{.arg bootcluster} {.field {nm}} cannot be the bootstrap cluster.", parent = e,
+                class = if (inherits(e, "pilotdid_error_data_changed")) "pilotdid_error_data_changed",
+                call = call)
+  })
 }
 
-# Everything that does not depend on the restriction: the demeaned fit, the
-# CR1 variance with the chosen cluster, and whether the bootstrap residuals
-# must be projected on the fixed effects again.
-boot_base <- function(smp, cl, threads) {
-  w <- smp$w %||% rep(1, length(smp$y))
-  N <- length(smp$y)
+# Everything that does not depend on the restriction, from the fit's stored
+# sample (demeaned kept regressors, residuals, bread): the CR1 variance with
+# the chosen cluster and the fit's small-sample settings, its factor, and
+# whether the bootstrap residuals must be projected on the fixed effects again.
+boot_base <- function(fit, cl, threads) {
+  smp <- fit_sample(fit)
+  N <- fit$nobs
+  w <- smp$w %||% rep(1, N)
   # threads only where there is enough work (they cost more than they save on small samples)
   prep_threads <- if (N * cl$G_clus < 1e7) 1L else threads
   if (N < 1e5) threads <- 1L
-  ff <- fast_fit(smp$X, smp$y, smp$codes, w, threads)
-  kept <- ff$kept
-  coef <- ff$coef[kept]
-  V <- sandwich_vcov("cluster", ff$X, ff$resid, w, ff$B, smp$codes, list(cl$clus), length(kept), threads)
+  adj <- fit$ssc %||% ssc()
+  B <- fit$sample$bread
+  V <- vcov_compute("cluster", smp$X, fit$residuals, w, B, smp$codes, list(cl$clus), ssc = adj,
+                    threads = threads)
   G <- cl$G_clus
+  cfac <- (if (adj$G.adj) G / (G - 1) else 1) * (if (adj$K.adj) (N - 1) / (N - V$K) else 1)
   nested <- function(to) all(vapply(smp$codes, function(fe) is_nested(fe, to), TRUE))
   reproject <- !(nested(cl$boot) || nested(cl$clus))
-  list(coef = coef, X = ff$X, resid = ff$resid, B = ff$B, w = w, V = V$V,
-       cfac = G / (G - 1) * (N - 1) / (N - V$K), codes = if (reproject) unname(smp$codes) else list(),
+  list(coef = fit$coefficients, X = smp$X, resid = fit$residuals, B = B, w = w, V = V$V,
+       cfac = cfac, codes = if (reproject) unname(smp$codes) else list(),
        G_fe = if (reproject) n_levels(smp$codes) else integer(), prep_threads = prep_threads)
 }

@@ -29,3 +29,20 @@ one_of <- function(choices) {
   if (length(q) == 1L) return(q)
   paste("one of", paste(q[-length(q)], collapse = ", "), "or", q[length(q)])
 }
+
+# A confidence level strictly between 0 and 1 (`arg` names it in the message).
+check_level <- function(level, arg = "level", call = caller_env()) {
+  if (!is.numeric(level) || length(level) != 1L || is.na(level) || level <= 0 || level >= 1) {
+    abort_input("{.arg {arg}} must be a number between 0 and 1.", call = call)
+  }
+  invisible(level)
+}
+
+# An argument renamed in this version: the old name still works for one
+# release, with a deprecation warning.
+deprecated_arg <- function(new, old, new_name, old_name) {
+  if (is.null(old)) return(new)
+  cli::cli_warn("{.arg {old_name}} is deprecated; use {.arg {new_name}} (the number of draws is {.arg n} in every verb).",
+                class = c("pilotdid_deprecated", "pilotdid_warning"))
+  old
+}

@@ -102,13 +102,6 @@ did_imputation <- function(formula, data, cohort, horizon = NULL, pretrends = NU
             class = "pilotdid_did_imputation")
 }
 
-check_level <- function(level, call = caller_env()) {
-  if (!is.numeric(level) || length(level) != 1L || is.na(level) || level <= 0 || level >= 1) {
-    abort_input("{.arg level} must be a number between 0 and 1.", call = call)
-  }
-  invisible(level)
-}
-
 # Untreated (0) and treated (1) rows, with treated rows coded on the levels of
 # the untreated sample; treated rows whose unit or period has no untreated row
 # are dropped with a note.

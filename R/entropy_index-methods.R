@@ -274,7 +274,7 @@ tidy.pilotdid_entropy_index <- function(x, ...) {
                     estimate = w$w, entropy = w$e, divergence = w$d, min = w$min, max = w$max,
                     stringsAsFactors = FALSE)
   if (!is.null(x$by)) out <- cbind(w[x$by], out)
-  out
+  broom_columns(out)
 }
 
 #' Plot the weights of an entropy index

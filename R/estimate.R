@@ -1,8 +1,9 @@
 # The numerical core shared by twfe() and the verbs built on it:
 # within transformation -> least squares -> sandwich variance.
 
-# Fit on a sample built by twfe_sample().
-twfe_estimate <- function(smp, vcov_type, threads) {
+# Fit on a sample built by twfe_sample(), with the variance requested by
+# `vspec` (see vcov_spec()). The fit keeps its sample in `$sample`.
+twfe_estimate <- function(smp, vspec, ssc, threads) {
   n <- length(smp$y)
   w <- smp$w %||% rep(1, n)
   G <- n_levels(smp$codes)
@@ -11,23 +12,76 @@ twfe_estimate <- function(smp, vcov_type, threads) {
   kept <- ols$kept
   dropped <- report_dropped(smp$X, dm, w, kept)
   Xk <- if (length(kept) < ncol(dm$X)) dm$X[, kept, drop = FALSE] else dm$X
+  colnames(Xk) <- colnames(smp$X)[kept]
   e <- ols$resid
   coefs <- stats::setNames(as.vector(ols$coef), colnames(smp$X)[kept])
   p <- length(kept)
   K_full <- p + 1L + sum(G - 1L)
-  V <- sandwich_vcov(vcov_type, Xk, e, w, ols$XtX_inv, smp$codes, smp$cl_codes, p, threads)
-  dimnames(V$V) <- list(names(coefs), names(coefs))
+  B <- ols$XtX_inv
+  dimnames(B) <- list(names(coefs), names(coefs))
   rss <- sum(w * e^2)
-  ybar <- sum(w * smp$y) / sum(w)
-  tss <- sum(w * (smp$y - ybar)^2)
+  y_raw <- smp$y_raw %||% smp$y
+  ybar <- sum(w * y_raw) / sum(w)
+  tss <- sum(w * (y_raw - ybar)^2)
   r2 <- 1 - rss / tss
-  list(coefficients = coefs, vcov = V$V, residuals = e, fitted.values = smp$y - e,
-       nobs = n, n_clusters = V$G, fe_sizes = G, r2 = r2,
-       r2_within = 1 - rss / sum(w * dm$y^2), adj_r2 = 1 - (1 - r2) * (n - 1) / (n - K_full),
-       rss = rss, sigma = sqrt(rss / (n - K_full)), df_t = V$df_t, K = V$K,
-       vcov_type = vcov_type, cluster = names(smp$cl_codes), removed = smp$removed,
-       dropped_vars = dropped, obs = smp$obs, fe = names(smp$codes), yname = smp$yname,
-       weights = smp$w, exact = dm$exact)
+  fit <- list(coefficients = coefs, residuals = e, nobs = n, fe_sizes = G, r2 = r2,
+              r2_within = 1 - rss / sum(w * dm$y^2), adj_r2 = 1 - (1 - r2) * (n - 1) / (n - K_full),
+              rss = rss, sigma = sqrt(rss / (n - K_full)), removed = smp$removed,
+              dropped_vars = dropped, obs = smp$obs, fe = names(smp$codes), yname = smp$yname,
+              weights = smp$w, exact = dm$exact,
+              sample = list(y = y_raw, X = Xk, bread = B, codes = smp$codes, cl_codes = smp$cl_codes,
+                            levels = smp$levels,
+                            binary = if (isTRUE(smp$demeaned)) smp$binary else binary_columns(smp$X[, kept, drop = FALSE]),
+                            hash = if (isTRUE(smp$demeaned)) NULL else sample_hash(smp$y, smp$X, smp$w),
+                            n_data = smp$n_data))
+  set_fit_vcov(fit, vspec, ssc, threads)
+}
+
+# Compute the variance of `fit` for request `vspec` and store it with what
+# describes it (type, clusters, K, degrees of freedom).
+set_fit_vcov <- function(fit, vspec, ssc, threads = 1L, cl_codes = NULL) {
+  s <- fit$sample
+  cl_codes <- cl_codes %||% s$cl_codes
+  panel <- if (vspec$type %in% c("NW", "DK")) fit_panel(fit) else NULL
+  V <- vcov_compute(vspec$type, s$X, fit$residuals, fit$weights %||% rep(1, fit$nobs), s$bread, s$codes,
+                    cl_codes, panel, vspec$lag, ssc, threads)
+  if (V$repaired) {
+    note("The variance matrix was not positive semi-definite: its eigenvalues below 1e-16 were set to 1e-16, as fixest does.")
+  }
+  dimnames(V$V) <- dimnames(s$bread)
+  fit$vcov <- V$V
+  fit$K <- V$K
+  fit$df_t <- V$df_t
+  fit$n_clusters <- if (length(cl_codes)) stats::setNames(n_levels(cl_codes), names(cl_codes)) else integer()
+  fit$vcov_type <- vspec$type
+  fit$cluster <- names(cl_codes)
+  fit$cluster_default <- isTRUE(vspec$default)
+  fit$vcov_spec <- utils::modifyList(vspec, list(lag = V$lag))
+  fit$ssc <- ssc
+  fit$vcov_repaired <- V$repaired
+  fit
+}
+
+# Unit and time codes (time in period order) for Newey-West and Driscoll-Kraay.
+fit_panel <- function(fit) {
+  s <- fit$sample
+  tl <- s$levels[[2L]]
+  if (is.null(tl) || !(is.numeric(tl) || inherits(tl, "Date"))) {
+    abort_input("{.code vcov = \"{fit$vcov_spec$type %||% \"NW\"}\"} needs a numeric time variable as the second fixed effect; {.field {fit$fe[2L]}} is not.",
+                call = NULL)
+  }
+  list(unit = s$codes[[1L]], time = match(tl, sort(tl))[s$codes[[2L]] + 1L] - 1L)
+}
+
+# Regressors that are 0/1 dummies, kept raw (as integers) for the verbs that
+# need the assignment itself (placebo_test()).
+binary_columns <- function(X) {
+  out <- list()
+  for (j in seq_len(ncol(X))) {
+    x <- X[, j]
+    if (all(x == 0 | x == 1)) out[[colnames(X)[j]]] <- as.raw(x)
+  }
+  out
 }
 
 # Demean y and the columns of X on the fixed effects (C++).
@@ -53,59 +107,9 @@ report_dropped <- function(X, dm, w, kept) {
   nm
 }
 
-# Sandwich variance with fixest's default small-sample factors (see ?twfe).
-sandwich_vcov <- function(type, Xk, e, w, B, codes, cl_codes, p, threads) {
-  n <- length(e)
-  G <- n_levels(codes)
-  if (type == "iid") {
-    K <- p + 1L + sum(G - 1L)
-    return(list(V = B * sum(w * e^2) / (n - K), K = K, df_t = n - K, G = integer()))
-  }
-  if (type == "hetero") {
-    K <- p + 1L + sum(G - 1L)
-    meat <- cpp_vcov_meat(Xk, e, w, integer(), 0L, threads)
-    return(list(V = n / (n - K) * B %*% meat %*% B, K = K, df_t = n - K, G = integer()))
-  }
-  Gc <- n_levels(cl_codes)
-  nested <- vapply(codes, function(fe) any(vapply(cl_codes, function(cl) identical(cl, fe) || is_nested(fe, cl), TRUE)), TRUE)
-  K <- p + 1L + sum(G[!nested] - 1L)
-  meat_of <- function(cd) cpp_vcov_meat(Xk, e, w, cd, n_levels(list(cd)), threads)
-  meat <- meat_of(cl_codes[[1L]])
-  if (length(cl_codes) == 2L) {
-    meat <- meat + meat_of(cl_codes[[2L]]) - meat_of(group_codes(unname(cl_codes)))
-  }
-  Gmin <- min(Gc)
-  V <- Gmin / (Gmin - 1) * (n - 1) / (n - K) * B %*% meat %*% B
-  list(V = V, K = K, df_t = Gmin - 1L, G = Gc)
-}
-
 # Is every level of `fe` inside a single level of `cl`?
 is_nested <- function(fe, cl) cpp_is_nested(fe, cl, n_levels(list(fe)))
 
 # Number of levels of each code vector (codes are dense, 0-based).
 n_levels <- function(codes) vapply(codes, function(cd) attr(cd, "G") %||% (max(cd) + 1L), 1L)
 
-# The data a fit was estimated on: its `data` argument evaluated where the
-# user called the verb.
-fit_data <- function(fit, env, call = caller_env()) {
-  data <- tryCatch(eval(fit$call$data, env), error = function(e) NULL)
-  if (!is.data.frame(data)) {
-    abort_input(c("Cannot find the data of {.arg fit}.",
-                  "i" = "Call this where {.code {deparse1(fit$call$data)}} exists."), call = call)
-  }
-  data
-}
-
-# Rebuild a fit's estimation sample (codes, outcome, regressors) without notes.
-fit_sample <- function(fit, data, call = caller_env()) {
-  old <- options(pilotdid.quiet = TRUE)
-  on.exit(options(old))
-  a <- fit$args
-  smp <- twfe_sample(parse_fe_formula(fit$formula, call), data, a$rows, a$cluster, fit$vcov_type,
-                     a$weights, a$drop_singletons, call)
-  if (length(smp$y) != fit$nobs) {
-    abort_input("The data of {.arg fit} changed since it was estimated ({length(smp$y)} rows now, {fit$nobs} then).",
-                call = call)
-  }
-  smp
-}

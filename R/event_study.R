@@ -101,7 +101,7 @@ event_study <- function(formula, data, cohort, time = NULL, window = c(-5, 5), r
   fit <- twfe(formula = event_formula(formula, dm$terms$label), data = d,
               cluster = cols$cluster, weights = w, ...)
   used <- fit$obs
-  fit <- event_fit_rows(fit, data, rows, dm$keep)
+  fit <- event_fit_rows(fit, data, rows, dm$keep, call$data)
   treated <- !rel$never[dm$keep][used]
   unit <- d[[cols$unit]][used]
   tab <- event_table(fit, dm$terms, opts, dm$bin[dm$keep][used][treated])
@@ -329,8 +329,8 @@ event_weights <- function(weights, n, rows, call = rlang::caller_env()) {
 }
 
 # Map the fit's rows back to rows of the user's data; record rows removed before twfe().
-event_fit_rows <- function(fit, data, rows, keep) {
-  fit$obs <- rows[keep][fit$obs]
+event_fit_rows <- function(fit, data, rows, keep, data_name) {
+  fit <- adopt_fit(fit, rows[keep][fit$obs], data, data_name)
   pre <- data.frame(reason = character(), n = integer())
   if (length(rows) < nrow(data)) pre <- rbind(pre, data.frame(reason = "subset", n = nrow(data) - length(rows)))
   if (!all(keep)) pre <- rbind(pre, data.frame(reason = "outside event window", n = sum(!keep)))

@@ -57,8 +57,8 @@
 #' @param data The data of `fit`, when it cannot be found from the fit's call.
 #' @param treat Name of the treatment regressor; the first one by default.
 #' @return An object of class `pilotdid_heterogeneity`: `fits` (a named list
-#'   of `twfe()` fits, one per group, each an ordinary call with the group
-#'   condition added to its subset), `groups` (a data frame: `group`, `n_obs`,
+#'   of `twfe()` fits, one per group, estimated on the group's rows of the
+#'   fit's sample with the same fixed effects and variance), `groups` (a data frame: `group`, `n_obs`,
 #'   `n_units`, `estimate`, `std.error`, `statistic`, `p.value`, `conf.low`,
 #'   `conf.high`), `differences` (`contrast`, `group1`, `group2`, `estimate`
 #'   \eqn{= b_{group2} - b_{group1}}, `std.error`, `statistic`, `p.value`;
@@ -90,10 +90,9 @@ heterogeneity <- function(fit, by, test = c("permutation", "interaction", "suest
   n <- check_count(n, "n")
   seed <- if (test == "permutation") placebo_seed(seed) else NULL
   env <- parent.frame()
-  data_expr <- substitute(data)
-  data <- verb_data(fit, data, env)
+  data <- fit_data(fit, data, env)
   grp <- het_groups(substitute(by), data, env)
-  smp <- fit_sample(fit, data)
+  smp <- fit_sample(fit)
   treat <- fit_treat(treat, fit)
   g <- match(het_key(grp$value[smp$obs]), het_key(grp$levels))
   if (anyNA(g)) {
@@ -107,10 +106,7 @@ heterogeneity <- function(fit, by, test = c("permutation", "interaction", "suest
   if (test == "permutation") het_check_units(g, smp$codes[[1L]], fit$fe[1L])
   grp$levels <- grp$levels[present]
   grp$labels <- grp$labels[present]
-  fits <- lapply(seq_along(present), function(k) {
-    refit_twfe(fit, env, data, if (is.null(data_expr)) NULL else data_expr,
-               cond = call("%in%", grp$expr, grp$levels[[k]]), quiet = TRUE)
-  })
+  fits <- lapply(seq_along(present), function(k) fit_subset(fit, g == k, smp))
   names(fits) <- grp$labels
   groups <- het_group_table(fits, treat, smp, g)
   res <- switch(test,
@@ -138,7 +134,14 @@ het_groups <- function(expr, data, env, call = caller_env()) {
     abort_input(c("Cannot evaluate {.arg by} in the data.", "x" = conditionMessage(e)), call = call)
   })
   label <- deparse1(expr)
-  if (inherits(val, "formula")) val <- all.vars(val)
+  if (inherits(val, "formula")) {
+    # a one-sided formula is an expression of the data: ~region, ~pop > 1000
+    expr <- val[[length(val)]]
+    label <- deparse1(expr)
+    val <- tryCatch(eval(expr, data, environment(val)), error = function(e) {
+      abort_input(c("Cannot evaluate {.arg by} ({label}) in the data.", "x" = conditionMessage(e)), call = call)
+    })
+  }
   if (is.character(val) && length(val) == 1L && nrow(data) != 1L) {
     check_columns(data, val, "by", call)
     expr <- as.name(val)
@@ -249,7 +252,8 @@ het_interaction <- function(smp, g, treat, fit, labels) {
   }
   old <- options(pilotdid.quiet = TRUE)
   on.exit(options(old))
-  pf <- twfe_estimate(pooled, fit$vcov_type, 1L)
+  pooled$levels <- NULL
+  pf <- twfe_estimate(pooled, fit$vcov_spec, fit$ssc %||% ssc(), 1L)
   nm <- c(treat, paste0(treat, ":[", labels[-1L], "]"))
   if (!all(nm %in% names(pf$coefficients))) {
     abort_input("The treatment {.field {treat}} cannot be estimated in every group of the interacted model.", call = NULL)
@@ -282,9 +286,9 @@ het_suest <- function(smp, g, treat, fit) {
     B[idx, idx] <- parts[[k]]$fit$B
   }
   cl <- if (fit$vcov_type == "cluster") smp$cl_codes else list(seq_along(smp$y) - 1L)
-  meat <- cluster_meat(S, cl)
-  G <- min(n_levels(cl))
-  V <- G / (G - 1) * B %*% meat %*% B
+  cm <- cluster_meat(S, cl, fit$ssc %||% ssc())
+  G <- min(cm$G)
+  V <- B %*% cm$meat %*% B
   pos <- vapply(seq_len(K), function(k) off[k] + match(treat, parts[[k]]$names), 1L)
   if (anyNA(pos)) abort_input("The treatment {.field {treat}} cannot be estimated in every group.", call = NULL)
   vc <- V[pos, pos, drop = FALSE]
@@ -292,16 +296,4 @@ het_suest <- function(smp, g, treat, fit) {
   dimnames(V) <- list(nm, nm)
   list(vcov = vc, df = if (fit$vcov_type == "cluster") G - 1L else Inf, vcov_stacked = V,
        n_clusters = G)
-}
-
-# Sum of outer products of cluster sums of the score rows; two-way clustering
-# by Cameron-Gelbach-Miller (a + b - intersection).
-cluster_meat <- function(S, cl) {
-  one <- function(cd) {
-    s <- rowsum(S, cd, reorder = FALSE)
-    crossprod(s)
-  }
-  meat <- one(cl[[1L]])
-  if (length(cl) == 2L) meat <- meat + one(cl[[2L]]) - one(group_codes(unname(cl)))
-  meat
 }

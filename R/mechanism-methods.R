@@ -7,7 +7,7 @@
 #' for `"three_step"` the rows `total`, `a`, `b`, `direct`, `indirect
 #' (Sobel)` (normal-approximation interval) and `indirect (bootstrap)`
 #' (bootstrap standard error, p-value and percentile interval) per mediator.
-#' `glance()` one row: `design`, `n_mediators`, `nobs`, `n_boot`, `seed`.
+#' `glance()` one row: `design`, `n_mediators`, `nobs`, `n` (bootstrap draws), `seed`.
 #' [did_table()] takes the result and shows its fits (for `"three_step"` the
 #' three steps of every mediator).
 #'
@@ -20,7 +20,7 @@
 #' d <- simulate_panel(n_id = 60, n_t = 8, seed = 3)
 #' d$m <- 0.5 * d$treat + rnorm(nrow(d))
 #' fit <- twfe(y ~ treat + x1 | id + year, data = d)
-#' med <- mechanism(fit, "m", design = "three_step", n_boot = 99, seed = 1)
+#' med <- mechanism(fit, "m", design = "three_step", n = 99, seed = 1)
 #' tidy(med)
 #' glance(med)
 NULL
@@ -105,7 +105,7 @@ tidy.pilotdid_mechanism <- function(x, ...) {
 #' @export
 glance.pilotdid_mechanism <- function(x, ...) {
   data.frame(design = x$design, n_mediators = length(x$mediators), nobs = max(x$effects$nobs),
-             n_boot = x[["n_boot"]] %||% NA_integer_, seed = x[["seed"]] %||% NA_real_)
+             n = x[["n_boot"]] %||% NA_integer_, seed = x[["seed"]] %||% NA_real_)
 }
 
 #' @export

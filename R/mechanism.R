@@ -28,7 +28,7 @@
 #'   \eqn{\sqrt{b^2 s_a^2 + a^2 s_b^2}} from the steps' standard errors (of
 #'   the type of `fit`), and by a cluster bootstrap: clusters (the first
 #'   cluster variable of `fit`, or units when it is not clustered) are drawn
-#'   with replacement `n_boot` times, the units of a cluster drawn twice enter
+#'   with replacement `n` times, the units of a cluster drawn twice enter
 #'   twice as distinct units with their own fixed effects, and steps 2 and 3
 #'   are refitted; the percentile interval, the bootstrap
 #'   standard error and the p-value \eqn{2\min(P^*(ab \le 0), P^*(ab \ge 0))}
@@ -43,7 +43,8 @@
 #' @inheritParams heterogeneity
 #' @param mediators Names of the mediator columns.
 #' @param design `"mediator"`, `"interaction"` or `"three_step"` (see Designs).
-#' @param n_boot Bootstrap draws for `"three_step"` (0 for none).
+#' @param n Bootstrap draws for `"three_step"` (0 for none).
+#' @param n_boot Deprecated name of `n`.
 #' @param seed Seed of the bootstrap (a whole number); `NULL` draws one from
 #'   R's generator, so [set.seed()] makes a run reproducible too.
 #' @return An object of class `pilotdid_mechanism`: `design`, `treat`,
@@ -66,17 +67,15 @@
 #' fit <- twfe(y ~ treat + x1 + x2 | id + year, data = d)
 #' mechanism(fit, "m")
 #' mechanism(fit, "m", design = "interaction")
-#' med <- mechanism(fit, "m", design = "three_step", n_boot = 199, seed = 1)
+#' med <- mechanism(fit, "m", design = "three_step", n = 199, seed = 1)
 #' med
 #' did_table(med, keep = c("treat", "m"))
 mechanism <- function(fit, mediators, design = c("mediator", "interaction", "three_step"),
-                      n_boot = 999, seed = NULL, data = NULL, treat = NULL) {
+                      n = 999, seed = NULL, data = NULL, treat = NULL, n_boot = NULL) {
   fit <- as_twfe_fit(fit)
   design <- check_choice(design, c("mediator", "interaction", "three_step"), "design")
-  n_boot <- check_count(n_boot, "n_boot", min = 0)
-  env <- parent.frame()
-  data_expr <- substitute(data)
-  data <- verb_data(fit, data, env)
+  n_boot <- check_count(deprecated_arg(n, n_boot, "n", "n_boot"), "n", min = 0)
+  data <- fit_data(fit, data, parent.frame())
   if (!is.character(mediators) || !length(mediators) || anyNA(mediators) || anyDuplicated(mediators)) {
     abort_input("{.arg mediators} must be a character vector of column names.")
   }
@@ -87,10 +86,7 @@ mechanism <- function(fit, mediators, design = c("mediator", "interaction", "thr
   yname <- deparse1(fit$formula[[2L]])
   if (yname %in% mediators) abort_input("The outcome {.field {yname}} cannot be its own mediator.")
   seed <- if (design == "three_step" && n_boot > 0L) placebo_seed(seed) else NULL
-  refit <- function(formula, cond = NULL, quiet = FALSE) {
-    refit_twfe(fit, env, data, if (is.null(data_expr)) NULL else data_expr, formula = formula, cond = cond,
-               quiet = quiet)
-  }
+  refit <- function(formula, cond = NULL, quiet = FALSE) refit_twfe(fit, data, formula, cond, quiet)
   out <- switch(design,
                 mediator = mech_mediator(fit, mediators, treat, refit),
                 interaction = mech_interaction(fit, mediators, treat, refit),
@@ -184,7 +180,7 @@ mech_quantile <- function(x, p) if (length(x)) stats::quantile(x, p, names = FAL
 # the drawn rows are demeaned again.
 mech_bootstrap <- function(f_out, data, treat, m, n_boot, seed, engine = c("auto", "loop")) {
   engine <- match.arg(engine)
-  smp <- fit_sample(f_out, data)
+  smp <- fit_sample(f_out)
   X <- smp$X[, setdiff(colnames(smp$X), f_out$dropped_vars), drop = FALSE]
   jt <- match(treat, colnames(X))
   jm <- match(m, colnames(X))

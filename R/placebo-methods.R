@@ -21,7 +21,10 @@
 #' @param lang Labels in English (`"en"`) or Chinese (`"zh"`).
 #' @param ... Unused.
 #' @return `summary()`: a `summary.pilotdid_placebo_test` list; `tidy()`: a data
-#'   frame; `placebo_plot_data()`: a list of data frames and numbers;
+#'   frame with broom's columns (`std.error`, `statistic`, `conf.low` and
+#'   `conf.high` are `NA`: randomization inference gives a p-value, not a
+#'   standard error), `placebo_mean`, `placebo_sd`, `p.value_plus1`,
+#'   `p.value_one_sided` and `n`; `placebo_plot_data()`: a list of data frames and numbers;
 #'   `autoplot()`: a ggplot object.
 #' @family inference
 #' @name placebo-methods
@@ -72,11 +75,11 @@ print.pilotdid_placebo_test <- function(x, ...) {
 tidy.pilotdid_placebo_test <- function(x, ...) {
   p <- x$p_values
   vals <- lapply(p$statistic, function(s) x$estimates[[s]])
-  data.frame(term = paste0(x$treat, if (nrow(p) > 1L) c("", " (t)") else ""),
+  broom_columns(data.frame(term = paste0(x$treat, if (nrow(p) > 1L) c("", " (t)") else ""),
              estimate = unname(x$actual[p$statistic]),
              placebo_mean = vapply(vals, mean, 0), placebo_sd = vapply(vals, stats::sd, 0),
              p.value = p$two_sided, p.value_plus1 = p$two_sided_plus1,
-             p.value_one_sided = p$one_sided, n = x$n)
+             p.value_one_sided = p$one_sided, n = x$n))
 }
 
 #' @rdname placebo-methods

@@ -55,6 +55,9 @@
 #' @param threads Threads for the draws (`backend = "threads"`).
 #' @param studentized Also compute each draw's t statistic with the same
 #'   standard error as `fit` (one-way clustered, HC1 or iid).
+#' @param data The data of `fit`, needed only when `cohort`, `unit` or `time`
+#'   name columns that are not fixed effects of the fit (found from the fit's
+#'   call when omitted, and checked against the fit's sample).
 #' @param backend `"threads"` (OpenMP in this R session) or `"future"` (chunks
 #'   of draws evaluated by `future.apply` under the user's [future::plan()],
 #'   e.g. several processes or machines). Both return the same draws.
@@ -75,18 +78,19 @@
 placebo_test <- function(fit, n = 1000, type = c("space", "time", "mixed"), unit = NULL,
                          time = NULL, cohort = NULL, treat = NULL, seed = NULL,
                          threads = getOption("pilotdid.threads", 1L), studentized = FALSE,
-                         backend = c("threads", "future")) {
-  if (!inherits(fit, "pilotdid_twfe")) abort_input("{.arg fit} must be a {.fn twfe} fit.")
+                         backend = c("threads", "future"), data = NULL) {
+  fit <- as_twfe_fit(fit)
   n <- check_count(n, "n")
   type <- match.arg(type)
   backend <- match.arg(backend)
   threads <- resolve_threads(threads)
   seed <- placebo_seed(seed)
-  data <- fit_data(fit, parent.frame())
-  inputs <- placebo_inputs(fit, data, unit, time, cohort, treat, type, seed, studentized)
+  inputs <- placebo_inputs(fit, data, parent.frame(), unit, time, cohort, treat, type, seed, studentized)
   actual <- placebo_run(inputs, -1, 1L, threads)
   draws <- if (backend == "threads") placebo_threads(inputs, n, threads) else placebo_future(inputs, n)
-  new_pilotdid_placebo_test(draws, actual, inputs$treat, type, n, seed, studentized)
+  out <- new_pilotdid_placebo_test(draws, actual, inputs$treat, type, n, seed, studentized)
+  out$nobs <- fit$nobs
+  out
 }
 
 placebo_seed <- function(seed, call = caller_env()) {
@@ -100,7 +104,7 @@ placebo_seed <- function(seed, call = caller_env()) {
 
 # Everything the C++ draws need, as plain R objects (so that future workers
 # can rebuild the state).
-placebo_inputs <- function(fit, data, unit, time, cohort, treat, type, seed, studentized,
+placebo_inputs <- function(fit, data, env, unit, time, cohort, treat, type, seed, studentized,
                            call = caller_env()) {
   if (length(fit$fe) < 2L && (is.null(unit) || is.null(time))) {
     abort_input("{.arg fit} has one fixed effect: give {.arg unit} and {.arg time}.", call = call)
@@ -108,28 +112,30 @@ placebo_inputs <- function(fit, data, unit, time, cohort, treat, type, seed, stu
   unit <- unit %||% fit$fe[1L]
   time <- time %||% fit$fe[2L]
   treat <- fit_treat(treat, fit, call)
-  check_columns(data, c(unit, time, cohort), "unit/time/cohort", call)
-  smp <- fit_sample(fit, data, call)
-  if (!treat %in% colnames(smp$X)) {
-    abort_input("{.arg treat} must be a regressor of {.arg fit}; {.val {treat}} is not.", call = call)
+  smp <- fit_sample(fit, call)
+  if (!is.null(cohort) || !all(c(unit, time) %in% names(smp$levels))) {
+    data <- fit_data(fit, data, env, call)
+    check_columns(data, c(unit, time, cohort), "unit/time/cohort", call)
   }
-  D <- smp$X[, treat]
-  if (!all(D %in% c(0, 1))) {
+  D <- smp$binary[[treat]]
+  if (is.null(D)) {
     abort_input(c("The treatment {.field {treat}} must be 0/1.",
                   "i" = "The treatment is the first regressor of {.arg fit} unless {.arg treat} names it."),
                 call = call)
   }
-  tvals <- data[[time]][smp$obs]
+  D <- as.integer(D)
+  column <- function(v) if (v %in% names(smp$levels) && !is.null(smp$levels[[v]])) smp$levels[[v]][smp$codes[[v]] + 1L] else data[[v]][smp$obs]
+  tvals <- column(time)
   if (!is.numeric(tvals)) abort_input("The time column {.field {time}} must be numeric.", call = call)
   periods <- sort(unique(tvals))
   if (length(periods) < 2L) abort_input("The sample has a single period.", call = call)
   period <- match(tvals, periods) - 1L
-  u <- group_codes(list(data[[unit]][smp$obs]))
+  u <- group_codes(list(column(unit)))
   U <- max(u) + 1L
   first <- placebo_cohorts(D, u, period, U, length(periods), data, cohort, smp$obs, periods, treat, call)
   if (!any(first < length(periods))) abort_input("No unit is treated in the sample.", call = call)
   w <- smp$w %||% rep(1, length(D))
-  ctrl <- setdiff(colnames(smp$X), c(treat, fit$dropped_vars))
+  ctrl <- setdiff(colnames(smp$X), treat)
   dm <- within_transform(smp$X[, ctrl, drop = FALSE], smp$y, smp$codes, w, 1L)
   ols <- cpp_ols(dm$X, dm$y, w, dm$ss, 1e-10, 1L)
   X <- dm$X[, ols$kept, drop = FALSE]

@@ -86,7 +86,7 @@ psm_header <- function(s) {
          if (s$replace) "with" else "without", " replacement on a logit propensity score",
          if (s$caliper_scale == "logit") " (logit scale)" else "",
          if (!is.null(s$caliper)) paste0(", caliper ", s$caliper, " SD") else "",
-         "\nMatched ", if (s$level == "pooled") "on the pooled rows" else paste0("within each period of ", s$time),
+         "\nMatched ", if (s$match_within == "pooled") "on the pooled rows" else paste0("within each period of ", s$time),
          ", order ", s$order, "; treat: ", s$treat, "; covariates: ", paste(s$covariates, collapse = ", "))
 }
 

@@ -9,8 +9,8 @@
 #' @section Propensity score and matching:
 #' The score is the logit of `treat` on the covariates (with an intercept),
 #' fitted by [glm.fit()], so it equals `glm(family = binomial)`'s fitted values.
-#' With `level = "pooled"` one model is fitted on the stacked panel rows and the
-#' rows are matched across all periods; with `level = "period"` a model is fitted
+#' With `match_within = "pooled"` one model is fitted on the stacked panel rows and the
+#' rows are matched across all periods; with `match_within = "period"` a model is fitted
 #' and rows are matched separately within each period ("逐年匹配").
 #'
 #' Matching is greedy nearest-neighbour matching on the distance (the score, or
@@ -38,7 +38,7 @@
 #' Matching weights follow MatchIt: matched treated rows get 1; each control gets
 #' \eqn{1/k} from every treated row it is matched to, \eqn{k} being that treated
 #' row's number of controls; control weights are then scaled to sum to the
-#' number of distinct matched controls (with `level = "period"`, over all
+#' number of distinct matched controls (with `match_within = "period"`, over all
 #' periods together). Unmatched rows get 0.
 #'
 #' * `sample = "matched"` (default) re-estimates the DID on the matched rows with
@@ -46,7 +46,7 @@
 #'   pairs, at most twice the number of treated rows.
 #' * `sample = "support"` re-estimates it, unweighted, on every row on the
 #'   common support: all controls and the treated rows whose score lies within
-#'   the range of the controls' scores (in their period with `level =
+#'   the range of the controls' scores (in their period with `match_within =
 #'   "period"`); with a caliper, treated rows without a control within it are
 #'   off support too. This is the `psmatch2 ..., common` + `reg ... if _support`
 #'   habit, which keeps nearly the whole panel: the paper's Table 5 column 1
@@ -88,15 +88,17 @@
 #'   to match on its logit; the caliper is in standard deviations of that scale.
 #' @param order Order in which treated rows are matched: `"largest"` score
 #'   first (MatchIt's default), `"smallest"`, `"data"` or `"random"`.
-#' @param level `"pooled"` to match the stacked panel rows, `"period"` to match
+#' @param match_within `"pooled"` to match the stacked panel rows, `"period"` to match
 #'   within each period of `time`.
-#' @param time The period column for `level = "period"` (a name or one-sided
+#' @param time The period column for `match_within = "period"` (a name or one-sided
 #'   formula); by default the formula's second fixed effect.
 #' @param sample `"matched"` or `"support"`; see the section on the two samples.
 #' @param seed Random seed for `order = "random"` (`NULL` uses the current
 #'   stream); the user's stream is restored afterwards.
 #' @param cluster Cluster variable(s) of the DID, as in [twfe()]; `NULL`
 #'   clusters by the first fixed effect.
+#' @param level Deprecated name of `match_within` (`level` is a confidence
+#'   level in every other verb); still accepted, with a warning.
 #'
 #' @return An object of class `pilotdid_psm_did`, a list with
 #'   * `matched`: the matched rows of `data` (all its columns, row names kept)
@@ -137,22 +139,22 @@
 #' psm_did(y ~ treat + x1 + x2 | id + year, data = d, treat = ~ever,
 #'         caliper = 0.2, caliper_scale = "logit", sample = "support")
 #' psm_did(y ~ treat + x1 + x2 | id + year, data = d, treat = ~ever,
-#'         level = "period", ratio = 2, replace = TRUE)
+#'         match_within = "period", ratio = 2, replace = TRUE)
 psm_did <- function(formula, data, treat, covariates = NULL, ratio = 1, replace = FALSE,
                     caliper = NULL, caliper_scale = c("score", "logit"),
                     order = c("largest", "smallest", "data", "random"),
-                    level = c("pooled", "period"), time = NULL,
-                    sample = c("matched", "support"), seed = NULL, cluster = ~id,
-                    threads = getOption("pilotdid.threads", 1L)) {
+                    match_within = c("pooled", "period"), time = NULL,
+                    sample = c("matched", "support"), seed = NULL, cluster = NULL,
+                    threads = getOption("pilotdid.threads", 1L), level = NULL) {
   call <- match.call()
   caliper_scale <- match.arg(caliper_scale)
   order <- match.arg(order)
-  level <- match.arg(level)
+  match_within <- psm_match_within(match_within, level)
   sample <- match.arg(sample)
   if (!is.data.frame(data)) abort_input("{.arg data} must be a data frame.")
   spec <- parse_fe_formula(formula)
   threads <- resolve_threads(threads)
-  opts <- psm_options(ratio, replace, caliper, seed, caliper_scale, order, level, sample)
+  opts <- psm_options(ratio, replace, caliper, seed, caliper_scale, order, match_within, sample)
   data <- as.data.frame(data)
   clash <- intersect(c("subclass", "weights", "pscore"), names(data))
   if (length(clash)) {
@@ -161,7 +163,7 @@ psm_did <- function(formula, data, treat, covariates = NULL, ratio = 1, replace 
   }
   if (missing(treat)) abort_input("{.arg treat} is missing: name the group indicator, e.g. {.code treat = ~treated}.")
   check_columns(data, formula_columns(cluster, "cluster"), "cluster")
-  ms <- psm_sample(spec, data, treat, covariates, level, time)
+  ms <- psm_sample(spec, data, treat, covariates, match_within, time)
   sc <- psm_scores(ms, opts)
   mt <- psm_match(ms, sc, opts, threads)
   sup <- psm_support(ms, sc, mt, opts)
@@ -175,11 +177,13 @@ psm_did <- function(formula, data, treat, covariates = NULL, ratio = 1, replace 
   matched$subclass <- mt$subclass[keep]
   matched$weights <- mt$weights[keep]
   matched$pscore <- sc$pscore[keep]
+  rows <- if (opts$sample == "matched") ms$rows[keep] else ms$rows[sup]
   fit <- if (opts$sample == "matched") {
     twfe(formula, data = matched, cluster = cluster, weights = matched$weights, threads = threads)
   } else {
-    twfe(formula, data = data[ms$rows[sup], , drop = FALSE], cluster = cluster, threads = threads)
+    twfe(formula, data = data[rows, , drop = FALSE], cluster = cluster, threads = threads)
   }
+  fit <- adopt_fit(fit, rows[fit$obs], data, call$data)
   counts <- c(treated = sum(ms$treat == 1), controls = sum(ms$treat == 0),
               matched_treated = sum(keep & ms$treat == 1), matched_controls = sum(keep & ms$treat == 0),
               unmatched_treated = sum(!keep & ms$treat == 1), off_support = sum(!sup))
@@ -190,6 +194,21 @@ psm_did <- function(formula, data, treat, covariates = NULL, ratio = 1, replace 
                         scores = scores, match_matrix = mt$match_matrix, counts = counts,
                         caliper_width = sc$caliper_width, score_models = sc$models,
                         settings = opts, call = call))
+}
+
+# `match_within`, or the deprecated `level = "pooled"/"period"` of earlier versions.
+psm_match_within <- function(match_within, level, call = caller_env()) {
+  if (!is.null(level)) {
+    if (!is.character(level) || length(level) != 1L || !level %in% c("pooled", "period")) {
+      abort_input("{.arg level} of {.fn psm_did} is deprecated: use {.arg match_within} = {.val pooled} or {.val period}.",
+                  call = call)
+    }
+    cli::cli_warn(c("{.arg level} of {.fn psm_did} is deprecated; use {.code match_within = \"{level}\"}.",
+                    "i" = "{.arg level} is a confidence level in every other verb."),
+                  class = c("pilotdid_deprecated", "pilotdid_warning"))
+    return(level)
+  }
+  check_choice(match_within, c("pooled", "period"), "match_within", call)
 }
 
 new_pilotdid_psm_did <- function(x) {
@@ -204,7 +223,7 @@ validate_pilotdid_psm_did <- function(x) {
 }
 
 # Validated matching options (one list, passed to every step).
-psm_options <- function(ratio, replace, caliper, seed, caliper_scale, order, level, sample,
+psm_options <- function(ratio, replace, caliper, seed, caliper_scale, order, match_within, sample,
                         call = rlang::caller_env()) {
   ratio <- check_count(ratio, "ratio", call = call)
   if (!is.logical(replace) || length(replace) != 1L || is.na(replace)) {
@@ -225,12 +244,12 @@ psm_options <- function(ratio, replace, caliper, seed, caliper_scale, order, lev
     abort_input("{.arg seed} must be a single number or NULL.", call = call)
   }
   list(ratio = ratio, replace = replace, caliper = caliper, seed = seed,
-       caliper_scale = caliper_scale, order = order, level = level, sample = sample)
+       caliper_scale = caliper_scale, order = order, match_within = match_within, sample = sample)
 }
 
 # The matching sample: treatment, covariate matrix, cells (periods), and the
 # rows of `data` they come from, after dropping rows with missing values.
-psm_sample <- function(spec, data, treat, covariates, level, time, call = rlang::caller_env()) {
+psm_sample <- function(spec, data, treat, covariates, match_within, time, call = rlang::caller_env()) {
   treat_name <- formula_columns(treat, "treat", call)
   if (length(treat_name) != 1L) abort_input("{.arg treat} must name one column.", call = call)
   check_columns(data, treat_name, "treat", call)
@@ -239,12 +258,12 @@ psm_sample <- function(spec, data, treat, covariates, level, time, call = rlang:
   X <- covariate_matrix(cov_formula, data, call)
   time_name <- NULL
   cell_values <- rep("pooled", nrow(data))
-  if (level == "period") {
+  if (match_within == "period") {
     time_name <- time_column(time, spec, call)
     check_columns(data, time_name, "time", call)
     cell_values <- data[[time_name]]
   } else if (!is.null(time)) {
-    note("{.arg time} is ignored with {.code level = \"pooled\"}.")
+    note("{.arg time} is ignored with {.code match_within = \"pooled\"}.")
   }
   ok <- !is.na(tr) & rowSums(!is.finite(X)) == 0 & !is.na(cell_values)
   if (any(!ok)) report_missing(ok, tr, X, cell_values, treat_name, time_name)
@@ -337,7 +356,7 @@ time_column <- function(time, spec, call) {
     return(v)
   }
   if (length(spec$fe) < 2L || length(spec$fe[[2L]]) != 1L) {
-    abort_input(c("{.code level = \"period\"} needs the period column.",
+    abort_input(c("{.code match_within = \"period\"} needs the period column.",
                   "i" = "Give it in {.arg time}, e.g. {.code time = ~year}."), call = call)
   }
   spec$fe[[2L]]

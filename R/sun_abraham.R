@@ -65,7 +65,7 @@ sun_abraham <- function(formula, data, cohort, ref = -1, level = 0.95, ...) {
   bad <- intersect(...names(), c("formula", "data", "subset"))
   if (length(bad)) abort_input("{.arg {bad}} cannot be passed to {.fn twfe} through {.arg ...}.")
   des <- sunab_design(pn, g, ref)
-  fit <- sunab_fit(spec, data, des, list(...))
+  fit <- sunab_fit(spec, data, des, list(...), call$data)
   new_pilotdid_sun_abraham(fit, des, level, formula, gcol, call)
 }
 
@@ -118,7 +118,7 @@ format_num <- function(x) gsub(".", "p", sub("^-", "m", format(x, scientific = F
 
 # The saturated regression by twfe() on the rows used: the columns of `data`
 # the model needs plus one 0/1 column per cell.
-sunab_fit <- function(spec, data, des, dots) {
+sunab_fit <- function(spec, data, des, dots, data_name = NULL) {
   cols <- unique(c(all.vars(spec$main), spec$unit, spec$time,
                    formula_columns(dots$cluster, "cluster"),
                    if (inherits(dots$weights, "formula")) all.vars(dots$weights)))
@@ -135,7 +135,7 @@ sunab_fit <- function(spec, data, des, dots) {
   fit <- do.call(twfe, c(list(formula = f, data = d), dots))
   fit$call <- call("twfe", formula = f)   # do.call() inlined the data into the call
   fit$cell <- des$cell[fit$obs]
-  fit$obs <- des$rows[fit$obs]
+  fit <- adopt_fit(fit, des$rows[fit$obs], data, data_name)
   fit
 }
 

@@ -24,7 +24,9 @@ generics::glance
 #' @param x A `pilotdid_twfe` fit.
 #' @param conf.int Add the confidence interval columns?
 #' @param conf.level Confidence level.
-#' @param ... Unused.
+#' @param vcov,cluster,ssc,lag,data The variance to report, as in
+#'   [vcov.pilotdid_twfe()]; by default the fit's own.
+#' @param ... Must be empty.
 #' @return A data frame.
 #' @family estimators
 #' @method tidy pilotdid_twfe
@@ -34,7 +36,11 @@ generics::glance
 #' fit <- twfe(y ~ treat + x1 | id + year, data = d)
 #' tidy(fit)
 #' glance(fit)
-tidy.pilotdid_twfe <- function(x, conf.int = TRUE, conf.level = 0.95, ...) {
+tidy.pilotdid_twfe <- function(x, conf.int = TRUE, conf.level = 0.95, vcov = NULL, cluster = NULL,
+                               ssc = NULL, lag = NULL, data = NULL, ...) {
+  rlang::check_dots_empty()
+  check_level(conf.level, "conf.level")
+  x <- fit_with_vcov(x, vcov, cluster, ssc, lag, data, parent.frame())
   tab <- summary(x)$coefficients
   out <- data.frame(term = rownames(tab), estimate = tab[, 1L], std.error = tab[, 2L],
                     statistic = tab[, 3L], p.value = tab[, 4L], row.names = NULL)

@@ -17,7 +17,22 @@
 #' * `"cluster"` (CR1): \eqn{\frac{G}{G-1}\frac{n-1}{n-K} B (\sum_g s_g s_g') B},
 #'   \eqn{s_g = \sum_{i \in g} w_i e_i x_i}. Two-way clustering (Cameron,
 #'   Gelbach and Miller) uses \eqn{V_a + V_b - V_{a \cap b}} with the factor
-#'   \eqn{G_{min}/(G_{min}-1)} of the smaller dimension for all three terms.
+#'   \eqn{G_{min}/(G_{min}-1)} of the smaller dimension for all three terms;
+#'   three- and four-way clustering sum over all intersections likewise.
+#' * `"NW"` and `"DK"`: the unit and the time are the first and second
+#'   fixed effects; periods are the distinct values of the time variable in
+#'   order, and lag \eqn{l} pairs a period with the \eqn{l}-th next one. Newey-West
+#'   sums \eqn{\sum_{l=0}^{L} k_l \sum_u \sum_t (s_{ut} s_{u,t+l}' + s_{u,t+l} s_{ut}')}
+#'   (once for \eqn{l = 0}) within units, Driscoll-Kraay the same over the
+#'   period sums \eqn{s_t = \sum_u s_{ut}}, with Bartlett weights
+#'   \eqn{k_l = 1 - l/(L+1)} and the factor \eqn{\frac{T}{T-1}\frac{n-1}{n-K}}
+#'   (\eqn{T} periods; tests with \eqn{T - 1} degrees of freedom), as fixest's
+#'   `vcov = "NW"`/`"DK"` with `panel.id = ~unit + time`.
+#'
+#' A variance matrix that is not positive definite (multi-way clustering can
+#' give negative eigenvalues) is repaired as fixest repairs it: eigenvalues
+#' below \eqn{10^{-16}} are set to \eqn{10^{-16}}, with a message when one was
+#' negative. Standard errors are never `NaN`.
 #'
 #' \eqn{K} counts the regressors kept, one intercept, and \eqn{G_q - 1} for
 #' every fixed-effect dimension \eqn{q} that is not nested in a cluster
@@ -36,10 +51,21 @@
 #'   bar come one or more fixed effects: column names (numeric, factor or
 #'   character), or interactions `a^b`.
 #' @param data A data frame (a data.table or tibble works too).
-#' @param cluster Cluster variable(s) for `vcov = "cluster"`: a one-sided
-#'   formula (`~id`, or `~a + b` for two-way clustering) or column names. The
-#'   default is the first fixed effect.
-#' @param vcov Type of variance: `"cluster"` (default), `"hetero"` (HC1) or `"iid"`.
+#' @param cluster Cluster variable(s): a one-sided formula (`~id`; `~a + b`
+#'   for two-way and up to four-way clustering; `~a^b` for the combinations)
+#'   or column names. By default (`vcov` and `cluster` both `NULL`) the
+#'   standard errors are clustered by the first fixed effect.
+#' @param vcov Type of variance, in fixest's spellings: `"cluster"` (by
+#'   `cluster`, or the first fixed effect), `"twoway"` (the first two fixed
+#'   effects; `"threeway"`, `"fourway"` likewise), a formula of cluster
+#'   variables (`~id`, `~id + year`), `"hetero"` (or `"HC1"`, `"white"`),
+#'   `"iid"`, `"NW"` (Newey-West within each unit's time series) or `"DK"`
+#'   (Driscoll-Kraay: cross-sectional sums per period, then Newey-West). See
+#'   Standard errors.
+#' @param ssc Small-sample corrections, from [ssc()]; the default agrees with
+#'   fixest's.
+#' @param lag Number of lags of `vcov = "NW"` or `"DK"`; by default
+#'   \eqn{\lfloor T^{1/4} \rfloor}, with \eqn{T} the number of periods (fixest's default).
 #' @param weights Optional observation weights: a one-sided formula naming a
 #'   column (`~pop`) or a numeric vector with one value per row of `data`.
 #'   Negative or missing weights are an error; rows with zero weight are dropped.
@@ -69,191 +95,24 @@
 #' summary(fit)
 #' twfe(y ~ treat + x1 | id + year, data = d, vcov = "hetero")
 #' twfe(y ~ treat + x1 | id + year, data = d, cluster = ~ id + year)
-twfe <- function(formula, data, cluster = NULL, vcov = c("cluster", "hetero", "iid"),
-                 weights = NULL, subset = NULL, drop_singletons = FALSE,
+twfe <- function(formula, data, cluster = NULL, vcov = NULL, weights = NULL, subset = NULL,
+                 drop_singletons = FALSE, ssc = NULL, lag = NULL,
                  threads = getOption("pilotdid.threads", 1L)) {
   call <- match.call()
-  vcov <- match.arg(vcov)
   if (!is.data.frame(data)) abort_input("{.arg data} must be a data frame.")
   check_flag(drop_singletons, "drop_singletons")
   spec <- parse_fe_formula(formula)
+  vspec <- vcov_spec(vcov, cluster, spec$fe_names, lag)
+  ssc <- check_ssc(ssc)
   threads <- resolve_threads(threads)
   rows <- eval_subset(substitute(subset), data, parent.frame())
-  smp <- twfe_sample(spec, data, rows, cluster, vcov, weights, drop_singletons)
-  fit <- twfe_estimate(smp, vcov, threads)
+  smp <- twfe_sample(spec, data, rows, vspec$cluster, weights, drop_singletons)
+  fit <- twfe_estimate(smp, vspec, ssc, threads)
   fit$call <- call
   fit$formula <- formula
-  fit$cluster_default <- vcov == "cluster" && is.null(cluster)
+  fit$data_name <- if (is.language(call$data)) call$data
   fit$args <- list(rows = rows, cluster = cluster, weights = weights, drop_singletons = drop_singletons)
   new_pilotdid_twfe(fit)
 }
 
 new_pilotdid_twfe <- function(x) structure(x, class = "pilotdid_twfe")
-
-# Rows selected by `subset` (NULL = all rows), as positive row numbers.
-eval_subset <- function(expr, data, env, call = caller_env()) {
-  n <- nrow(data)
-  if (is.null(expr)) return(seq_len(n))
-  s <- eval(expr, data, env)
-  if (is.null(s)) return(seq_len(n))
-  if (is.logical(s) && length(s) == n) return(which(s))
-  if (is.numeric(s) && all(!is.na(s)) && all(s >= 1 & s <= n)) return(sort(unique(as.integer(s))))
-  abort_input("{.arg subset} must be a logical condition on {.arg data} or row numbers between 1 and {n}.",
-              call = call)
-}
-
-# Build the estimation sample: outcome, regressors, weights, fixed-effect and
-# cluster codes, after removing unusable rows (each removal reported).
-twfe_sample <- function(spec, data, rows, cluster, vcov, weights, drop_singletons,
-                        call = caller_env()) {
-  fe_vars <- unique(unlist(spec$fe))
-  cl_vars <- cluster_spec(cluster, spec, vcov, call)
-  w_info <- weight_spec(weights, data, call)
-  used <- unique(c(all.vars(spec$main), fe_vars, unlist(cl_vars), w_info$col))
-  check_columns(data, all.vars(spec$main), "formula", call)
-  check_columns(data, fe_vars, "formula", call)
-  check_columns(data, unlist(cl_vars), "cluster", call)
-  d <- as.list(data)[used]
-  removed <- data.frame(reason = character(), n = integer())
-  if (length(rows) < nrow(data)) {
-    removed <- rbind(removed, data.frame(reason = "subset", n = nrow(data) - length(rows)))
-    d <- lapply(d, `[`, rows)
-  }
-  d <- structure(d, class = "data.frame", row.names = c(NA_integer_, -length(rows)))
-  w <- if (!is.null(w_info$values)) w_info$values[rows] else if (!is.null(w_info$col)) d[[w_info$col]]
-  mm <- model_data(spec$main, d, call)
-  ok <- complete_rows(mm, d, c(fe_vars, unlist(cl_vars), w_info$col))
-  if (!is.null(w)) check_weights(w, ok, call)
-  keep <- ok$keep
-  if (!is.null(w) && any(w[keep] == 0)) {
-    nz <- sum(w[keep] == 0)
-    note("Dropped {nz} row{?s} with zero weight.")
-    removed <- rbind(removed, data.frame(reason = "zero weight", n = nz))
-    keep <- keep & w != 0
-  }
-  if (ok$n_bad > 0L) removed <- rbind(removed, data.frame(reason = "missing values", n = ok$n_bad))
-  idx <- which(keep)
-  all_rows <- length(idx) == length(keep)
-  pick <- function(x) if (all_rows) x else x[idx]
-  fe_cols <- lapply(spec$fe, function(v) lapply(d[v], pick))
-  codes <- lapply(fe_cols, group_codes)
-  if (drop_singletons) {
-    s <- singleton_rows(codes)
-    if (length(s)) {
-      note("Dropped {length(s)} singleton observation{?s} (fixed-effect levels with one row, removed repeatedly).")
-      removed <- rbind(removed, data.frame(reason = "singletons", n = length(s)))
-      idx <- idx[-s]
-      fe_cols <- lapply(fe_cols, function(l) lapply(l, `[`, -s))
-      codes <- lapply(fe_cols, group_codes)
-    }
-  }
-  if (length(idx) == 0L) abort_input("No rows are left to estimate {.arg formula} on.", call = call)
-  names(codes) <- spec$fe_names
-  cl_codes <- lapply(cl_vars, function(v) {
-    same <- match(paste(v, collapse = "^"), spec$fe_names)
-    if (!is.na(same)) codes[[same]] else group_codes(lapply(d[v], `[`, idx))
-  })
-  names(cl_codes) <- vapply(cl_vars, paste, character(1), collapse = "^")
-  for (k in seq_along(cl_codes)) {
-    if (max(cl_codes[[k]]) == 0L) {
-      abort_input("Cluster variable {.field {names(cl_codes)[k]}} has a single level in the estimation sample: standard errors clustered on it are not defined.",
-                  call = call)
-    }
-  }
-  if (length(idx) < length(keep)) {
-    mm$y <- mm$y[idx]
-    mm$X <- mm$X[idx, , drop = FALSE]
-  }
-  list(y = mm$y, X = mm$X, w = if (is.null(w)) NULL else as.double(w[idx]),
-       codes = codes, cl_codes = cl_codes, yname = mm$yname, obs = rows[idx],
-       removed = removed)
-}
-
-# Outcome vector and regressor matrix (no intercept) from the main formula.
-# Plain numeric columns take a fast path; anything else goes through model.matrix().
-model_data <- function(main, d, call) {
-  labels <- attr(stats::terms(main), "term.labels")
-  lhs <- main[[2L]]
-  if (is.name(lhs) && all(labels %in% names(d)) &&
-      all(vapply(d[c(as.character(lhs), labels)], is.numeric, TRUE))) {
-    X <- do.call(cbind, lapply(d[labels], as.double))
-    colnames(X) <- labels
-    return(list(y = as.double(d[[as.character(lhs)]]), X = X, yname = as.character(lhs)))
-  }
-  mf <- stats::model.frame(main, data = d, na.action = stats::na.pass, drop.unused.levels = TRUE)
-  y <- stats::model.response(mf)
-  yname <- deparse1(main[[2L]])
-  if (is.logical(y)) y <- as.numeric(y)
-  if (!is.numeric(y) || is.matrix(y)) {
-    abort_input("The outcome {.field {yname}} must be numeric, not {.cls {class(y)[1]}}.", call = call)
-  }
-  X <- stats::model.matrix(attr(mf, "terms"), mf)
-  X <- X[, colnames(X) != "(Intercept)", drop = FALSE]
-  storage.mode(X) <- "double"
-  list(y = as.double(y), X = X, yname = yname)
-}
-
-# Rows without missing or infinite values; reports how many were dropped and why.
-complete_rows <- function(mm, d, id_cols) {
-  keep <- cpp_finite_rows(mm$X, mm$y)
-  for (v in unique(id_cols)) if (anyNA(d[[v]])) keep <- keep & !is.na(d[[v]])
-  n_bad <- length(keep) - sum(keep)
-  if (n_bad > 0L) {
-    counts <- vapply(names(d), function(v) sum(is.na(d[[v]]) | (is.numeric(d[[v]]) & is.infinite(d[[v]]))), 1L)
-    counts <- counts[counts > 0]
-    detail <- if (length(counts)) paste0(names(counts), " (", counts, ")", collapse = ", ") else "transformed values"
-    note("Dropped {n_bad} row{?s} with missing or infinite values: {detail}.")
-  }
-  list(keep = keep, n_bad = n_bad)
-}
-
-# Rows (positions) to remove so that no fixed-effect level has a single row.
-singleton_rows <- function(codes) {
-  alive <- rep(TRUE, length(codes[[1L]]))
-  repeat {
-    single <- rep(FALSE, length(alive))
-    for (cd in codes) {
-      cnt <- tabulate(cd[alive] + 1L, nbins = max(cd) + 1L)
-      single[alive] <- single[alive] | cnt[cd[alive] + 1L] == 1L
-    }
-    if (!any(single)) break
-    alive <- alive & !single
-  }
-  which(!alive)
-}
-
-cluster_spec <- function(cluster, spec, vcov, call) {
-  if (vcov != "cluster") {
-    if (!is.null(cluster)) note("{.arg cluster} is ignored because {.code vcov = \"{vcov}\"}.")
-    return(list())
-  }
-  if (is.null(cluster)) return(list(spec$fe[[1L]]))
-  cols <- formula_columns(cluster, "cluster", call)
-  if (length(cols) > 2L) {
-    abort_input("{.arg cluster} takes one or two variables, not {length(cols)}.", call = call)
-  }
-  as.list(cols)
-}
-
-weight_spec <- function(weights, data, call) {
-  if (is.null(weights)) return(list())
-  if (inherits(weights, "formula")) {
-    col <- all.vars(weights)
-    if (length(col) != 1L) abort_input("{.arg weights} must name one column, e.g. {.code ~pop}.", call = call)
-    check_columns(data, col, "weights", call)
-    if (!is.numeric(data[[col]])) abort_input("Weight column {.field {col}} must be numeric.", call = call)
-    return(list(col = col))
-  }
-  if (!is.numeric(weights) || length(weights) != nrow(data)) {
-    abort_input("{.arg weights} must be a one-sided formula or a numeric vector with one value per row of {.arg data} ({nrow(data)}).",
-                call = call)
-  }
-  list(values = as.double(weights))
-}
-
-check_weights <- function(w, ok, call) {
-  if (anyNA(w)) abort_input("{.arg weights} has {sum(is.na(w))} missing value{?s}; weights must be given for every row.",
-                            call = call)
-  if (any(w < 0)) abort_input("{.arg weights} has {sum(w < 0)} negative value{?s}; weights must be >= 0.", call = call)
-  invisible(TRUE)
-}

@@ -61,6 +61,21 @@ steps_controls <- function(controls, call = caller_env()) {
 }
 
 #' @export
+summary.pilotdid_twfe_steps <- function(object, ...) {
+  structure(lapply(unclass(object), summary), class = "summary.pilotdid_twfe_steps",
+            controls = attr(object, "controls"))
+}
+
+#' @export
+print.summary.pilotdid_twfe_steps <- function(x, ...) {
+  for (k in seq_along(x)) {
+    cat("Step ", k, ":\n", sep = "")
+    print(x[[k]], ...)
+  }
+  invisible(x)
+}
+
+#' @export
 print.pilotdid_twfe_steps <- function(x, ...) {
   print(did_table(x, ...))
   invisible(x)

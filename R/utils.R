@@ -1,7 +1,7 @@
 # Conditions and small helpers shared by every verb.
 
-abort_input <- function(message, ..., call = caller_env(), .envir = parent.frame()) {
-  cli::cli_abort(message, ..., class = c("pilotdid_error_input", "pilotdid_error"),
+abort_input <- function(message, ..., class = NULL, call = caller_env(), .envir = parent.frame()) {
+  cli::cli_abort(message, ..., class = c(class, "pilotdid_error_input", "pilotdid_error"),
                  call = call, .envir = .envir)
 }
 

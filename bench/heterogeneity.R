@@ -27,8 +27,8 @@ timed("permutation, id + year + prov^year, n = 1000 (refit)",
       function() heterogeneity(fit3, big, n = 1000, seed = 1), reps = 1)
 timed("interaction test, 4 regions", function() heterogeneity(fit, "region", test = "interaction"))
 timed("suest, 4 regions", function() heterogeneity(fit, "region", test = "suest"))
-timed("three_step, n_boot = 999 (fast)",
-      function() mechanism(fit, "m", design = "three_step", n_boot = 999, seed = 1))
-timed("three_step, n_boot = 999, year clusters (refit)", function() {
-  mechanism(update(fit, cluster = ~year), "m", design = "three_step", n_boot = 999, seed = 1)
+timed("three_step, n = 999 (fast)",
+      function() mechanism(fit, "m", design = "three_step", n = 999, seed = 1))
+timed("three_step, n = 999, year clusters (refit)", function() {
+  mechanism(update(fit, cluster = ~year), "m", design = "three_step", n = 999, seed = 1)
 }, reps = 1)

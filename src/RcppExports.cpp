@@ -329,6 +329,17 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// cpp_hash_columns
+Rcpp::CharacterVector cpp_hash_columns(Rcpp::NumericMatrix X);
+RcppExport SEXP _pilotdid_cpp_hash_columns(SEXP XSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type X(XSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_hash_columns(X));
+    return rcpp_result_gen;
+END_RCPP
+}
 // cpp_vcov_meat
 Rcpp::NumericMatrix cpp_vcov_meat(Rcpp::NumericMatrix Xr, Rcpp::NumericVector er, Rcpp::NumericVector wr, Rcpp::IntegerVector cluster, int G, int threads);
 RcppExport SEXP _pilotdid_cpp_vcov_meat(SEXP XrSEXP, SEXP erSEXP, SEXP wrSEXP, SEXP clusterSEXP, SEXP GSEXP, SEXP threadsSEXP) {
@@ -365,6 +376,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_pilotdid_cpp_finite_rows", (DL_FUNC) &_pilotdid_cpp_finite_rows, 2},
     {"_pilotdid_cpp_group_codes", (DL_FUNC) &_pilotdid_cpp_group_codes, 1},
     {"_pilotdid_cpp_is_nested", (DL_FUNC) &_pilotdid_cpp_is_nested, 3},
+    {"_pilotdid_cpp_hash_columns", (DL_FUNC) &_pilotdid_cpp_hash_columns, 1},
     {"_pilotdid_cpp_vcov_meat", (DL_FUNC) &_pilotdid_cpp_vcov_meat, 6},
     {NULL, NULL, 0}
 };

@@ -27,26 +27,6 @@
 
 namespace pilotdid {
 
-// splitmix64, one stream per (seed, draw) -- the generator of placebo.cpp.
-struct BootRng {
-  uint64_t s;
-  BootRng(uint64_t seed, uint64_t draw) : s(seed * 0x9E3779B97F4A7C15ULL + draw) { next(); next(); }
-  uint64_t next() {
-    uint64_t z = (s += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  // uniform in (0, 1]
-  double unif() { return ((double)(next() >> 11) + 1.0) * (1.0 / 9007199254740992.0); }
-  uint64_t below(uint64_t n) {
-    const uint64_t limit = UINT64_MAX - UINT64_MAX % n;
-    uint64_t r;
-    do { r = next(); } while (r >= limit);
-    return r % n;
-  }
-};
-
 enum WeightType { RADEMACHER = 0, WEBB = 1, MAMMEN = 2, NORM = 3 };
 
 // Bootstrap weights of draw j (G values).
@@ -55,7 +35,7 @@ static void boot_weights(int type, bool enumerate, uint64_t seed, uint64_t j, in
     for (int g = 0; g < G; ++g) v[g] = ((j >> g) & 1ULL) ? -1.0 : 1.0;
     return;
   }
-  BootRng rng(seed, j);
+  Rng rng(seed, j);
   switch (type) {
     case RADEMACHER:
       for (int g = 0; g < G; g += 64) {

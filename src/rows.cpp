@@ -3,6 +3,7 @@
 #include "pilotdid.h"
 #include <cmath>
 #include <vector>
+#include <cstdio>
 
 // [[Rcpp::export]]
 Rcpp::LogicalVector cpp_finite_rows(Rcpp::NumericMatrix X, Rcpp::NumericVector y) {
@@ -49,4 +50,22 @@ bool cpp_is_nested(Rcpp::IntegerVector fe, Rcpp::IntegerVector cl, int G) {
     else if (f != cl[i]) return false;
   }
   return true;
+}
+
+// FNV-1a 64-bit hash of each column's bytes (as hexadecimal), to recognise
+// a fit's data later without keeping it.
+// [[Rcpp::export]]
+Rcpp::CharacterVector cpp_hash_columns(Rcpp::NumericMatrix X) {
+  const int N = X.nrow(), K = X.ncol();
+  Rcpp::CharacterVector out(K);
+  for (int k = 0; k < K; ++k) {
+    unsigned long long h = 1469598103934665603ULL;
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(X.begin() + (size_t)k * N);
+    const size_t bytes = (size_t)N * sizeof(double);
+    for (size_t b = 0; b < bytes; ++b) { h ^= p[b]; h *= 1099511628211ULL; }
+    char buf[17];
+    std::snprintf(buf, sizeof(buf), "%016llx", h);
+    out[k] = buf;
+  }
+  return out;
 }

@@ -20,7 +20,7 @@ rel_diff <- function(a, b) max(abs(unname(a) - unname(b)) / pmax(abs(unname(b)),
 
 # Full twfe() refit of draw j of a placebo run: the oracle for the fast draws.
 placebo_refit <- function(fit, d, j, type, seed, ...) {
-  inputs <- pilotdid:::placebo_inputs(fit, d, NULL, NULL, NULL, NULL, type, seed, TRUE)
+  inputs <- pilotdid:::placebo_inputs(fit, d, environment(), NULL, NULL, NULL, NULL, type, seed, TRUE)
   a <- pilotdid:::cpp_placebo_assignment(pilotdid:::placebo_state(inputs), j)
   periods <- sort(unique(d$year[fit$obs]))
   ulev <- unique(d$id[fit$obs])

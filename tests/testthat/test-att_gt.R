@@ -122,8 +122,8 @@ test_that("ATT(g,t) is a 2x2 difference in means and the SE its influence-functi
 test_that("the uniform band: reproducible, at least pointwise, close to did's bootstrap critical value", {
   d <- make_staggered(n_id = 200, n_t = 8, seed = 27)
   cs <- att_gt(y ~ 1 | id + year, data = d, cohort = "g")
-  a1 <- aggregate(cs, "dynamic", cband = TRUE, biters = 2000, seed = 5)
-  a2 <- withr::with_seed(5, aggregate(cs, "dynamic", cband = TRUE, biters = 2000))
+  a1 <- aggregate(cs, "dynamic", cband = TRUE, n = 2000, seed = 5)
+  a2 <- withr::with_seed(5, aggregate(cs, "dynamic", cband = TRUE, n = 2000))
   expect_identical(a1$crit_value, a2$crit_value)
   expect_gt(a1$crit_value, stats::qnorm(0.975))
   tb <- tidy(a1)
@@ -133,7 +133,7 @@ test_that("the uniform band: reproducible, at least pointwise, close to did's bo
   # the band does not change the estimates or the pointwise intervals
   expect_equal(tb[names(tidy(aggregate(cs, "dynamic")))], tidy(aggregate(cs, "dynamic")))
   # never narrower than the pointwise interval
-  one <- aggregate(cs, "group", cband = TRUE, biters = 500, seed = 1)
+  one <- aggregate(cs, "group", cband = TRUE, n = 500, seed = 1)
   expect_gte(one$crit_value, stats::qnorm(0.975))
   skip_if_not_installed("did")
   ref <- withr::with_seed(3, suppressWarnings(

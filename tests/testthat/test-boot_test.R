@@ -56,6 +56,17 @@ test_that("the t statistic and standard error of the original sample are twfe()'
   b2 <- boot_test(fit_id, "did", n = 99, seed = 1, cluster = ~prov, conf_int = FALSE)
   ref <- twfe(y ~ did + x1 | id + year, data = d, cluster = ~prov)
   expect_equal(b2$table$statistic, unname(summary(ref)$coefficients["did", 3]), tolerance = 1e-10)
+  # the variance recomputed from the fit (tidy(cluster = )), also with other ssc() settings,
+  # and a bootstrap cluster that is a fixed effect of the fit (no data needed)
+  td <- tidy(fit_id, cluster = ~prov)
+  expect_equal(b2$table$statistic, td$statistic[td$term == "did"], tolerance = 1e-10)
+  expect_equal(b2$table$std.error, td$std.error[td$term == "did"], tolerance = 1e-10)
+  fit_s <- twfe(y ~ did + x1 | id + year, data = d, cluster = ~id, ssc = ssc(G.adj = FALSE, K.fixef = "full"))
+  b3 <- boot_test(fit_s, c("did", "x1"), n = 99, seed = 1, cluster = "prov", bootcluster = ~id,
+                  conf_int = FALSE)
+  td <- tidy(fit_s, cluster = ~prov)
+  expect_equal(b3$table$statistic, td$statistic, tolerance = 1e-10)
+  expect_identical(b3$bootcluster, "id")
 })
 
 test_that("under the null with 10 clusters WCR p-values are close to uniform while CR1 over-rejects", {
@@ -198,8 +209,15 @@ test_that("bad input gives classed errors before any C++ runs", {
   expect_error(boot_test(lm(y ~ x1, d)), class = err)
   fit_h <- twfe(y ~ did + x1 | id + year, data = d, vcov = "hetero")
   expect_error(boot_test(fit_h), class = err)
+  expect_error(boot_test(fit, cluster = ~ id + year), class = err)
+  # columns the fit did not use come from its data, checked row by row
+  d2 <- d
+  d2$y[1] <- d2$y[1] + 1
+  expect_error(boot_test(fit, bootcluster = ~one, data = d2), class = "pilotdid_error_data_changed")
+  expect_error(boot_test(fit, cluster = ~one, data = d2), class = "pilotdid_error_data_changed")
   expect_snapshot(boot_test(fit, param = "gov"), error = TRUE)
   expect_snapshot(boot_test(fit, cluster = ~one), error = TRUE)
+  expect_snapshot(boot_test(fit, bootcluster = ~nope), error = TRUE)
 })
 
 test_that("did_table(p = \"wild\") stars the bootstrap p-values of the shown coefficients", {

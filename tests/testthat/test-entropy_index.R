@@ -400,13 +400,15 @@ test_that("tidy() has one row per indicator with broom's columns", {
   ind <- paste0("x", 1:3)
   fit <- entropy_index(d, ind, negative = "x1")
   td <- tidy(fit)
-  expect_named(td, c("term", "dimension", "direction", "estimate", "entropy", "divergence",
-                     "min", "max"))
+  expect_named(td, c("term", "estimate", "std.error", "statistic", "p.value", "conf.low", "conf.high",
+                     "dimension", "direction", "entropy", "divergence", "min", "max"))
+  expect_true(all(is.na(td$std.error)))
   expect_equal(td$term, ind)
   expect_equal(td$estimate, fit$weights$w)
   expect_equal(td$divergence, 1 - td$entropy)
   ty <- tidy(entropy_index(d, ind, by = "year"))
-  expect_equal(names(ty)[1:2], c("year", "term"))
+  expect_equal(names(ty)[1:2], c("term", "estimate"))
+  expect_equal(ty$year, rep(sort(unique(d$year)), each = 3))
   expect_equal(nrow(ty), 9L)
 })
 

@@ -40,7 +40,7 @@ test_that("\"three_step\": steps equal direct fits on the common rows, c = c' + 
   d <- make_mediator_panel(seed = 74)
   d$m[c(5, 17)] <- NA
   fit <- twfe(y ~ treat + x1 + x2 | id + year, data = d)
-  expect_message(med <- mechanism(fit, "m", design = "three_step", n_boot = 0), "Dropped 2 rows")
+  expect_message(med <- mechanism(fit, "m", design = "three_step", n = 0), "Dropped 2 rows")
   ok <- !is.na(d$m)
   tot <- twfe(y ~ treat + x1 + x2 | id + year, data = d[ok, ])
   a <- twfe(m ~ treat + x1 + x2 | id + year, data = d[ok, ])
@@ -64,7 +64,7 @@ test_that("\"three_step\": steps equal direct fits on the common rows, c = c' + 
 test_that("the cluster bootstrap equals refits on the resampled clusters, each copy its own unit", {
   d <- make_mediator_panel(n_id = 30, n_t = 6, seed = 75)
   fit <- twfe(y ~ treat + x1 | id + year, data = d)
-  med <- mechanism(fit, "m", design = "three_step", n_boot = 3, seed = 9)
+  med <- mechanism(fit, "m", design = "three_step", n = 3, seed = 9)
   ids <- unique(d$id)
   draws <- withr::with_seed(9, matrix(sample.int(30, 30 * 3, replace = TRUE), 30))
   for (k in 1:3) {
@@ -79,25 +79,25 @@ test_that("bootstrap: fast and refit paths agree; a province cluster is resample
   d <- make_mediator_panel(n_id = 40, n_t = 6, seed = 76, drop_share = 0.05)
   d$prov <- d$id %% 8
   fit <- twfe(y ~ treat + x1 | id + year, data = d, cluster = ~prov)
-  med <- mechanism(fit, "m", design = "three_step", n_boot = 25, seed = 4)
+  med <- mechanism(fit, "m", design = "three_step", n = 25, seed = 4)
   loop <- pilotdid:::mech_bootstrap(med$fits$m$outcome, d, "treat", "m", 25, 4, engine = "loop")
   expect_equal(med$boot[, "m"], loop, tolerance = 1e-8)
   # a year cluster does not nest the units: the refit path
   fit_t <- twfe(y ~ treat + x1 | id + year, data = d, cluster = ~year)
-  med_t <- mechanism(fit_t, "m", design = "three_step", n_boot = 5, seed = 4)
+  med_t <- mechanism(fit_t, "m", design = "three_step", n = 5, seed = 4)
   expect_true(all(is.finite(med_t$boot)))
 })
 
 test_that("the bootstrap is reproducible with a seed or set.seed()", {
   d <- make_mediator_panel(n_id = 30, n_t = 6, seed = 77)
   fit <- twfe(y ~ treat + x1 | id + year, data = d)
-  a <- mechanism(fit, "m", design = "three_step", n_boot = 50, seed = 3)
-  b <- mechanism(fit, "m", design = "three_step", n_boot = 50, seed = 3)
+  a <- mechanism(fit, "m", design = "three_step", n = 50, seed = 3)
+  b <- mechanism(fit, "m", design = "three_step", n = 50, seed = 3)
   expect_identical(a$boot, b$boot)
   set.seed(10)
-  c1 <- mechanism(fit, "m", design = "three_step", n_boot = 50)
+  c1 <- mechanism(fit, "m", design = "three_step", n = 50)
   set.seed(10)
-  c2 <- mechanism(fit, "m", design = "three_step", n_boot = 50)
+  c2 <- mechanism(fit, "m", design = "three_step", n = 50)
   expect_identical(c1$boot, c2$boot)
   expect_equal(a$effects$boot_se, sd(a$boot[, "m"]))
   expect_equal(a$effects$boot_low, unname(quantile(a$boot[, "m"], 0.025, type = 6)))
@@ -106,11 +106,11 @@ test_that("the bootstrap is reproducible with a seed or set.seed()", {
 test_that("print, tidy, glance and did_table() work on every design", {
   d <- make_mediator_panel(n_id = 30, n_t = 6, seed = 78)
   fit <- twfe(y ~ treat + x1 | id + year, data = d)
-  med <- mechanism(fit, c("m", "m2"), design = "three_step", n_boot = 20, seed = 1)
+  med <- mechanism(fit, c("m", "m2"), design = "three_step", n = 20, seed = 1)
   td <- tidy(med)
   expect_equal(td$term[1:6], c("total", "a", "b", "direct", "indirect (Sobel)", "indirect (bootstrap)"))
   expect_equal(td$estimate[5], med$effects$indirect[1])
-  expect_equal(glance(med)$n_boot, 20L)
+  expect_equal(glance(med)$n, 20L)
   tab <- did_table(med, keep = "treat")
   expect_equal(ncol(tab$cells), 7L)
   expect_equal(tab$cells[2, -1], c("y", "m", "y", "y", "m2", "y"))
@@ -134,5 +134,12 @@ test_that("bad input gives clear errors", {
     mechanism(fit, "m", treat = "x9")
     mechanism(lm(y ~ treat, data = d), "m")
   })
-  expect_error(mechanism(fit, "m", n_boot = -1), class = "pilotdid_error_input")
+  expect_error(mechanism(fit, "m", n = -1), class = "pilotdid_error_input")
+})
+
+test_that("the old name n_boot still works, with a deprecation warning", {
+  d <- make_mediator_panel(n_id = 30, n_t = 6, seed = 140)
+  fit <- twfe(y ~ treat + x1 | id + year, data = d)
+  expect_warning(a <- mechanism(fit, "m", design = "three_step", n_boot = 20, seed = 2), class = "pilotdid_deprecated")
+  expect_equal(a$boot, mechanism(fit, "m", design = "three_step", n = 20, seed = 2)$boot)
 })

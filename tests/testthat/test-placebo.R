@@ -44,14 +44,14 @@ test_that("the actual estimate and t statistic are the fit's", {
 test_that("space draws keep the number of treated units and the cohort sizes", {
   d <- make_panel(n_id = 40, n_t = 8, seed = 34)
   fit <- twfe(y ~ treat + x1 | id + year, data = d)
-  st <- pilotdid:::placebo_state(pilotdid:::placebo_inputs(fit, d, NULL, NULL, NULL, NULL, "space", 5, FALSE))
+  st <- pilotdid:::placebo_state(pilotdid:::placebo_inputs(fit, d, environment(), NULL, NULL, NULL, NULL, "space", 5, FALSE))
   actual <- pilotdid:::cpp_placebo_assignment(st, -1)
   for (j in 0:4) {
     a <- pilotdid:::cpp_placebo_assignment(st, j)
     expect_equal(sort(a[, 2]), sort(actual[, 2]))
     expect_false(anyDuplicated(a[, 1]) > 0)
   }
-  st <- pilotdid:::placebo_state(pilotdid:::placebo_inputs(fit, d, NULL, NULL, NULL, NULL, "time", 5, FALSE))
+  st <- pilotdid:::placebo_state(pilotdid:::placebo_inputs(fit, d, environment(), NULL, NULL, NULL, NULL, "time", 5, FALSE))
   a <- pilotdid:::cpp_placebo_assignment(st, 3)
   expect_equal(sort(a[, 1]), sort(actual[, 1]))
   expect_true(all(a[, 2] >= 1 & a[, 2] <= 7))

@@ -9,7 +9,7 @@ test_that("propensity scores equal glm()'s fitted values to 1e-10", {
   expect_equal(res$scores$pscore, unname(ref), tolerance = 1e-10)
   expect_equal(res$scores$distance, res$scores$pscore)
   # per period: one model per year
-  rp <- quiet_psm(psm_fml, data = d, treat = ~ever, level = "period")
+  rp <- quiet_psm(psm_fml, data = d, treat = ~ever, match_within = "period")
   for (yr in unique(d$year)) {
     s <- d$year == yr
     g <- stats::glm(ever ~ x1 + x2 + x3, family = binomial, data = d[s, ])
@@ -121,7 +121,7 @@ test_that("tied scores follow the sorted search (the rule written out in R)", {
 test_that("level = 'period' matches within each period as MatchIt run period by period", {
   skip_if_not_installed("MatchIt")
   d <- make_psm_panel(n_id = 80, share = 0.25, seed = 6)
-  res <- quiet_psm(psm_fml, data = d, treat = ~ever, level = "period", ratio = 2, caliper = 0.5)
+  res <- quiet_psm(psm_fml, data = d, treat = ~ever, match_within = "period", ratio = 2, caliper = 0.5)
   ours <- our_pairs(res)
   tr <- which(d$ever == 1)
   for (yr in unique(d$year)) {
@@ -141,7 +141,7 @@ test_that("level = 'period' matches within each period as MatchIt run period by 
 test_that("a period without controls is skipped with a note", {
   d <- make_psm_panel(n_id = 40, share = 0.25, seed = 21)
   d$ever[d$year == 2011] <- 1L
-  expect_message(res <- psm_did(psm_fml, data = d, treat = ~ever, level = "period"),
+  expect_message(res <- psm_did(psm_fml, data = d, treat = ~ever, match_within = "period"),
                  "No matching in period \"2011\"")
   in_2011 <- res$scores$cell == "2011"
   expect_true(all(is.na(res$scores$pscore[in_2011])))
@@ -229,13 +229,13 @@ test_that("sample = 'support' keeps the controls and the treated rows on the com
 
 test_that("results do not depend on threads or on the order of the rows", {
   d <- make_psm_panel(n_id = 80, seed = 12)
-  a <- quiet_psm(psm_fml, data = d, treat = ~ever, level = "period", threads = 1)
-  b <- quiet_psm(psm_fml, data = d, treat = ~ever, level = "period", threads = 2)
+  a <- quiet_psm(psm_fml, data = d, treat = ~ever, match_within = "period", threads = 1)
+  b <- quiet_psm(psm_fml, data = d, treat = ~ever, match_within = "period", threads = 2)
   expect_identical(a$match_matrix, b$match_matrix)
   perm <- withr::with_seed(3, sample.int(nrow(d)))
   ds <- d[perm, ]
   rownames(ds) <- NULL
-  s <- quiet_psm(psm_fml, data = ds, treat = ~ever, level = "period")
+  s <- quiet_psm(psm_fml, data = ds, treat = ~ever, match_within = "period")
   key <- function(dat, res) {
     tr <- as.integer(rownames(res$match_matrix))
     sort(paste(dat$id[tr], dat$year[tr], dat$id[res$match_matrix[, 1]]))
@@ -308,7 +308,7 @@ test_that("bad input gives clear errors", {
   expect_error(psm_did(psm_fml, data = d, treat = ~ever, ratio = 0), class = "pilotdid_error_input")
   expect_error(psm_did(psm_fml, data = cbind(d, weights = 1), treat = ~ever), "weights",
                class = "pilotdid_error_input")
-  expect_error(psm_did(y ~ did + x1 | id, data = d, treat = ~ever, level = "period"), "time",
+  expect_error(psm_did(y ~ did + x1 | id, data = d, treat = ~ever, match_within = "period"), "time",
                class = "pilotdid_error_input")
   d4 <- d
   d4$ever <- 1L

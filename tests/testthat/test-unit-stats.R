@@ -5,7 +5,7 @@ test_that("summed per-unit statistics give the cross-products of the two-way dem
   d <- make_panel(n_id = 30, n_t = 6, drop_share = 0.1, seed = 101)
   d$w <- withr::with_seed(1, stats::runif(nrow(d), 0.5, 2))
   fit <- twfe(y ~ treat + x1 + x2 | id + year, data = d, weights = ~w)
-  smp <- pilotdid:::fit_sample(fit, d)
+  smp <- pilotdid:::fit_sample(fit)
   st <- pilotdid:::unit_stats(smp, smp$X)
   S <- pilotdid:::unit_crossprod(colSums(st$M), st)
   dm <- pilotdid:::within_transform(smp$X, smp$y, smp$codes, smp$w, 1L)
@@ -29,8 +29,9 @@ test_that("seq_ols() drops collinear and FE-absorbed columns in order, as twfe()
   d <- make_panel(n_id = 30, n_t = 6, seed = 102)
   d$x3 <- d$x1 - 2 * d$x2
   d$size <- d$id %% 4
-  fit <- suppressMessages(twfe(y ~ treat + x1 + x2 + x3 + size | id + year, data = d))
-  smp <- pilotdid:::fit_sample(fit, d)
+  f <- y ~ treat + x1 + x2 + x3 + size | id + year
+  fit <- suppressMessages(twfe(f, data = d))
+  smp <- pilotdid:::twfe_sample(pilotdid:::parse_fe_formula(f), d, seq_len(nrow(d)), list(), NULL, FALSE)
   st <- pilotdid:::unit_stats(smp, smp$X)
   S <- pilotdid:::unit_crossprod(colSums(st$M), st)
   beta <- pilotdid:::seq_ols(S$S[-1, -1], S$S[-1, 1], S$raw[-1])
