@@ -88,7 +88,7 @@ did_imputation <- function(formula, data, cohort, horizon = NULL, pretrends = NU
   smp <- impute_sample(pn, g)
   W1 <- impute_weights(smp, horizon)
   fs <- impute_first_stage(smp, W1$W, threads)
-  cl <- if (is.null(clcol)) smp$unit_all else group_codes(list(pn$d[[clcol]][smp$rows]))
+  cl <- impute_clusters(pn, smp, clcol)
   se <- impute_se(smp, fs, W1$W, cl)
   z <- stats::qnorm((1 + level) / 2)
   est <- data.frame(term = W1$term, rel_time = W1$rel_time, estimate = fs$estimate, std.error = se,
@@ -100,6 +100,26 @@ did_imputation <- function(formula, data, cohort, horizon = NULL, pretrends = NU
                  level = level, formula = formula, cohort = gcol, cluster = clcol %||% spec$unit,
                  call = call),
             class = "pilotdid_did_imputation")
+}
+
+# Cluster codes of the rows used: the units, or the `cluster` column (no
+# missing values, at least two clusters).
+impute_clusters <- function(pn, smp, clcol, call = caller_env()) {
+  if (is.null(clcol)) {
+    cl <- smp$unit_all
+  } else {
+    v <- pn$d[[clcol]][smp$rows]
+    if (anyNA(v)) {
+      abort_input("The cluster column {.field {clcol}} has {sum(is.na(v))} missing value{?s} on rows used; drop those rows or fill them first.",
+                  call = call)
+    }
+    cl <- group_codes(list(v))
+  }
+  if (max(cl) == 0L) {
+    abort_input("The standard errors are clustered on a single cluster ({.field {clcol %||% \"the units\"}}): they are not defined.",
+                call = call)
+  }
+  cl
 }
 
 # Untreated (0) and treated (1) rows, with treated rows coded on the levels of

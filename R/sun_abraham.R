@@ -100,6 +100,12 @@ sunab_design <- function(pn, g, ref, call = caller_env()) {
   rows <- which(keep)
   e <- pn$time[rows] - g[rows]
   gr <- g[rows]
+  absent <- as.character(setdiff(ref, e[is.finite(gr)]))
+  if (length(absent)) {
+    abort_input(c("Reference period{?s} {absent} {?does/do} not occur in the data.",
+                  "i" = "Choose a {.arg ref} at which treated units are observed (relative periods seen: {sort(unique(e[is.finite(gr)]))})."),
+                call = call)
+  }
   treated <- is.finite(gr) & !(e %in% ref)
   # cells (cohort, relative period) as integer keys: fast on large panels
   ci <- match(gr, cohorts)

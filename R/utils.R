@@ -29,6 +29,7 @@ group_codes_ <- function(cols) {
   if (length(cols) == 1L) {
     x <- cols[[1L]]
     if (is.factor(x)) x <- as.integer(x)
+    if (inherits(x, c("Date", "POSIXct"))) x <- as.numeric(x)   # dates are fixed effects like any value
     if (is.double(x) && all(x == trunc(x)) && all(abs(x) < .Machine$integer.max)) x <- as.integer(x)
     if (is.integer(x)) {
       codes <- cpp_group_codes(x)

@@ -104,3 +104,14 @@ test_that("bad inputs give clear errors", {
   d_none$g <- 0
   expect_error(did_imputation(y ~ 1 | id + year, data = d_none, cohort = "g"), class = "pilotdid_error_input")
 })
+
+test_that("a single cluster or missing cluster values are errors, not tiny standard errors", {
+  d <- make_staggered(n_id = 40, n_t = 8, seed = 452)
+  d$one <- 1
+  expect_error(did_imputation(y ~ 1 | id + year, data = d, cohort = "cohort", cluster = ~one), "single cluster",
+               class = "pilotdid_error_input")
+  d$cl <- d$id %% 5
+  d$cl[3] <- NA
+  expect_error(did_imputation(y ~ 1 | id + year, data = d, cohort = "cohort", cluster = ~cl), "missing",
+               class = "pilotdid_error_input")
+})

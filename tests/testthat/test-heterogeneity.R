@@ -228,3 +228,17 @@ test_that("bad input gives clear errors", {
   })
   expect_error(heterogeneity(fit, big, treat = "x9"), class = "pilotdid_error_input")
 })
+
+test_that("a one-sided formula by is an expression of the data", {
+  d <- make_group_panel(seed = 89)
+  d$pop <- (d$id %% 3 == 0) * 900 + 500
+  fit <- twfe(y ~ treat + x1 | id + year, data = d)
+  a <- heterogeneity(fit, ~ region != "East", test = "suest")
+  expect_equal(a$groups$group, c("region != \"East\" = FALSE", "region != \"East\" = TRUE"))
+  direct <- twfe(y ~ treat + x1 | id + year, data = d, subset = region != "East")
+  expect_equal(a$groups$estimate[2], unname(coef(direct)["treat"]), tolerance = 1e-10)
+  b <- heterogeneity(fit, ~ pop > 1000, test = "suest")
+  expect_equal(b$groups$estimate, heterogeneity(fit, big, test = "suest")$groups$estimate, tolerance = 1e-12)
+  expect_equal(heterogeneity(fit, ~region, test = "suest")$groups$group, c("Central", "East", "West"))
+  expect_error(heterogeneity(fit, ~ nope > 1), "Cannot evaluate", class = "pilotdid_error_input")
+})

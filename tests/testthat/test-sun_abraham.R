@@ -93,3 +93,14 @@ test_that("did_table() shows the event-time effects and the ATT, not the cohort 
   expect_match(tab$cells[tab$row_type == "coef", 2], sprintf("%.3f", td$estimate[td$term == "ATT"]), fixed = TRUE)
   expect_setequal(did_table(sa)$coefs$term, td$term[!td$ref])
 })
+
+test_that("a reference period absent from the data is refused, as in event_study()", {
+  d <- make_staggered(n_id = 40, n_t = 8, seed = 451)
+  d5 <- d[d$year %% 2 == 1, ]    # observed every other year: relative period -1 may never occur
+  e <- d5$year - d5$cohort
+  expect_false(any(e == -1, na.rm = TRUE))
+  expect_error(sun_abraham(y ~ 1 | id + year, data = d5, cohort = "cohort"), "does not occur",
+               class = "pilotdid_error_input")
+  expect_error(sun_abraham(y ~ 1 | id + year, data = d, cohort = "cohort", ref = -20), "-20",
+               class = "pilotdid_error_input")
+})

@@ -1,0 +1,68 @@
+# twfe() on awkward input: each case a result equal to the reference or a
+# classed error naming the problem.
+
+test_that("repeated row numbers in subset are used as given, as lm() and fixest do on d[idx, ]", {
+  d <- make_panel(n_id = 30, n_t = 5, seed = 401)
+  idx <- c(1:150, 1:20, 37, 37)
+  expect_message(fit <- twfe(y ~ treat + x1 | id + year, data = d, subset = idx), "repeats 22 row numbers")
+  ref <- twfe(y ~ treat + x1 | id + year, data = d[idx, ])
+  expect_equal(coef(fit), coef(ref))
+  expect_equal(vcov(fit), vcov(ref))
+  expect_equal(nobs(fit), length(idx))
+  skip_if_not_installed("fixest")
+  fx <- fixest::feols(y ~ treat + x1 | id + year, data = d[idx, ], cluster = ~id, ssc = fixest_ssc())
+  expect_lt(rel_diff(coef(fit), coef(fx)), 1e-8)
+  expect_lt(rel_diff(sqrt(diag(vcov(fit))), fixest::se(fx)), 1e-8)
+})
+
+test_that("missing weights on rows that leave the sample anyway are accepted, as in fixest", {
+  d <- make_panel(n_id = 30, n_t = 5, seed = 402)
+  d$x1[1:4] <- NA
+  w <- stats::runif(nrow(d), 0.5, 2)
+  w[1:4] <- NA
+  fit <- suppressMessages(twfe(y ~ treat + x1 | id + year, data = d, weights = w))
+  expect_equal(nobs(fit), nrow(d) - 4L)
+  w[5] <- NA
+  expect_error(suppressMessages(twfe(y ~ treat + x1 | id + year, data = d, weights = w)), "1 missing value",
+               class = "pilotdid_error_input")
+  w[5] <- Inf
+  expect_error(suppressMessages(twfe(y ~ treat + x1 | id + year, data = d, weights = w)), "infinite",
+               class = "pilotdid_error_input")
+  skip_if_not_installed("fixest")
+  w[5] <- 1
+  d$w <- w
+  fx <- fixest::feols(y ~ treat + x1 | id + year, data = d, weights = ~w, cluster = ~id, ssc = fixest_ssc(),
+                      notes = FALSE)
+  fit <- suppressMessages(twfe(y ~ treat + x1 | id + year, data = d, weights = w))
+  expect_lt(rel_diff(coef(fit), coef(fx)), 1e-8)
+})
+
+test_that("tibble, data.table, Chinese names, factor and character ids give the same fit", {
+  d <- make_panel(n_id = 30, n_t = 5, seed = 403)
+  base <- twfe(y ~ treat + x1 | id + year, data = d)
+  d2 <- data.table::as.data.table(d)
+  expect_equal(coef(twfe(y ~ treat + x1 | id + year, data = d2)), coef(base))
+  d3 <- d
+  names(d3)[names(d3) == "y"] <- "\u65b0\u8d28\u751f\u4ea7\u529b"
+  d3$id <- paste0("\u57ce\u5e02", d3$id)
+  f3 <- stats::as.formula(paste0("`", names(d3)[names(d3) != names(d)][1], "` ~ treat + x1 | id + year"))
+  fit3 <- twfe(f3, data = d3)
+  expect_equal(coef(fit3), coef(base))
+  expect_equal(vcov(fit3), vcov(base))
+  d4 <- d
+  d4$id <- factor(d4$id)
+  expect_equal(vcov(twfe(y ~ treat + x1 | id + year, data = d4)), vcov(base))
+  d5 <- d
+  d5$year <- as.Date(paste0(d5$year, "-01-01"))
+  expect_equal(coef(twfe(y ~ treat + x1 | id + year, data = d5)), coef(base))
+})
+
+test_that("a single cluster, no treated unit and a dropped treatment are clear", {
+  d <- make_panel(n_id = 30, n_t = 5, seed = 404)
+  expect_error(twfe(y ~ treat | id + year, data = d[d$id == 1, ], cluster = ~id), "single level",
+               class = "pilotdid_error_input")
+  d$treat0 <- 0
+  fit <- suppressMessages(twfe(y ~ treat0 + x1 | id + year, data = d))
+  expect_equal(names(coef(fit)), "x1")
+  expect_error(placebo_test(fit, n = 10, seed = 1), "dropped", class = "pilotdid_error_input")
+})
