@@ -77,6 +77,26 @@ cpp_hash_columns <- function(X) {
     .Call(`_pilotdid_cpp_hash_columns`, X)
 }
 
+cpp_synth_prepare <- function(Y, X, cohort, cohorts, method, omega_intercept, zeta_omega, zeta_lambda, min_dec, max_iter, max_iter_pre, sparse, seed, draw_type) {
+    .Call(`_pilotdid_cpp_synth_prepare`, Y, X, cohort, cohorts, method, omega_intercept, zeta_omega, zeta_lambda, min_dec, max_iter, max_iter_pre, sparse, seed, draw_type)
+}
+
+cpp_synth_fit <- function(state) {
+    .Call(`_pilotdid_cpp_synth_fit`, state)
+}
+
+cpp_synth_draws <- function(state, first, count, threads) {
+    .Call(`_pilotdid_cpp_synth_draws`, state, first, count, threads)
+}
+
+cpp_synth_fw <- function(A, b, zeta, x0, min_dec, max_iter) {
+    .Call(`_pilotdid_cpp_synth_fw`, A, b, zeta, x0, min_dec, max_iter)
+}
+
+cpp_synth_draw_rows <- function(state, j) {
+    .Call(`_pilotdid_cpp_synth_draw_rows`, state, j)
+}
+
 cpp_vcov_meat <- function(Xr, er, wr, cluster, G, threads) {
     .Call(`_pilotdid_cpp_vcov_meat`, Xr, er, wr, cluster, G, threads)
 }

@@ -333,3 +333,41 @@
 #' mean(nqp_panel$tau[nqp_panel$did == 1]) # the true ATT
 #' twfe(nqp ~ did + gov + density + fdi + lngdp + rcl + fin | nbs_code + year, data = nqp_panel)
 "nqp_panel"
+
+#' California Proposition 99: per-capita cigarette sales, 39 US states, 1970-2000
+#'
+#' The panel of Abadie, Diamond and Hainmueller (2010) as distributed with the
+#' synthdid package and used by Arkhangelsky et al. (2021): annual cigarette
+#' sales per capita in 39 states, California treated from 1989 (Proposition 99,
+#' a 25-cent tax per pack and an anti-smoking programme) and 38 states without
+#' a comparable programme. Balanced: 31 years for every state.
+#'
+#' Published results on it (synthdid's vignette, the paper's Table 1): SDID
+#' \eqn{-15.60}, SC \eqn{-19.62}, DID \eqn{-27.35}; placebo standard errors
+#' about 8.4 (SDID), 9.9 (SC), 17.7 (DID).
+#'
+#' @format A data frame with 1,209 rows (39 states x 31 years) and 4 columns:
+#' \describe{
+#'   \item{State}{Character, US state name.}
+#'   \item{Year}{Integer, 1970 to 2000.}
+#'   \item{PacksPerCapita}{Numeric, cigarette sales in packs per capita.}
+#'   \item{treated}{Integer, 1 for California from 1989 on, 0 otherwise.}
+#' }
+#' @source synthdid (<https://github.com/synth-inference/synthdid>,
+#'   `data/california_prop99.csv`), Copyright 2019 Stanford University,
+#'   BSD-3-Clause licence (the notice is in the package's `COPYRIGHTS` file);
+#'   built by `data-raw/california_prop99.R`. Original series: Abadie, A.,
+#'   Diamond, A. and Hainmueller, J. (2010). Synthetic control methods for
+#'   comparative case studies: estimating the effect of California's tobacco
+#'   control program. *Journal of the American Statistical Association*
+#'   105(490), 493-505.
+#' @references Arkhangelsky, D., Athey, S., Hirshberg, D. A., Imbens, G. W. and
+#'   Wager, S. (2021). Synthetic difference-in-differences. *American Economic
+#'   Review* 111(12), 4088-4118.
+#' @family data
+#' @seealso [synth_did()]
+#' @examples
+#' head(california_prop99)
+#' synth_did(PacksPerCapita ~ 1 | State + Year, data = california_prop99, treat = "treated",
+#'           se = "none")
+"california_prop99"

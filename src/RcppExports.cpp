@@ -340,6 +340,83 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// cpp_synth_prepare
+SEXP cpp_synth_prepare(Rcpp::NumericMatrix Y, Rcpp::List X, Rcpp::IntegerVector cohort, Rcpp::IntegerVector cohorts, int method, bool omega_intercept, Rcpp::NumericVector zeta_omega, Rcpp::NumericVector zeta_lambda, Rcpp::NumericVector min_dec, int max_iter, int max_iter_pre, bool sparse, double seed, int draw_type);
+RcppExport SEXP _pilotdid_cpp_synth_prepare(SEXP YSEXP, SEXP XSEXP, SEXP cohortSEXP, SEXP cohortsSEXP, SEXP methodSEXP, SEXP omega_interceptSEXP, SEXP zeta_omegaSEXP, SEXP zeta_lambdaSEXP, SEXP min_decSEXP, SEXP max_iterSEXP, SEXP max_iter_preSEXP, SEXP sparseSEXP, SEXP seedSEXP, SEXP draw_typeSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type Y(YSEXP);
+    Rcpp::traits::input_parameter< Rcpp::List >::type X(XSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type cohort(cohortSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type cohorts(cohortsSEXP);
+    Rcpp::traits::input_parameter< int >::type method(methodSEXP);
+    Rcpp::traits::input_parameter< bool >::type omega_intercept(omega_interceptSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type zeta_omega(zeta_omegaSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type zeta_lambda(zeta_lambdaSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type min_dec(min_decSEXP);
+    Rcpp::traits::input_parameter< int >::type max_iter(max_iterSEXP);
+    Rcpp::traits::input_parameter< int >::type max_iter_pre(max_iter_preSEXP);
+    Rcpp::traits::input_parameter< bool >::type sparse(sparseSEXP);
+    Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
+    Rcpp::traits::input_parameter< int >::type draw_type(draw_typeSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_synth_prepare(Y, X, cohort, cohorts, method, omega_intercept, zeta_omega, zeta_lambda, min_dec, max_iter, max_iter_pre, sparse, seed, draw_type));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_synth_fit
+Rcpp::List cpp_synth_fit(SEXP state);
+RcppExport SEXP _pilotdid_cpp_synth_fit(SEXP stateSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type state(stateSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_synth_fit(state));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_synth_draws
+Rcpp::NumericMatrix cpp_synth_draws(SEXP state, double first, int count, int threads);
+RcppExport SEXP _pilotdid_cpp_synth_draws(SEXP stateSEXP, SEXP firstSEXP, SEXP countSEXP, SEXP threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type state(stateSEXP);
+    Rcpp::traits::input_parameter< double >::type first(firstSEXP);
+    Rcpp::traits::input_parameter< int >::type count(countSEXP);
+    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_synth_draws(state, first, count, threads));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_synth_fw
+Rcpp::List cpp_synth_fw(Rcpp::NumericMatrix A, Rcpp::NumericVector b, double zeta, Rcpp::NumericVector x0, double min_dec, int max_iter);
+RcppExport SEXP _pilotdid_cpp_synth_fw(SEXP ASEXP, SEXP bSEXP, SEXP zetaSEXP, SEXP x0SEXP, SEXP min_decSEXP, SEXP max_iterSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type A(ASEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type b(bSEXP);
+    Rcpp::traits::input_parameter< double >::type zeta(zetaSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type x0(x0SEXP);
+    Rcpp::traits::input_parameter< double >::type min_dec(min_decSEXP);
+    Rcpp::traits::input_parameter< int >::type max_iter(max_iterSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_synth_fw(A, b, zeta, x0, min_dec, max_iter));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_synth_draw_rows
+Rcpp::List cpp_synth_draw_rows(SEXP state, double j);
+RcppExport SEXP _pilotdid_cpp_synth_draw_rows(SEXP stateSEXP, SEXP jSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type state(stateSEXP);
+    Rcpp::traits::input_parameter< double >::type j(jSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_synth_draw_rows(state, j));
+    return rcpp_result_gen;
+END_RCPP
+}
 // cpp_vcov_meat
 Rcpp::NumericMatrix cpp_vcov_meat(Rcpp::NumericMatrix Xr, Rcpp::NumericVector er, Rcpp::NumericVector wr, Rcpp::IntegerVector cluster, int G, int threads);
 RcppExport SEXP _pilotdid_cpp_vcov_meat(SEXP XrSEXP, SEXP erSEXP, SEXP wrSEXP, SEXP clusterSEXP, SEXP GSEXP, SEXP threadsSEXP) {
@@ -377,6 +454,11 @@ static const R_CallMethodDef CallEntries[] = {
     {"_pilotdid_cpp_group_codes", (DL_FUNC) &_pilotdid_cpp_group_codes, 1},
     {"_pilotdid_cpp_is_nested", (DL_FUNC) &_pilotdid_cpp_is_nested, 3},
     {"_pilotdid_cpp_hash_columns", (DL_FUNC) &_pilotdid_cpp_hash_columns, 1},
+    {"_pilotdid_cpp_synth_prepare", (DL_FUNC) &_pilotdid_cpp_synth_prepare, 14},
+    {"_pilotdid_cpp_synth_fit", (DL_FUNC) &_pilotdid_cpp_synth_fit, 1},
+    {"_pilotdid_cpp_synth_draws", (DL_FUNC) &_pilotdid_cpp_synth_draws, 4},
+    {"_pilotdid_cpp_synth_fw", (DL_FUNC) &_pilotdid_cpp_synth_fw, 6},
+    {"_pilotdid_cpp_synth_draw_rows", (DL_FUNC) &_pilotdid_cpp_synth_draw_rows, 2},
     {"_pilotdid_cpp_vcov_meat", (DL_FUNC) &_pilotdid_cpp_vcov_meat, 6},
     {NULL, NULL, 0}
 };

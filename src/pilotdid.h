@@ -84,7 +84,7 @@ FixedEffects make_fixed_effects(Rcpp::List codes, Rcpp::IntegerVector G, Rcpp::N
 // Moore-Penrose inverse of a symmetric positive semi-definite matrix.
 Mat pinv_psd(const Mat& S);
 
-// ---- random numbers (placebo.cpp, boot.cpp) --------------------------------------
+// ---- random numbers (placebo.cpp, boot.cpp, synth.cpp) ----------------------
 // splitmix64: a small, well-mixed generator; one stream per (seed, draw), so
 // draws do not depend on the number of threads or on how they are chunked.
 struct Rng {
