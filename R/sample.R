@@ -49,6 +49,8 @@ twfe_sample <- function(spec, data, rows, cl_vars, weights, drop_singletons,
     keep <- keep & w != 0
   }
   if (ok$n_bad > 0L) removed <- rbind(removed, data.frame(reason = "missing values", n = ok$n_bad))
+  check_magnitudes(mm, keep, call)
+  if (!is.null(w)) w <- rescale_weights(w, keep)
   idx <- which(keep)
   all_rows <- length(idx) == length(keep)
   pick <- function(x) if (all_rows) x else x[idx]
@@ -161,6 +163,30 @@ weight_spec <- function(weights, data, call) {
                 call = call)
   }
   list(values = as.double(weights))
+}
+
+# Values so large that their squares overflow cannot be estimated on; say so
+# rather than call the column constant.
+check_magnitudes <- function(mm, keep, call) {
+  big <- function(x) any(abs(x[keep]) > 1e150)
+  bad <- c(if (big(mm$y)) mm$yname, colnames(mm$X)[vapply(seq_len(ncol(mm$X)), function(j) big(mm$X[, j]), TRUE)])
+  if (length(bad)) {
+    abort_input(c("{.field {bad}} {cli::qty(length(bad))}ha{?s/ve} values above 1e150 in absolute value: their squares overflow.",
+                  "i" = "{cli::qty(length(bad))}Rescale {?it/them} (e.g. divide by a power of 10) before estimating."), call = call)
+  }
+  invisible(TRUE)
+}
+
+# Weights far from 1 (below 1e-100 or above 1e100 on average) are divided by
+# their mean: no estimate or standard error depends on their scale, but
+# their squares would underflow or overflow.
+rescale_weights <- function(w, keep) {
+  m <- mean(w[keep])
+  if (is.finite(m) && m > 0 && (m < 1e-100 || m > 1e100)) {
+    note("Divided {.arg weights} by their mean ({format(m, digits = 3)}): their scale changes no estimate or standard error, but their squares would not be representable.")
+    w <- w / m
+  }
+  w
 }
 
 # Weights of the rows that stay in the sample (rows leaving it for missing

@@ -66,3 +66,14 @@ test_that("a single cluster, no treated unit and a dropped treatment are clear",
   expect_equal(names(coef(fit)), "x1")
   expect_error(placebo_test(fit, n = 10, seed = 1), "dropped", class = "pilotdid_error_input")
 })
+
+test_that("tiny weights and huge regressors are rescaled or refused, never silently wrong", {
+  d <- make_panel(n_id = 30, n_t = 5, seed = 405)
+  w <- stats::runif(nrow(d), 0.5, 2)
+  base <- twfe(y ~ treat + x1 | id + year, data = d, weights = w)
+  expect_message(tiny <- twfe(y ~ treat + x1 | id + year, data = d, weights = w * 1e-300), "Divided")
+  expect_equal(coef(tiny), coef(base), tolerance = 1e-10)
+  expect_equal(vcov(tiny), vcov(base), tolerance = 1e-10)
+  d$x1[1] <- 1e300
+  expect_error(twfe(y ~ treat + x1 | id + year, data = d), "above 1e150", class = "pilotdid_error_input")
+})
