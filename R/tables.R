@@ -54,6 +54,11 @@
 #' @param fe_labels Named character vector of fixed-effect row labels, e.g.
 #'   `c(id = "City FE", "province^year" = "Province-year FE")`.
 #' @param r2 Which \eqn{R^2} to report: `"overall"` or `"within"`.
+#' @param p Where the stars' p-values come from: the t tests of the fits
+#'   (`"t"`) or the wild cluster bootstrap of [boot_test()] (`"wild"`, every
+#'   column must be a [twfe()] fit whose data can be found; the notes say so).
+#' @param wild Arguments passed on to [boot_test()] with `p = "wild"`, e.g.
+#'   `list(bootcluster = ~province, type = "webb", seed = 1)`.
 #' @return An object of class `pilotdid_did_table`: a list with `cells` (the
 #'   character matrix of the table, first column the row labels), `row_type`
 #'   (one of `"header"`, `"coef"`, `"se"`, `"stat"` per row), `coefs` (a data
@@ -74,14 +79,18 @@
 #' late <- update(fit, subset = year <= 2013)
 #' did_table(Baseline = fit, "Before 2014" = late, keep = "treat", lang = "zh")
 #' did_table(fit, late, keep = "treat", format = "latex", title = "Robustness")
+#' did_table(fit, late, keep = "treat", p = "wild", wild = list(n = 999, seed = 1))
 did_table <- function(..., keep = NULL, rename = NULL, order = NULL, stars = c(0.1, 0.05, 0.01),
                       se = c("se", "t"), format = c("text", "markdown", "latex", "html"),
                       lang = c("en", "zh"), digits = 3, title = NULL, notes = NULL,
-                      controls = NULL, fe_labels = NULL, r2 = c("overall", "within")) {
+                      controls = NULL, fe_labels = NULL, r2 = c("overall", "within"),
+                      p = c("t", "wild"), wild = list()) {
   se <- check_choice(se, c("se", "t"), "se")
   format <- check_choice(format, c("text", "markdown", "latex", "html"), "format")
   lang <- check_choice(lang, c("en", "zh"), "lang")
   r2 <- check_choice(r2, c("overall", "within"), "r2")
+  p <- check_choice(p, c("t", "wild"), "p")
+  caller <- parent.frame()
   digits <- check_count(digits, "digits", min = 0)
   stars <- check_stars(stars)
   for (a in c("keep", "order", "controls", "notes")) check_strings(get(a), a)
@@ -91,6 +100,7 @@ did_table <- function(..., keep = NULL, rename = NULL, order = NULL, stars = c(0
   models <- collect_models(list(...))
   cols <- lapply(models$fits, table_column, call = environment())
   rows <- table_rows(cols, keep, rename, order, controls)
+  if (p == "wild") cols <- table_wild_p(cols, models$fits, rows$terms, wild, caller, environment())
   opts <- list(stars = stars, se = se, lang = lang, digits = digits, r2 = r2, fe_labels = fe_labels)
   body <- table_body(cols, rows, opts)
   stat <- table_stats(cols, rows, models$extra, opts)
@@ -98,7 +108,8 @@ did_table <- function(..., keep = NULL, rename = NULL, order = NULL, stars = c(0
   cells <- rbind(head, body$cells, stat)
   dimnames(cells) <- NULL
   row_type <- c(rep("header", nrow(head)), body$type, rep("stat", nrow(stat)))
-  notes <- c(se_note(cols, se, lang), stars_note(stars, lang), models$notes[[lang]], notes)
+  notes <- c(se_note(cols, se, lang), stars_note(stars, lang),
+             if (p == "wild") wild_note(cols, lang), models$notes[[lang]], notes)
   new_pilotdid_did_table(cells, row_type, body$coefs, table_columns(cols, models$names), notes, title,
                      format, lang)
 }

@@ -11,6 +11,103 @@ Rcpp::Rostream<true>&  Rcpp::Rcout = Rcpp::Rcpp_cout_get();
 Rcpp::Rostream<false>& Rcpp::Rcerr = Rcpp::Rcpp_cerr_get();
 #endif
 
+// cpp_boot_prepare
+Rcpp::List cpp_boot_prepare(Rcpp::NumericMatrix X, Rcpp::NumericVector w, Rcpp::NumericVector z, Rcpp::NumericVector u0, Rcpp::NumericVector u1, Rcpp::NumericMatrix B, Rcpp::IntegerVector boot, int n_boot, Rcpp::IntegerVector clus, int n_clus, Rcpp::List codes, Rcpp::IntegerVector G, int max_exact, double tol, int maxit, int threads);
+RcppExport SEXP _pilotdid_cpp_boot_prepare(SEXP XSEXP, SEXP wSEXP, SEXP zSEXP, SEXP u0SEXP, SEXP u1SEXP, SEXP BSEXP, SEXP bootSEXP, SEXP n_bootSEXP, SEXP clusSEXP, SEXP n_clusSEXP, SEXP codesSEXP, SEXP GSEXP, SEXP max_exactSEXP, SEXP tolSEXP, SEXP maxitSEXP, SEXP threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type X(XSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type w(wSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type z(zSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type u0(u0SEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type u1(u1SEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type B(BSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type boot(bootSEXP);
+    Rcpp::traits::input_parameter< int >::type n_boot(n_bootSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type clus(clusSEXP);
+    Rcpp::traits::input_parameter< int >::type n_clus(n_clusSEXP);
+    Rcpp::traits::input_parameter< Rcpp::List >::type codes(codesSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type G(GSEXP);
+    Rcpp::traits::input_parameter< int >::type max_exact(max_exactSEXP);
+    Rcpp::traits::input_parameter< double >::type tol(tolSEXP);
+    Rcpp::traits::input_parameter< int >::type maxit(maxitSEXP);
+    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_boot_prepare(X, w, z, u0, u1, B, boot, n_boot, clus, n_clus, codes, G, max_exact, tol, maxit, threads));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_boot_draws
+Rcpp::NumericMatrix cpp_boot_draws(Rcpp::NumericVector a0, Rcpp::NumericVector a1, Rcpp::NumericMatrix R0, Rcpp::NumericMatrix R1, int type, bool enumerate, double seed, double first, int count, int threads);
+RcppExport SEXP _pilotdid_cpp_boot_draws(SEXP a0SEXP, SEXP a1SEXP, SEXP R0SEXP, SEXP R1SEXP, SEXP typeSEXP, SEXP enumerateSEXP, SEXP seedSEXP, SEXP firstSEXP, SEXP countSEXP, SEXP threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type a0(a0SEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type a1(a1SEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type R0(R0SEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type R1(R1SEXP);
+    Rcpp::traits::input_parameter< int >::type type(typeSEXP);
+    Rcpp::traits::input_parameter< bool >::type enumerate(enumerateSEXP);
+    Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
+    Rcpp::traits::input_parameter< double >::type first(firstSEXP);
+    Rcpp::traits::input_parameter< int >::type count(countSEXP);
+    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_boot_draws(a0, a1, R0, R1, type, enumerate, seed, first, count, threads));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_boot_weights
+Rcpp::NumericMatrix cpp_boot_weights(int G, int type, bool enumerate, double seed, double first, int count);
+RcppExport SEXP _pilotdid_cpp_boot_weights(SEXP GSEXP, SEXP typeSEXP, SEXP enumerateSEXP, SEXP seedSEXP, SEXP firstSEXP, SEXP countSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< int >::type G(GSEXP);
+    Rcpp::traits::input_parameter< int >::type type(typeSEXP);
+    Rcpp::traits::input_parameter< bool >::type enumerate(enumerateSEXP);
+    Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
+    Rcpp::traits::input_parameter< double >::type first(firstSEXP);
+    Rcpp::traits::input_parameter< int >::type count(countSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_boot_weights(G, type, enumerate, seed, first, count));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_boot_pvalue
+double cpp_boot_pvalue(Rcpp::NumericMatrix S, bool wcr, double lam, double cfac, double t0, double tol, int kind);
+RcppExport SEXP _pilotdid_cpp_boot_pvalue(SEXP SSEXP, SEXP wcrSEXP, SEXP lamSEXP, SEXP cfacSEXP, SEXP t0SEXP, SEXP tolSEXP, SEXP kindSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type S(SSEXP);
+    Rcpp::traits::input_parameter< bool >::type wcr(wcrSEXP);
+    Rcpp::traits::input_parameter< double >::type lam(lamSEXP);
+    Rcpp::traits::input_parameter< double >::type cfac(cfacSEXP);
+    Rcpp::traits::input_parameter< double >::type t0(t0SEXP);
+    Rcpp::traits::input_parameter< double >::type tol(tolSEXP);
+    Rcpp::traits::input_parameter< int >::type kind(kindSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_boot_pvalue(S, wcr, lam, cfac, t0, tol, kind));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_boot_wald_draws
+Rcpp::NumericVector cpp_boot_wald_draws(Rcpp::NumericMatrix A, Rcpp::NumericMatrix R, int type, bool enumerate, double seed, double first, int count, int threads);
+RcppExport SEXP _pilotdid_cpp_boot_wald_draws(SEXP ASEXP, SEXP RSEXP, SEXP typeSEXP, SEXP enumerateSEXP, SEXP seedSEXP, SEXP firstSEXP, SEXP countSEXP, SEXP threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type A(ASEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type R(RSEXP);
+    Rcpp::traits::input_parameter< int >::type type(typeSEXP);
+    Rcpp::traits::input_parameter< bool >::type enumerate(enumerateSEXP);
+    Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
+    Rcpp::traits::input_parameter< double >::type first(firstSEXP);
+    Rcpp::traits::input_parameter< int >::type count(countSEXP);
+    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_boot_wald_draws(A, R, type, enumerate, seed, first, count, threads));
+    return rcpp_result_gen;
+END_RCPP
+}
 // cpp_demean
 Rcpp::List cpp_demean(Rcpp::NumericMatrix X, Rcpp::NumericVector y, Rcpp::List codes, Rcpp::IntegerVector G, Rcpp::NumericVector w, int max_exact, double tol, int maxit, int threads);
 RcppExport SEXP _pilotdid_cpp_demean(SEXP XSEXP, SEXP ySEXP, SEXP codesSEXP, SEXP GSEXP, SEXP wSEXP, SEXP max_exactSEXP, SEXP tolSEXP, SEXP maxitSEXP, SEXP threadsSEXP) {
@@ -338,6 +435,11 @@ END_RCPP
 }
 
 static const R_CallMethodDef CallEntries[] = {
+    {"_pilotdid_cpp_boot_prepare", (DL_FUNC) &_pilotdid_cpp_boot_prepare, 16},
+    {"_pilotdid_cpp_boot_draws", (DL_FUNC) &_pilotdid_cpp_boot_draws, 10},
+    {"_pilotdid_cpp_boot_weights", (DL_FUNC) &_pilotdid_cpp_boot_weights, 6},
+    {"_pilotdid_cpp_boot_pvalue", (DL_FUNC) &_pilotdid_cpp_boot_pvalue, 7},
+    {"_pilotdid_cpp_boot_wald_draws", (DL_FUNC) &_pilotdid_cpp_boot_wald_draws, 8},
     {"_pilotdid_cpp_demean", (DL_FUNC) &_pilotdid_cpp_demean, 9},
     {"_pilotdid_cpp_entropy_range", (DL_FUNC) &_pilotdid_cpp_entropy_range, 4},
     {"_pilotdid_cpp_entropy_weights", (DL_FUNC) &_pilotdid_cpp_entropy_weights, 8},

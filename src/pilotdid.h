@@ -84,6 +84,29 @@ FixedEffects make_fixed_effects(Rcpp::List codes, Rcpp::IntegerVector G, Rcpp::N
 // Moore-Penrose inverse of a symmetric positive semi-definite matrix.
 Mat pinv_psd(const Mat& S);
 
+// ---- random numbers (placebo.cpp, boot.cpp, synth.cpp) ----------------------
+// splitmix64: a small, well-mixed generator; one stream per (seed, draw), so
+// draws do not depend on the number of threads or on how they are chunked.
+struct Rng {
+  uint64_t s;
+  Rng(uint64_t seed, uint64_t draw) : s(seed * 0x9E3779B97F4A7C15ULL + draw) { next(); next(); }
+  uint64_t next() {
+    uint64_t z = (s += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  }
+  // uniform integer in [0, n), without modulo bias
+  uint64_t below(uint64_t n) {
+    const uint64_t limit = UINT64_MAX - UINT64_MAX % n;
+    uint64_t r;
+    do { r = next(); } while (r >= limit);
+    return r % n;
+  }
+  // uniform double in (0, 1]
+  double unif() { return ((double)(next() >> 11) + 1.0) * (1.0 / 9007199254740992.0); }
+};
+
 // Number of chunks used for deterministic parallel reductions: results do not
 // depend on the number of threads because chunk boundaries do not.
 const int N_CHUNKS = 64;

@@ -22,25 +22,6 @@ namespace pilotdid {
 
 typedef Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> RMat;
 
-// splitmix64: a small, well-mixed generator; one stream per (seed, draw).
-struct Rng {
-  uint64_t s;
-  Rng(uint64_t seed, uint64_t draw) : s(seed * 0x9E3779B97F4A7C15ULL + draw) { next(); next(); }
-  uint64_t next() {
-    uint64_t z = (s += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  // uniform integer in [0, n), without modulo bias
-  uint64_t below(uint64_t n) {
-    const uint64_t limit = UINT64_MAX - UINT64_MAX % n;
-    uint64_t r;
-    do { r = next(); } while (r >= limit);
-    return r % n;
-  }
-};
-
 enum Design { SPACE = 0, TIME = 1, MIXED = 2 };
 enum VcovType { IID = 0, HETERO = 1, CLUSTER = 2 };
 

@@ -26,24 +26,6 @@ namespace pilotdid {
 
 namespace {
 
-// splitmix64, one stream per (seed, draw) as in placebo.cpp
-struct SynthRng {
-  uint64_t s;
-  SynthRng(uint64_t seed, uint64_t draw) : s(seed * 0x9E3779B97F4A7C15ULL + draw) { next(); next(); }
-  uint64_t next() {
-    uint64_t z = (s += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  uint64_t below(uint64_t n) {
-    const uint64_t limit = UINT64_MAX - UINT64_MAX % n;
-    uint64_t r;
-    do { r = next(); } while (r >= limit);
-    return r % n;
-  }
-};
-
 const double NA = std::numeric_limits<double>::quiet_NaN();
 
 }  // namespace
@@ -342,7 +324,7 @@ static void draw_rows(const SynthState& s, long j, std::vector<int>& rows, std::
     }
     return;
   }
-  SynthRng rng(s.seed, (uint64_t)j);
+  Rng rng(s.seed, (uint64_t)j);   // the shared generator of pilotdid.h
   if (s.draw_type == PLACEBO) {            // shuffle the controls; the last N1 become treated
     std::vector<int> idx = ctrl;
     const int n = idx.size(), n1 = tr_k.size();

@@ -23,6 +23,7 @@ every_result <- function() {
     twfe_steps = twfe_steps(y ~ treat | id + year, controls = c("x1", "x2"), data = d),
     entropy_index = entropy_index(ind, c("a", "b", "c")),
     synth_did = synth_did(PacksPerCapita ~ 1 | State + Year, data = california_prop99, treat = "treated",
-                          n = 20, seed = 1)
+                          n = 20, seed = 1),
+    boot_test = boot_test(fit, n = 99, seed = 1)
   )))
 }
