@@ -129,3 +129,20 @@ print.pilotdid_aggregate <- function(x, ...) {
   print(summary(x))
   invisible(x)
 }
+
+#' @rdname attgt-methods
+#' @export
+coef.pilotdid_aggregate <- function(object, ...) {
+  stats::setNames(c(object$estimates$estimate, object$overall$estimate),
+                  c(object$estimates$term, object$overall$term))
+}
+
+# Joint covariance of every row and the overall ATT: the influence functions'
+# cross-products, crossprod(psi) / n^2 (the variance behind each std.error).
+#' @rdname attgt-methods
+#' @export
+vcov.pilotdid_aggregate <- function(object, ...) {
+  V <- crossprod(object$inf_func) / nrow(object$inf_func)^2
+  dimnames(V) <- list(names(stats::coef(object)), names(stats::coef(object)))
+  V
+}

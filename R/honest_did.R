@@ -50,6 +50,7 @@
 #' the random-number stream of the session is left untouched.
 #'
 #' @param x An event-study result with pre-periods: [event_study()],
+#'   `aggregate(att_gt(..., base_period = "universal"), type = "dynamic")`,
 #'   [sun_abraham()], or `NULL` when `betahat` and `sigma` are given.
 #' @param type One or both of `"relative_magnitude"` and `"smoothness"`.
 #' @param Mbar Grid of \eqn{\bar M \ge 0} for relative magnitudes; by default
@@ -323,4 +324,25 @@ check_honest_method <- function(method, call = rlang::caller_env()) {
     abort_input("{.arg method} for smoothness must be {.val FLCI}.", call = call)
   }
   utils::modifyList(out, method)
+}
+
+# att_gt() + aggregate(type = "dynamic") with base_period = "universal": the
+# period before adoption is the reference (estimate 0, no variance).
+#' @export
+event_coefs.pilotdid_aggregate <- function(x, call = rlang::caller_env()) {
+  if (!identical(x$type, "dynamic")) {
+    abort_input("{.arg x} must be an event study: {.code aggregate(att_gt(...), type = \"dynamic\")}, not {.val {x$type}}.",
+                call = call)
+  }
+  e <- x$estimates
+  ref <- !is.na(e$estimate) & e$estimate == 0 & is.na(e$std.error)
+  if (!any(ref)) {
+    abort_input(c("{.arg x} has no reference period: every event time is estimated.",
+                  "i" = "Use {.code att_gt(..., base_period = \"universal\")}, which normalises the period before adoption to 0."),
+                call = call)
+  }
+  keep <- !ref & !is.na(e$estimate)
+  V <- stats::vcov(x)[e$term[keep], e$term[keep], drop = FALSE]
+  list(estimate = e$estimate[keep], vcov = unname(V), rel_time = e$rel_time[keep],
+       ref = as.numeric(e$rel_time[ref]), terms = e$term[keep])
 }
