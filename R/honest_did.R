@@ -71,6 +71,10 @@
 #' @param flci_cv `"simulated"` (HonestDiD's critical value) or `"exact"`.
 #' @param breakdown If `TRUE` (default), locate the breakdown value by
 #'   bisection between the grid values where significance is lost.
+#' @param window With a result `x`, the relative periods used,
+#'   `c(first, last)` (e.g. `c(-5, 5)` for an estimator that reports every
+#'   event time); by default all. The coefficients outside are dropped with
+#'   their rows and columns of the covariance.
 #'
 #' @return An object of class `pilotdid_honest_did`, a list with
 #'   * `results`: a data frame with `type`, `method`, `M` (\eqn{\bar M} or
@@ -97,9 +101,9 @@
 honest_did <- function(x = NULL, type = c("relative_magnitude", "smoothness"), Mbar = NULL, M = NULL,
                        l_vec = NULL, alpha = 0.05, method = NULL, betahat = NULL, sigma = NULL,
                        numPrePeriods = NULL, numPostPeriods = NULL, grid_points = 1000L,
-                       flci_cv = c("simulated", "exact"), breakdown = TRUE) {
+                       flci_cv = c("simulated", "exact"), breakdown = TRUE, window = NULL) {
   call <- match.call()
-  inp <- honest_inputs(x, betahat, sigma, numPrePeriods, numPostPeriods)
+  inp <- honest_inputs(x, betahat, sigma, numPrePeriods, numPostPeriods, window)
   type <- check_honest_type(type)
   check_alpha(alpha)
   check_flag(breakdown, "breakdown")
@@ -108,7 +112,7 @@ honest_did <- function(x = NULL, type = c("relative_magnitude", "smoothness"), M
   l_vec <- check_l_vec(l_vec, inp$n_post)
   if ("relative_magnitude" %in% type && inp$n_post > 10L) {
     abort_input(c("Relative magnitudes support at most 10 post-periods; {.arg x} has {inp$n_post}.",
-                  "i" = "Estimate a shorter event window."))
+                  "i" = "Keep fewer periods with {.arg window}, e.g. {.code window = c(-5, 5)}."))
   }
   method <- check_honest_method(method)
   post <- inp$n_pre + seq_len(inp$n_post)
@@ -201,14 +205,14 @@ default_m_grid <- function(inp, alpha) {
 
 # betahat (pre then post, reference period excluded), sigma, and the numbers
 # of pre- and post-periods, from a result or the plain arguments.
-honest_inputs <- function(x, betahat, sigma, n_pre, n_post, call = rlang::caller_env()) {
+honest_inputs <- function(x, betahat, sigma, n_pre, n_post, window = NULL, call = rlang::caller_env()) {
   if (is.null(x)) {
     if (is.null(betahat) || is.null(sigma)) {
       abort_input("Give an event-study result {.arg x}, or {.arg betahat} and {.arg sigma}.", call = call)
     }
     return(check_plain_event(betahat, sigma, n_pre, n_post, call))
   }
-  ev <- event_coefs(x, call)
+  ev <- event_window(event_coefs(x, call), window, call)
   pre <- ev$rel_time < 0
   if (!any(pre)) {
     abort_input(c("{.arg x} has no pre-period coefficient, so the pre-trends cannot bound the violation.",
@@ -249,6 +253,18 @@ check_plain_event <- function(betahat, sigma, n_pre, n_post, call) {
   }
   list(betahat = unname(as.numeric(betahat)), sigma = unname(sigma + t(sigma)) / 2, n_pre = n_pre,
        n_post = n_post, rel_time = c(seq(-n_pre - 1, -2), seq(0, n_post - 1)))
+}
+
+# Keep the coefficients with relative period in `window`.
+event_window <- function(ev, window, call) {
+  if (is.null(window)) return(ev)
+  if (!is.numeric(window) || length(window) != 2L || anyNA(window) || window[1L] > window[2L]) {
+    abort_input("{.arg window} must be two relative periods {.code c(first, last)} with {.code first <= last}.",
+                call = call)
+  }
+  keep <- ev$rel_time >= window[1L] & ev$rel_time <= window[2L]
+  list(estimate = ev$estimate[keep], vcov = ev$vcov[keep, keep, drop = FALSE], rel_time = ev$rel_time[keep],
+       ref = ev$ref, terms = ev$terms[keep])
 }
 
 # Event-time coefficients (reference period excluded) with their joint

@@ -17,8 +17,9 @@
 #' @section Computation:
 #' As in Roth's pretrends package: the power is one minus a multivariate
 #' normal rectangle probability ([mvtnorm::pmvnorm()]; Miwa's deterministic
-#' algorithm up to 8 pre-periods, Genz-Bretz with a fixed seed beyond), the
-#' slope solves power(s) = `power` ([stats::uniroot()], to 1e-10), the
+#' algorithm up to 4 pre-periods, accurate to about 1e-7, and Genz-Bretz with
+#' a fixed seed and absolute error 1e-6 beyond), the slope solves power(s) =
+#' `power` ([stats::uniroot()], to 1e-8), the
 #' conditional pre-period means are the moments of the truncated multivariate
 #' normal (Tallis' formula, as `tmvtnorm::mtmvnorm()`), and the conditional
 #' post-period means follow by regression on the pre-period coefficients.
@@ -34,6 +35,8 @@
 #' @param betahat,sigma,tVec,referencePeriod Plain inputs with the names of the
 #'   pretrends package: coefficients, their covariance, their relative periods
 #'   and the (omitted) reference period.
+#' @param window With a result `x`, the relative periods used, `c(first,
+#'   last)`; by default all.
 #' @return An object of class `pilotdid_pretrend_power`, a list with `slope`
 #'   (`NA` for a non-linear `delta`), `power`, `bayes_factor`,
 #'   `likelihood_ratio`, `size` (rejection probability under parallel trends),
@@ -53,9 +56,9 @@
 #' pretrend_power(betahat = c(0.05, -0.01, 0.1, 0.2), sigma = diag(c(0.01, 0.01, 0.02, 0.02)),
 #'                tVec = c(-3, -2, 0, 1), referencePeriod = -1, slope = 0.1)$power
 pretrend_power <- function(x = NULL, slope = NULL, power = 0.5, delta = NULL, alpha = 0.05,
-                           betahat = NULL, sigma = NULL, tVec = NULL, referencePeriod = 0) {
+                           betahat = NULL, sigma = NULL, tVec = NULL, referencePeriod = 0, window = NULL) {
   call <- match.call()
-  inp <- pretrend_inputs(x, betahat, sigma, tVec, referencePeriod)
+  inp <- pretrend_inputs(x, betahat, sigma, tVec, referencePeriod, window)
   check_alpha(alpha)
   if (!is.null(slope) && !is.null(delta)) abort_input("Give {.arg slope} or {.arg delta}, not both.")
   rel <- inp$t - inp$ref
@@ -111,11 +114,11 @@ mvn_rect <- function(lower, upper, S) {
   n <- length(lower)
   if (n == 1L) return(stats::pnorm(upper / sqrt(S[1L, 1L])) - stats::pnorm(lower / sqrt(S[1L, 1L])))
   S <- unname(as.matrix(S))
-  if (n <= 8L) {
-    p <- mvtnorm::pmvnorm(lower = lower, upper = upper, sigma = S, algorithm = mvtnorm::Miwa(steps = 4096))
+  if (n <= 4L) {
+    p <- mvtnorm::pmvnorm(lower = lower, upper = upper, sigma = S, algorithm = mvtnorm::Miwa(steps = 512))
   } else {
     p <- with_seed(1L, mvtnorm::pmvnorm(lower = lower, upper = upper, sigma = S,
-                                        algorithm = mvtnorm::GenzBretz(maxpts = 1e6, abseps = 1e-7)))
+                                        algorithm = mvtnorm::GenzBretz(maxpts = 25000 * n, abseps = 1e-6)))
   }
   as.numeric(p)
 }
@@ -124,7 +127,7 @@ mvn_rect <- function(lower, upper, S) {
 slope_for_power <- function(Spre, rel_pre, target, crit) {
   f <- function(s) pretest_reject_prob(s * rel_pre, Spre, crit) - target
   stats::uniroot(f, lower = 0, upper = 8 * max(sqrt(diag(Spre))) / min(abs(rel_pre)) + 1e-12,
-                 tol = 1e-10, extendInt = "upX")$root
+                 tol = 1e-8, extendInt = "upX")$root
 }
 
 # Mean of N(mu, S) truncated to |y_j| <= ub_j (Tallis 1961; Manjunath and
@@ -147,9 +150,9 @@ truncated_mean <- function(mu, S, ub) {
   mu + drop(S %*% (Fa - Fb)) / total
 }
 
-pretrend_inputs <- function(x, betahat, sigma, tVec, ref, call = rlang::caller_env()) {
+pretrend_inputs <- function(x, betahat, sigma, tVec, ref, window = NULL, call = rlang::caller_env()) {
   if (!is.null(x)) {
-    ev <- event_coefs(x, call)
+    ev <- event_window(event_coefs(x, call), window, call)
     if (length(ev$ref) != 1L) {
       abort_input("{.arg x} must have a single reference period.", call = call)
     }

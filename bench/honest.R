@@ -15,14 +15,24 @@ run <- function(breakdown) {
   honest_did(betahat = es$betahat, sigma = es$sigma, numPrePeriods = 5, numPostPeriods = 5,
              Mbar = seq(0, 2, length.out = 10), M = seq(0, 0.02, length.out = 10), breakdown = breakdown)
 }
-cold <- system.time(run(TRUE))[["elapsed"]]   # first call: draws HonestDiD's 10^6 normals once
-times <- vapply(1:5, function(i) system.time(run(FALSE))[["elapsed"]], 0)
-times_bd <- vapply(1:5, function(i) system.time(run(TRUE))[["elapsed"]], 0)
-rm_only <- vapply(1:5, function(i) system.time(honest_did(betahat = es$betahat, sigma = es$sigma,
-  numPrePeriods = 5, numPostPeriods = 5, type = "relative_magnitude", Mbar = seq(0, 2, length.out = 10),
-  breakdown = FALSE))[["elapsed"]], 0)
-cat(sprintf("first call (incl. 10^6 draws, breakdown): %.3f s\n", cold))
-cat(sprintf("table, 10 Mbar + 10 M, no breakdown: median %.3f s (min %.3f)\n", median(times), min(times)))
-cat(sprintf("table + breakdown values:            median %.3f s (min %.3f)\n", median(times_bd), min(times_bd)))
-cat(sprintf("relative magnitudes only, 10 Mbar:   median %.3f s\n", median(rm_only)))
+# elapsed and CPU (user + system) seconds of one call
+timed <- function(expr) {
+  t <- system.time(expr, gcFirst = FALSE)
+  c(elapsed = t[["elapsed"]], cpu = t[["user.self"]] + t[["sys.self"]])
+}
+cold <- timed(run(TRUE))   # first call: draws HonestDiD's 10^6 normals once per session
+reps <- function(f) apply(vapply(1:7, function(i) timed(f()), numeric(2)), 1, median)
+tab <- rbind(
+  "table, 10 Mbar + 10 M" = reps(function() run(FALSE)),
+  "table + breakdown values" = reps(function() run(TRUE)),
+  "relative magnitudes, 10 Mbar" = reps(function() honest_did(betahat = es$betahat, sigma = es$sigma,
+    numPrePeriods = 5, numPostPeriods = 5, type = "relative_magnitude", Mbar = seq(0, 2, length.out = 10),
+    breakdown = FALSE)),
+  "smoothness, 10 M" = reps(function() honest_did(betahat = es$betahat, sigma = es$sigma,
+    numPrePeriods = 5, numPostPeriods = 5, type = "smoothness", M = seq(0, 0.02, length.out = 10),
+    breakdown = FALSE)))
+cat(sprintf("first call of the session (incl. the 10^6 draws, breakdown): %.3f s elapsed, %.3f s CPU\n",
+            cold[["elapsed"]], cold[["cpu"]]))
+cat("median of 7 runs, seconds:\n")
+print(round(tab, 3))
 print(run(TRUE))
