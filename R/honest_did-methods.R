@@ -58,7 +58,7 @@ print.pilotdid_honest_did <- function(x, digits = 3, ...) {
   out <- data.frame(Restriction = c(original = "Original", relative_magnitude = "Relative magnitude (Mbar)",
                                     smoothness = "Smoothness (M)")[tab$type],
                     Method = tab$method, M = ifelse(is.na(tab$M), "", format(tab$M, digits = digits)),
-                    lb = signif(tab$lb, digits), ub = signif(tab$ub, digits))
+                    lb = fmt_signif(tab$lb, digits), ub = fmt_signif(tab$ub, digits))
   print(out, row.names = FALSE, right = FALSE)
   if (!is.null(x$breakdown)) {
     for (i in seq_len(nrow(x$breakdown))) {
@@ -138,6 +138,8 @@ autoplot.pilotdid_honest_did <- function(object, lang = c("en", "zh"), ...) {
     ggplot2::theme_bw() +
     ggplot2::theme(legend.position = "bottom", panel.grid.minor = ggplot2::element_blank())
 }
+
+fmt_signif <- function(x, digits) vapply(x, function(v) format(signif(v, digits)), "")
 
 honest_plot_text <- function(lang) {
   if (lang == "zh") {

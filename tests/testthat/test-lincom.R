@@ -81,6 +81,7 @@ test_that("att_gt() dynamic: vcov() is the influence-function covariance and the
   n <- nrow(a$inf_func)
   expect_equal(unname(V), crossprod(a$inf_func) / n^2, tolerance = 1e-12)
   tb <- tidy(a)
+  expect_equal(tb$ref, tb$rel_time %in% -1)
   ok <- !is.na(tb$std.error)
   expect_equal(sqrt(diag(V))[ok], tb$std.error[ok], tolerance = 1e-10, ignore_attr = TRUE)
   post <- a$estimates$term[a$estimates$rel_time >= 0]
