@@ -37,6 +37,10 @@ cpp_entropy_scores <- function(cols, code, G, mn, mx, w, negative, shift, dim, D
     .Call(`_pilotdid_cpp_entropy_scores`, cols, code, G, mn, mx, w, negative, shift, dim, D, threads)
 }
 
+cpp_dual_vertices <- function(W, tol) {
+    .Call(`_pilotdid_cpp_dual_vertices`, W, tol)
+}
+
 cpp_impute_fe <- function(V0, W1, codes0, codes1, G, w0, max_exact, tol, maxit, threads) {
     .Call(`_pilotdid_cpp_impute_fe`, V0, W1, codes0, codes1, G, w0, max_exact, tol, maxit, threads)
 }

@@ -21,7 +21,10 @@
 #' columns `group`, `time`, `rel_time` (`NA` where they do not apply),
 #' `estimate`, `std.error`, `statistic`, `p.value`, `conf.low`, `conf.high`
 #' and, with a uniform band, `band.low`, `band.high` (`NA` for the overall
-#' ATT).
+#' ATT), and `ref` (`TRUE` for the reference period of an event study with
+#' `base_period = "universal"`, estimate 0 without variance). `coef()` and
+#' `vcov()` give the rows and the overall ATT with their joint covariance,
+#' `crossprod(psi) / n^2` of the influence functions.
 #'
 #' @param x,object A `pilotdid_att_gt` or `pilotdid_aggregate` result.
 #' @param ... Unused.
@@ -97,6 +100,8 @@ tidy.pilotdid_aggregate <- function(x, ...) {
   out <- data.frame(out[c("term", "group", "time", "rel_time", "estimate", "std.error")],
                     statistic = stat, p.value = 2 * stats::pnorm(-abs(stat)),
                     conf.low = out$conf.low, conf.high = out$conf.high, out[band])
+  # reference period of an event study with a universal base period: 0, no variance
+  out$ref <- !is.na(out$rel_time) & !is.na(out$estimate) & out$estimate == 0 & is.na(out$std.error)
   rownames(out) <- NULL
   out
 }
@@ -128,4 +133,21 @@ print.summary.pilotdid_aggregate <- function(x, ...) {
 print.pilotdid_aggregate <- function(x, ...) {
   print(summary(x))
   invisible(x)
+}
+
+#' @rdname attgt-methods
+#' @export
+coef.pilotdid_aggregate <- function(object, ...) {
+  stats::setNames(c(object$estimates$estimate, object$overall$estimate),
+                  c(object$estimates$term, object$overall$term))
+}
+
+# Joint covariance of every row and the overall ATT: the influence functions'
+# cross-products, crossprod(psi) / n^2 (the variance behind each std.error).
+#' @rdname attgt-methods
+#' @export
+vcov.pilotdid_aggregate <- function(object, ...) {
+  V <- crossprod(object$inf_func) / nrow(object$inf_func)^2
+  dimnames(V) <- list(names(stats::coef(object)), names(stats::coef(object)))
+  V
 }

@@ -58,12 +58,6 @@ coef.pilotdid_att_gt <- function(object, ...) {
 }
 #' @rdname pilotdid-methods
 #' @export
-coef.pilotdid_aggregate <- coef_from_tidy
-#' @rdname pilotdid-methods
-#' @export
-coef.pilotdid_sun_abraham <- coef_from_tidy
-#' @rdname pilotdid-methods
-#' @export
 coef.pilotdid_did_imputation <- coef_from_tidy
 #' @rdname pilotdid-methods
 #' @export

@@ -181,11 +181,17 @@ new_pilotdid_sun_abraham <- function(fit, des, level, formula, gcol, call) {
   tab <- rbind(tab, refs)
   tab <- tab[order(tab$rel_time), , drop = FALSE]
   rownames(tab) <- NULL
+  # Joint covariance of the event-time estimates: S'VS, S the cell weights.
+  S <- vapply(es, function(e) ifelse(cells$rel_time == e, cells$n_obs, 0) / sum(cells$n_obs[cells$rel_time == e]),
+              numeric(nrow(cells)))
+  S <- matrix(S, nrow = nrow(cells))
+  vc <- t(S) %*% V %*% S
+  dimnames(vc) <- list(rel_time_label(es), rel_time_label(es))
   post <- cells$rel_time >= 0
   att <- if (any(post)) agg(post, "ATT", NA_real_) else NULL
   coh <- data.frame(cohort = cells$cohort, rel_time = cells$rel_time, estimate = unname(b[cells$name]),
                     std.error = sqrt(diag(V)), n_obs = cells$n_obs, row.names = NULL)
-  structure(list(estimates = tab, att = att, cohort_effects = coh, fit = fit, control = des$control,
+  structure(list(estimates = tab, att = att, cohort_effects = coh, vcov = vc, fit = fit, control = des$control,
                  dropped_units = des$dropped_units, level = level, formula = formula, cohort = gcol,
                  call = call),
             class = "pilotdid_sun_abraham")
@@ -254,6 +260,17 @@ print.pilotdid_sun_abraham <- function(x, ...) {
   print(summary(x))
   invisible(x)
 }
+
+#' @rdname sunab-methods
+#' @export
+coef.pilotdid_sun_abraham <- function(object, ...) {
+  tab <- object$estimates[!object$estimates$ref, , drop = FALSE]
+  stats::setNames(tab$estimate, tab$term)
+}
+
+#' @rdname sunab-methods
+#' @export
+vcov.pilotdid_sun_abraham <- function(object, ...) object$vcov
 
 # did_table() column: the event-time effects and the overall ATT (not the
 # cohort x period dummies of the underlying fit), with the fit's N and FE rows.

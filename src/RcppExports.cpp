@@ -180,6 +180,18 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// cpp_dual_vertices
+Eigen::MatrixXd cpp_dual_vertices(Eigen::Map<Eigen::MatrixXd> W, double tol);
+RcppExport SEXP _pilotdid_cpp_dual_vertices(SEXP WSEXP, SEXP tolSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Eigen::Map<Eigen::MatrixXd> >::type W(WSEXP);
+    Rcpp::traits::input_parameter< double >::type tol(tolSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_dual_vertices(W, tol));
+    return rcpp_result_gen;
+END_RCPP
+}
 // cpp_impute_fe
 Rcpp::List cpp_impute_fe(Rcpp::NumericMatrix V0, Rcpp::NumericMatrix W1, Rcpp::List codes0, Rcpp::List codes1, Rcpp::IntegerVector G, Rcpp::NumericVector w0, int max_exact, double tol, int maxit, int threads);
 RcppExport SEXP _pilotdid_cpp_impute_fe(SEXP V0SEXP, SEXP W1SEXP, SEXP codes0SEXP, SEXP codes1SEXP, SEXP GSEXP, SEXP w0SEXP, SEXP max_exactSEXP, SEXP tolSEXP, SEXP maxitSEXP, SEXP threadsSEXP) {
@@ -444,6 +456,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_pilotdid_cpp_entropy_range", (DL_FUNC) &_pilotdid_cpp_entropy_range, 4},
     {"_pilotdid_cpp_entropy_weights", (DL_FUNC) &_pilotdid_cpp_entropy_weights, 8},
     {"_pilotdid_cpp_entropy_scores", (DL_FUNC) &_pilotdid_cpp_entropy_scores, 11},
+    {"_pilotdid_cpp_dual_vertices", (DL_FUNC) &_pilotdid_cpp_dual_vertices, 2},
     {"_pilotdid_cpp_impute_fe", (DL_FUNC) &_pilotdid_cpp_impute_fe, 10},
     {"_pilotdid_cpp_match_nearest", (DL_FUNC) &_pilotdid_cpp_match_nearest, 9},
     {"_pilotdid_cpp_ols", (DL_FUNC) &_pilotdid_cpp_ols, 6},
