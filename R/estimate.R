@@ -34,7 +34,7 @@ twfe_estimate <- function(smp, vcov_type, threads) {
 # largest number of levels of the non-largest dimensions solved exactly, the
 # relative root-mean-square error allowed in a demeaned column, the iteration cap.
 demean_control <- function() {
-  list(max_exact = getOption("pilotdid.max_exact", 400L), tol = getOption("pilotdid.tol", 1e-8),
+  list(max_exact = getOption("pilotdid.max_exact", 400L), tol = getOption("pilotdid.tol", 1e-10),
        maxit = getOption("pilotdid.maxit", 10000L))
 }
 
