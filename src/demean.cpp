@@ -191,6 +191,7 @@ static SchurCg build_cg(const FixedEffects& fe) {
   }
   // weights per level of dimension 0, and diag(S)_j = D_j - sum_g c_gj^2 / D_g
   std::vector<double> D(sc.M, 0.0), acc(sc.M, 0.0);
+  std::vector<char> seen(sc.M, 0);
   std::vector<int> touched;
   sc.inv0.assign(G0, 0.0);
   for (int g = 0; g < G0; ++g) {
@@ -201,7 +202,7 @@ static SchurCg build_cg(const FixedEffects& fe) {
       d0 += wk;
       for (int q = 0; q < R; ++q) {
         const int j = sc.idx[(size_t)k * R + q];
-        if (acc[j] == 0.0) touched.push_back(j);
+        if (!seen[j]) { seen[j] = 1; touched.push_back(j); }
         acc[j] += wk;
         D[j] += wk;
       }
@@ -210,7 +211,11 @@ static SchurCg build_cg(const FixedEffects& fe) {
       sc.inv0[g] = 1.0 / d0;
       for (size_t t = 0; t < touched.size(); ++t) acc[touched[t]] *= acc[touched[t]] / d0;
     }
-    for (size_t t = 0; t < touched.size(); ++t) { D[touched[t]] -= acc[touched[t]]; acc[touched[t]] = 0.0; }
+    for (size_t t = 0; t < touched.size(); ++t) {
+      D[touched[t]] -= acc[touched[t]];
+      acc[touched[t]] = 0.0;
+      seen[touched[t]] = 0;
+    }
   }
   // D now holds diag(S); recompute the level weights to judge zero diagonals
   std::vector<double> Dw(sc.M, 0.0);
