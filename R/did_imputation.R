@@ -220,9 +220,9 @@ impute_first_stage <- function(smp, W1, threads) {
     beta <- stats::setNames(as.vector(ols$coef), colnames(X0))
     r0 <- y0 - drop(X0 %*% beta)
   }
-  fe <- cpp_impute_fe(matrix(r0), W1, smp$codes0, smp$codes1, smp$G, w0,
-                      getOption("pilotdid.max_exact", 400L), getOption("pilotdid.tol", 1e-10),
-                      getOption("pilotdid.maxit", 10000L), threads)
+  ctl <- demean_control()
+  fe <- cpp_impute_fe(matrix(r0), W1, smp$codes0, smp$codes1, smp$G, w0, ctl$max_exact, ctl$tol,
+                      ctl$maxit, threads)
   if (any(fe$iterations < 0L)) warn_pd("The fixed-effect solver stopped without converging; results may be inaccurate.")
   v0 <- fe$v0
   if (length(beta)) {

@@ -84,14 +84,21 @@ binary_columns <- function(X) {
   out
 }
 
+# Settings of the within transformation (see ?twfe, "Fixed effects"): the
+# largest number of levels of the non-largest dimensions solved exactly, the
+# relative root-mean-square error allowed in a demeaned column, the iteration cap.
+demean_control <- function() {
+  list(max_exact = getOption("pilotdid.max_exact", 400L), tol = getOption("pilotdid.tol", 1e-10),
+       maxit = getOption("pilotdid.maxit", 10000L))
+}
+
 # Demean y and the columns of X on the fixed effects (C++).
 within_transform <- function(X, y, codes, w, threads) {
   G <- n_levels(codes)
-  maxit <- getOption("pilotdid.maxit", 10000L)
-  dm <- cpp_demean(X, y, unname(codes), G, w, getOption("pilotdid.max_exact", 400L),
-                   getOption("pilotdid.tol", 1e-10), maxit, threads)
+  ctl <- demean_control()
+  dm <- cpp_demean(X, y, unname(codes), G, w, ctl$max_exact, ctl$tol, ctl$maxit, threads)
   if (any(dm$iterations < 0L)) {
-    warn_pd("The within transformation stopped after {maxit} iterations without converging; results may be inaccurate.")
+    warn_pd("The within transformation stopped after {ctl$maxit} iterations without converging; results may be inaccurate.")
   }
   dm
 }

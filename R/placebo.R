@@ -201,10 +201,10 @@ placebo_run <- function(inputs, first, count, threads, state = NULL) {
 
 placebo_state <- function(inputs) {
   v <- inputs$vcov_info
+  ctl <- demean_control()
   cpp_placebo_prepare(inputs$X, inputs$r, inputs$w, inputs$unit, inputs$period, inputs$U, inputs$T,
                       inputs$cohort, inputs$Q, inputs$fast, inputs$codes, inputs$G,
-                      getOption("pilotdid.max_exact", 400L), getOption("pilotdid.tol", 1e-10),
-                      getOption("pilotdid.maxit", 10000L), inputs$design, inputs$seed,
+                      ctl$max_exact, ctl$tol, ctl$maxit, inputs$design, inputs$seed,
                       inputs$student, v$type, v$cluster, v$G, v$adj)
 }
 

@@ -5,8 +5,20 @@
 #' two-way cluster-robust standard errors. The fixed effects are projected out
 #' in C++: exactly (by eliminating the largest dimension and solving the small
 #' dense system of the others) when the other dimensions have few levels
-#' together, as in city + year panels; otherwise by alternating projections
-#' with Irons-Tuck acceleration.
+#' together, as in city + year panels; otherwise iteratively (see "Fixed
+#' effects").
+#'
+#' @section Fixed effects:
+#' The largest dimension is always eliminated in closed form. When the other
+#' dimensions have more than `getOption("pilotdid.max_exact", 400)` levels
+#' together (a firm or an interacted firm-year effect beside the unit effect),
+#' their coefficients are found by conjugate gradients on the system left
+#' after that elimination, preconditioned by its diagonal; each iteration is
+#' one pass over the data. It stops when the estimated relative root-mean-square
+#' error of every demeaned column is below `getOption("pilotdid.tol", 1e-10)`;
+#' the coefficients' error is of the order of its square, and standard errors
+#' and residuals are accurate to about that tolerance. A warning says when
+#' `getOption("pilotdid.maxit", 10000)` iterations were not enough.
 #'
 #' @section Standard errors:
 #' With \eqn{X} the demeaned regressors, \eqn{e} the residuals, \eqn{w} the

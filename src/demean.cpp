@@ -5,8 +5,13 @@
 //    and the remaining M = sum of the other dimensions' levels are solved through
 //    their dense M x M Schur complement S (pseudo-inverse by eigen-decomposition).
 //    Used when Q == 1 (plain group means) or M is small (city + year panels).
-//  * alternating projections (Gauss-Seidel sweeps over the dimensions) in the
-//    space of fixed-effect coefficients, with Irons-Tuck acceleration, otherwise.
+//  * otherwise, conjugate gradients on the same Schur complement, never formed:
+//    each product S p is one pass over the rows sorted by dimension 0, and the
+//    Jacobi preconditioner diag(S) is computed once. Gauss-Seidel alternating
+//    projections (what this replaced) are Jacobi iterations on S, whose count
+//    grows with the condition number of S; CG's grows with its square root,
+//    which matters most when the fixed-effect graph is poorly connected (few
+//    movers between firms). See bench/README.md for the measurements.
 // Columns are processed in parallel; each column's result is independent of the
 // thread count.
 #include "pilotdid.h"
@@ -118,80 +123,6 @@ static void demean_exact(const FixedEffects& fe, const ExactSolver& ex, const do
   for (int i = 0; i < N; ++i) out[i] = v[i] - mean[cb[i]] - out[i];
 }
 
-// ---- alternating projections ---------------------------------------------------
-// Coefficients of dimensions 1..Q-1 are the state x; dimension 0 is solved
-// implicitly in every sweep. One sweep F(x): alpha_0 from v - rest, then each
-// dimension q >= 1 in turn from v minus all the others (Gauss-Seidel).
-static double others_sum(const FixedEffects& fe, const std::vector<std::vector<double> >& a, int skip, int i) {
-  double s = 0.0;
-  for (int q = 0; q < fe.Q; ++q) if (q != skip) s += a[q][fe.code[q][i]];
-  return s;
-}
-
-// The right-hand side is Z'Wv for an observation vector v, or given level sums
-// s (Z's = s, one vector per dimension) when v is null.
-static void sweep(const FixedEffects& fe, const MapState& st, const double* v, const Sums* s,
-                  std::vector<std::vector<double> >& a, std::vector<double>& tmp) {
-  for (int q = 0; q < fe.Q; ++q) {
-    tmp.assign(fe.G[q], 0.0);
-    const int* c = fe.code[q];
-    if (v) {
-      for (int i = 0; i < fe.N; ++i) tmp[c[i]] += fe.w[i] * (v[i] - others_sum(fe, a, q, i));
-    } else {
-      for (int i = 0; i < fe.N; ++i) tmp[c[i]] -= fe.w[i] * others_sum(fe, a, q, i);
-      for (int g = 0; g < fe.G[q]; ++g) tmp[g] += (*s)[q][g];
-    }
-    for (int g = 0; g < fe.G[q]; ++g) a[q][g] = st.D[q][g] > 0 ? tmp[g] / st.D[q][g] : 0.0;
-  }
-}
-
-static void pack(const MapState& st, const std::vector<std::vector<double> >& a, Vec& x) {
-  for (size_t q = 1; q < a.size(); ++q)
-    for (size_t g = 0; g < a[q].size(); ++g) x[st.off[q] + g] = a[q][g];
-}
-static void unpack(const MapState& st, const Vec& x, std::vector<std::vector<double> >& a) {
-  for (size_t q = 1; q < a.size(); ++q)
-    for (size_t g = 0; g < a[q].size(); ++g) a[q][g] = x[st.off[q] + g];
-}
-
-// Accelerated sweeps until the coefficients settle; `a` holds the coefficients
-// of every dimension after a last plain sweep. Returns iterations used
-// (negative when not converged).
-static int iterate_map(const FixedEffects& fe, const MapState& st, const double* v, const Sums* s,
-                       std::vector<std::vector<double> >& a, double tol, int maxit) {
-  a.assign(fe.Q, std::vector<double>());
-  for (int q = 0; q < fe.Q; ++q) a[q].assign(fe.G[q], 0.0);
-  std::vector<double> tmp;
-  Vec X = Vec::Zero(st.len), GX(st.len), GGX(st.len);
-  int it = 0;
-  bool conv = false;
-  for (; it < maxit && !conv; ++it) {
-    unpack(st, X, a);  sweep(fe, st, v, s, a, tmp);  pack(st, a, GX);
-    sweep(fe, st, v, s, a, tmp);  pack(st, a, GGX);
-    Vec dGX = GGX - GX;
-    Vec d2 = dGX - GX + X;
-    const double ssq = d2.squaredNorm();
-    Vec Xn = ssq > 0 ? Vec(GGX - (dGX.dot(d2) / ssq) * dGX) : GGX;
-    double crit = 0.0;
-    for (int j = 0; j < st.len; ++j) {
-      crit = std::max(crit, std::fabs(Xn[j] - X[j]) / (0.1 + std::fabs(X[j])));
-    }
-    conv = crit <= tol;
-    X = Xn;
-  }
-  unpack(st, X, a);
-  sweep(fe, st, v, s, a, tmp);   // one last plain sweep: a consistent alpha_0
-  return conv ? it : -it;
-}
-
-static int demean_map(const FixedEffects& fe, const MapState& st, const double* v, double* out,
-                      double tol, int maxit) {
-  std::vector<std::vector<double> > a;
-  const int it = iterate_map(fe, st, v, 0, a, tol, maxit);
-  for (int i = 0; i < fe.N; ++i) out[i] = v[i] - others_sum(fe, a, -1, i);
-  return it;
-}
-
 // Coefficients solving Z'WZ a = s on the exact path (same steps as
 // demean_exact, with the level sums given instead of computed from v).
 static void solve_exact_sums(const FixedEffects& fe, const ExactSolver& ex, const Sums& s,
@@ -222,31 +153,271 @@ static void solve_exact_sums(const FixedEffects& fe, const ExactSolver& ex, cons
     for (int g = 0; g < fe.G[q]; ++g) a[q][g] = beta[ex.offset[q] + g];
 }
 
+// ---- conjugate gradients on the Schur complement ------------------------------
+// Dimension 0 (the largest) is eliminated in closed form; the coefficients x of
+// dimensions 1..Q-1 solve S x = b with S = Z'W M_0 Z and b = Z'W M_0 v, by
+// conjugate gradients preconditioned with diag(S). Every product S p is one pass
+// over the rows, sorted by dimension 0: for each level g, r_i = z_i'p on its rows,
+// their weighted mean a_g, then w_i (r_i - a_g) added to each of the row's levels.
+static SchurCg build_cg(const FixedEffects& fe) {
+  SchurCg sc;
+  const int N = fe.N, G0 = fe.G[0];
+  sc.R = fe.Q - 1;
+  sc.M = 0;
+  sc.off.assign(fe.Q, 0);
+  for (int q = 1; q < fe.Q; ++q) { sc.off[q] = sc.M; sc.M += fe.G[q]; }
+  const int* c0 = fe.code[0];
+  sc.start.assign(G0 + 1, 0);
+  for (int i = 0; i < N; ++i) ++sc.start[c0[i] + 1];
+  sc.max_block = 0;
+  for (int g = 0; g < G0; ++g) {
+    sc.max_block = std::max(sc.max_block, sc.start[g + 1]);
+    sc.start[g + 1] += sc.start[g];
+  }
+  sc.order.resize(N);
+  {
+    std::vector<int> pos(sc.start.begin(), sc.start.end() - 1);
+    for (int i = 0; i < N; ++i) sc.order[pos[c0[i]]++] = i;
+  }
+  bool weighted = false;
+  for (int i = 0; i < N && !weighted; ++i) weighted = fe.w[i] != 1.0;
+  const int R = sc.R;
+  sc.idx.resize((size_t)N * R);
+  if (weighted) sc.ws.resize(N);
+  for (int k = 0; k < N; ++k) {
+    const int i = sc.order[k];
+    for (int q = 1; q < fe.Q; ++q) sc.idx[(size_t)k * R + q - 1] = sc.off[q] + fe.code[q][i];
+    if (weighted) sc.ws[k] = fe.w[i];
+  }
+  // weights per level of dimension 0, and diag(S)_j = D_j - sum_g c_gj^2 / D_g
+  std::vector<double> D(sc.M, 0.0), acc(sc.M, 0.0);
+  std::vector<char> seen(sc.M, 0);
+  std::vector<int> touched;
+  sc.inv0.assign(G0, 0.0);
+  for (int g = 0; g < G0; ++g) {
+    double d0 = 0.0;
+    touched.clear();
+    for (int k = sc.start[g]; k < sc.start[g + 1]; ++k) {
+      const double wk = weighted ? sc.ws[k] : 1.0;
+      d0 += wk;
+      for (int q = 0; q < R; ++q) {
+        const int j = sc.idx[(size_t)k * R + q];
+        if (!seen[j]) { seen[j] = 1; touched.push_back(j); }
+        acc[j] += wk;
+        D[j] += wk;
+      }
+    }
+    if (d0 > 0) {
+      sc.inv0[g] = 1.0 / d0;
+      for (size_t t = 0; t < touched.size(); ++t) acc[touched[t]] *= acc[touched[t]] / d0;
+    }
+    for (size_t t = 0; t < touched.size(); ++t) {
+      D[touched[t]] -= acc[touched[t]];
+      acc[touched[t]] = 0.0;
+      seen[touched[t]] = 0;
+    }
+  }
+  // D now holds diag(S); recompute the level weights to judge zero diagonals
+  std::vector<double> Dw(sc.M, 0.0);
+  for (int k = 0; k < N; ++k)
+    for (int q = 0; q < R; ++q) Dw[sc.idx[(size_t)k * R + q]] += weighted ? sc.ws[k] : 1.0;
+  sc.pre.assign(sc.M, 0.0);
+  for (int j = 0; j < sc.M; ++j) if (D[j] > 1e-12 * Dw[j]) sc.pre[j] = 1.0 / D[j];
+  return sc;
+}
+
+// y = S p (RC: Q - 1 when known at compile time, 0 otherwise; WT: weighted).
+template <int RC, bool WT>
+static void schur_mult_t(const SchurCg& sc, const double* p, double* y, double* buf) {
+  const int R = RC > 0 ? RC : sc.R;
+  std::fill(y, y + sc.M, 0.0);
+  const int G0 = (int)sc.inv0.size();
+  const int* idx = sc.idx.data();
+  const double* ws = WT ? sc.ws.data() : 0;
+  for (int g = 0; g < G0; ++g) {
+    const int b = sc.start[g], e = sc.start[g + 1];
+    double s = 0.0;
+    for (int k = b; k < e; ++k) {
+      const int* id = idx + (size_t)k * R;
+      double r = 0.0;
+      for (int q = 0; q < R; ++q) r += p[id[q]];
+      buf[k - b] = r;
+      s += WT ? ws[k] * r : r;
+    }
+    const double a = s * sc.inv0[g];
+    for (int k = b; k < e; ++k) {
+      const int* id = idx + (size_t)k * R;
+      const double u = WT ? ws[k] * (buf[k - b] - a) : buf[k - b] - a;
+      for (int q = 0; q < R; ++q) y[id[q]] += u;
+    }
+  }
+}
+
+static void schur_mult(const SchurCg& sc, const double* p, double* y, double* buf) {
+  const bool wt = !sc.ws.empty();
+  switch (sc.R) {
+    case 1: wt ? schur_mult_t<1, true>(sc, p, y, buf) : schur_mult_t<1, false>(sc, p, y, buf); break;
+    case 2: wt ? schur_mult_t<2, true>(sc, p, y, buf) : schur_mult_t<2, false>(sc, p, y, buf); break;
+    default: wt ? schur_mult_t<0, true>(sc, p, y, buf) : schur_mult_t<0, false>(sc, p, y, buf);
+  }
+}
+
+// S maps the indicator of every dimension q >= 1 (1 on its levels) to 0, since
+// each of these sums to the constant, which dimension 0 spans: remove those
+// components, which only rounding puts into the residual.
+static void drop_constants(const SchurCg& sc, Vec& r) {
+  for (size_t q = 1; q < sc.off.size(); ++q) {
+    const int b = sc.off[q], e = q + 1 < sc.off.size() ? sc.off[q + 1] : sc.M;
+    const double m = r.segment(b, e - b).mean();
+    r.segment(b, e - b).array() -= m;
+  }
+}
+
+// Preconditioned CG for S x = b from x = 0. Step k lowers the residual sum of
+// squares of the demeaned column, ssr0 - 2b'x + x'Sx, by exactly dec_k =
+// alpha_k r_k'z_k, and what remains above the exact solution is the sum of the
+// later decreases. That sum is extrapolated from the current rate
+// rho = (dec_k / dec_{k-4})^(1/4) as dec_k / (1 - rho); iteration stops when it
+// is below tol^2 times the current residual sum of squares (ssr0 > 0), or
+// times the energy x'Sx of the solution itself (ssr0 = 0, level sums given):
+// tol bounds the relative root-mean-square error of the result; decreases
+// below 1e-26 ssr0 (a relative change of 1e-13) count as converged whatever tol.
+static int pcg(const SchurCg& sc, const Vec& b, double ssr0, double tol, int maxit, Vec& x) {
+  const int M = sc.M;
+  x.setZero(M);
+  Vec r = b, z(M), p(M), q(M);
+  std::vector<double> buf(sc.max_block);
+  drop_constants(sc, r);
+  for (int j = 0; j < M; ++j) z[j] = sc.pre[j] * r[j];
+  p = z;
+  double rz = r.dot(z), gained = 0.0, last = 0.0;
+  const double tol2 = tol * tol;
+  double hist[4] = {0.0, 0.0, 0.0, 0.0};   // the last four decreases
+  if (!(rz > 0)) return 0;
+  for (int it = 1; it <= maxit; ++it) {
+    schur_mult(sc, p.data(), q.data(), buf.data());
+    const double pq = p.dot(q);
+    if (!(pq > 0)) return it;
+    const double alpha = rz / pq;
+    const double dec = alpha * rz;
+    const double scale = ssr0 > 0 ? ssr0 : gained + dec;
+    // Rounding noise: once the decreases reach a relative change of 1e-10,
+    // one that grows tenfold comes from rounding errors along directions S
+    // maps to ~0 (S is singular), and is not taken.
+    if (it > 1 && last <= 1e-20 * scale && dec > 10.0 * last) return it - 1;
+    x.noalias() += alpha * p;
+    r.noalias() -= alpha * q;
+    gained += dec;
+    if (dec <= 1e-26 * scale) return it;
+    const double ref = ssr0 > 0 ? std::max(ssr0 - gained, 1e-14 * ssr0) : gained;
+    if (it > 4) {
+      const double rho = std::min(std::pow(dec / hist[it % 4], 0.25), 0.999);
+      if (dec <= tol2 * ref * (1.0 - rho)) return it;
+    }
+    hist[it % 4] = dec;
+    last = dec;
+    drop_constants(sc, r);
+    for (int j = 0; j < M; ++j) z[j] = sc.pre[j] * r[j];
+    const double rz_new = r.dot(z);
+    if (!(rz_new > 0)) return it;
+    p = z + (rz_new / rz) * p;
+    rz = rz_new;
+  }
+  return -maxit;
+}
+
+// b = Z'W M_0 v and the residual sum of squares of v within dimension 0.
+static double cg_rhs(const SchurCg& sc, const double* v, Vec& b, std::vector<double>& buf) {
+  const int R = sc.R, G0 = (int)sc.inv0.size();
+  const bool wt = !sc.ws.empty();
+  b.setZero(sc.M);
+  double ssr = 0.0;
+  for (int g = 0; g < G0; ++g) {
+    const int s0 = sc.start[g], e = sc.start[g + 1];
+    double s = 0.0;
+    for (int k = s0; k < e; ++k) { buf[k - s0] = v[sc.order[k]]; s += (wt ? sc.ws[k] : 1.0) * buf[k - s0]; }
+    const double a = s * sc.inv0[g];
+    for (int k = s0; k < e; ++k) {
+      const double d = buf[k - s0] - a, wk = wt ? sc.ws[k] : 1.0;
+      ssr += wk * d * d;
+      for (int q = 0; q < R; ++q) b[sc.idx[(size_t)k * R + q]] += wk * d;
+    }
+  }
+  return ssr;
+}
+
+static int demean_cg(const SchurCg& sc, const double* v, double* out, double tol, int maxit) {
+  std::vector<double> buf(sc.max_block);
+  Vec b, x;
+  const double ssr0 = cg_rhs(sc, v, b, buf);
+  const int it = pcg(sc, b, ssr0 > 0 ? ssr0 : 1.0, tol, maxit, x);
+  // out = M_0 (v - Z x)
+  const int R = sc.R, G0 = (int)sc.inv0.size();
+  const bool wt = !sc.ws.empty();
+  for (int g = 0; g < G0; ++g) {
+    const int s0 = sc.start[g], e = sc.start[g + 1];
+    double s = 0.0;
+    for (int k = s0; k < e; ++k) {
+      double r = v[sc.order[k]];
+      for (int q = 0; q < R; ++q) r -= x[sc.idx[(size_t)k * R + q]];
+      buf[k - s0] = r;
+      s += (wt ? sc.ws[k] : 1.0) * r;
+    }
+    const double a = s * sc.inv0[g];
+    for (int k = s0; k < e; ++k) out[sc.order[k]] = buf[k - s0] - a;
+  }
+  return it;
+}
+
+// Coefficients solving Z'WZ a = s: b = s_rest - Z'W Z_0 D_0^-1 s_0, then
+// a_0 = D_0^-1 (s_0 - Z_0'W Z x).
+static int solve_cg_sums(const FixedEffects& fe, const SchurCg& sc, const Sums& s, double tol,
+                         int maxit, Sums& a) {
+  const int R = sc.R, G0 = (int)sc.inv0.size();
+  const bool wt = !sc.ws.empty();
+  Vec b(sc.M), x;
+  for (int q = 1; q < fe.Q; ++q)
+    for (int g = 0; g < fe.G[q]; ++g) b[sc.off[q] + g] = s[q][g];
+  for (int g = 0; g < G0; ++g) {
+    const double m = s[0][g] * sc.inv0[g];
+    for (int k = sc.start[g]; k < sc.start[g + 1]; ++k) {
+      const double u = (wt ? sc.ws[k] : 1.0) * m;
+      for (int q = 0; q < R; ++q) b[sc.idx[(size_t)k * R + q]] -= u;
+    }
+  }
+  const int it = pcg(sc, b, 0.0, tol, maxit, x);
+  a.assign(fe.Q, std::vector<double>());
+  for (int q = 1; q < fe.Q; ++q) a[q].assign(x.data() + sc.off[q], x.data() + sc.off[q] + fe.G[q]);
+  a[0].assign(G0, 0.0);
+  for (int g = 0; g < G0; ++g) {
+    double t = s[0][g];
+    for (int k = sc.start[g]; k < sc.start[g + 1]; ++k) {
+      double r = 0.0;
+      for (int q = 0; q < R; ++q) r += x[sc.idx[(size_t)k * R + q]];
+      t -= (wt ? sc.ws[k] : 1.0) * r;
+    }
+    a[0][g] = t * sc.inv0[g];
+  }
+  return it;
+}
+
 Demeaner::Demeaner(const FixedEffects& fe, int max_exact, double tol, int maxit)
     : fe_(fe), tol_(tol), maxit_(maxit) {
   int M = 0;
   for (int q = 1; q < fe.Q; ++q) M += fe.G[q];
   exact = M <= max_exact;
-  if (exact) {
-    ex_ = build_exact(fe);
-  } else {
-    st_.len = 0;
-    st_.off.assign(fe.Q, 0);
-    for (int q = 0; q < fe.Q; ++q) {
-      st_.D.push_back(group_weights(fe, q));
-      if (q >= 1) { st_.off[q] = st_.len; st_.len += fe.G[q]; }
-    }
-  }
+  if (exact) ex_ = build_exact(fe);
+  else cg_ = build_cg(fe);
 }
 
 int Demeaner::apply(const double* v, double* out) const {
   if (exact) { demean_exact(fe_, ex_, v, out); return 0; }
-  return demean_map(fe_, st_, v, out, tol_, maxit_);
+  return demean_cg(cg_, v, out, tol_, maxit_);
 }
 
-int Demeaner::solve_sums(const Sums& s, std::vector<std::vector<double> >& coef) const {
+int Demeaner::solve_sums(const Sums& s, Sums& coef) const {
   if (exact) { solve_exact_sums(fe_, ex_, s, coef); return 0; }
-  return iterate_map(fe_, st_, 0, &s, coef, tol_, maxit_);
+  return solve_cg_sums(fe_, cg_, s, tol_, maxit_, coef);
 }
 
 // Largest dimension first (the one eliminated implicitly); `keep` holds the

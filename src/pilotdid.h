@@ -45,11 +45,21 @@ struct ExactSolver {
   std::vector<double> D;         // weight per level of dimension 0
   Mat Sinv;                      // pseudo-inverse of the Schur complement
 };
-// Iterative path: coefficients of dimensions 1..Q-1 are the state.
-struct MapState {
-  std::vector<std::vector<double> > D;   // weights per level, every dimension
-  std::vector<int> off;                  // offset of dimension q >= 1 in the state
-  int len;
+// Iterative path: conjugate gradients on the Schur complement
+// S = Z'W M_0 Z of dimensions 1..Q-1 (Z their indicators, M_0 the within
+// projection of dimension 0). Rows are kept sorted by their level of
+// dimension 0 so that M_0 is a pass over contiguous blocks.
+struct SchurCg {
+  int M;                         // coefficients of dimensions 1..Q-1
+  int R;                         // Q - 1
+  std::vector<int> off;          // offset of dimension q >= 1 in 0..M-1
+  std::vector<int> start;        // block of level g of dimension 0: start[g]..start[g+1]-1
+  std::vector<int> order;        // sorted position -> row
+  std::vector<int> idx;          // R codes (with offsets) per sorted row
+  std::vector<double> ws;        // weights in sorted order (empty when all are 1)
+  std::vector<double> inv0;      // 1 / weight of each level of dimension 0 (0 if none)
+  std::vector<double> pre;       // Jacobi preconditioner: 1 / diag(S) (0 where diag(S) = 0)
+  int max_block;                 // rows of the largest level of dimension 0
 };
 
 // Level sums per fixed-effect dimension (s[q][g]), e.g. Z'Wv.
@@ -73,7 +83,7 @@ class Demeaner {
   double tol_;
   int maxit_;
   ExactSolver ex_;
-  MapState st_;
+  SchurCg cg_;
 };
 
 // Builds a FixedEffects view over R code vectors, largest dimension first;

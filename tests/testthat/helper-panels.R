@@ -15,6 +15,34 @@ fixest_ssc <- function() {
   }
 }
 
+# Worker-firm style panel: units `id` in years `year` at firm `firm`, industry
+# `ind` of the firm. Each unit has a home firm; a share `move_rows` of rows are
+# at a random firm instead (a well connected firm graph), and a share
+# `move_units` of units move once, from a random year on, to a random firm
+# (few movers: a poorly connected graph). Weights `w` in (0.5, 1.5).
+#   y = alpha_id + gamma_year + phi_firm + x1 + 0.5 x2 + e
+make_firm_panel <- function(n_id = 400, n_t = 5, n_firm = 80, move_rows = 0, move_units = 0, seed = 1) {
+  withr::local_seed(seed)
+  id <- rep(seq_len(n_id), each = n_t)
+  year <- rep(2000L + seq_len(n_t), n_id)
+  firm <- sample.int(n_firm, n_id, replace = TRUE)[id]
+  mv <- stats::runif(length(id)) < move_rows
+  firm[mv] <- sample.int(n_firm, sum(mv), replace = TRUE)
+  movers <- which(stats::runif(n_id) < move_units)
+  for (u in movers) {
+    rows <- (u - 1L) * n_t + seq(sample.int(n_t - 1L, 1L) + 1L, n_t)
+    firm[rows] <- sample.int(n_firm, 1L)
+  }
+  d <- data.frame(id = id, year = year, firm = firm, ind = firm %% 7L)
+  a <- stats::rnorm(n_id)
+  phi <- stats::rnorm(n_firm)
+  d$x1 <- 0.5 * a[id] + 0.5 * phi[firm] + stats::rnorm(length(id))
+  d$x2 <- stats::rnorm(length(id))
+  d$w <- stats::runif(length(id), 0.5, 1.5)
+  d$y <- a[id] + stats::rnorm(n_t)[year - 2000L] + phi[firm] + d$x1 + 0.5 * d$x2 + stats::rnorm(length(id))
+  d
+}
+
 # Relative difference, for "equal to 1e-8 relative" comparisons.
 rel_diff <- function(a, b) max(abs(unname(a) - unname(b)) / pmax(abs(unname(b)), 1e-300))
 

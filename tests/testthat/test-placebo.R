@@ -33,6 +33,15 @@ test_that("draws equal refits on unbalanced, weighted and three-way FE panels, a
   expect_draws_match_refits(fit, d, "space", draws = 0:1, vcov = "iid")
 })
 
+test_that("draws equal refits when the fixed effects are projected out iteratively", {
+  d <- make_panel(n_id = 50, n_t = 8, drop_share = 0.15, seed = 33)
+  d$region <- d$id %% 4
+  withr::local_options(pilotdid.max_exact = 0L)
+  fit <- twfe(y ~ treat + x1 | id + year + region^year, data = d)
+  expect_false(fit$exact)
+  expect_draws_match_refits(fit, d, "mixed", draws = 0:2)
+})
+
 test_that("the actual estimate and t statistic are the fit's", {
   d <- make_panel(n_id = 40, n_t = 7, seed = 33)
   fit <- twfe(y ~ treat + x1 | id + year, data = d)

@@ -75,6 +75,62 @@ test_that("three fixed-effect dimensions, exact and iterative paths, equal fixes
   expect_matches_fixest(fit_map, ref)
 })
 
+test_that("iterative path: firm panels with three and interacted fixed effects equal fixest", {
+  skip_if_not_installed("fixest")
+  d <- make_firm_panel(n_id = 1500, n_t = 5, n_firm = 450, move_rows = 0.15, seed = 41)
+  for (fe in c("id + year + firm", "id + firm^year", "id + year + firm + ind^year")) {
+    f <- stats::as.formula(paste("y ~ x1 + x2 |", fe))
+    fit <- twfe(f, data = d, cluster = ~id)
+    expect_false(fit$exact)
+    # fixest iterates: fixef.tol = 1e-11 so that its own error is below 1e-8
+    ref <- fixest::feols(f, data = d, cluster = ~id, fixef.rm = "none", fixef.tol = 1e-11,
+                         ssc = fixest_ssc())
+    expect_matches_fixest(fit, ref)
+  }
+})
+
+test_that("iterative path: a poorly connected firm graph (2% of units move), weighted or not, equals fixest", {
+  skip_if_not_installed("fixest")
+  d <- make_firm_panel(n_id = 3000, n_t = 5, n_firm = 600, move_units = 0.02, seed = 42)
+  fit <- twfe(y ~ x1 + x2 | id + year + firm, data = d, cluster = ~firm, weights = ~w)
+  expect_false(fit$exact)
+  ref <- fixest::feols(y ~ x1 + x2 | id + year + firm, data = d, cluster = ~firm, weights = ~w,
+                       fixef.rm = "none", fixef.tol = 1e-11, ssc = fixest_ssc())
+  expect_matches_fixest(fit, ref)
+  fit <- twfe(y ~ x1 + x2 | id + firm^year, data = d, cluster = ~id)
+  ref <- fixest::feols(y ~ x1 + x2 | id + firm^year, data = d, cluster = ~id,
+                       fixef.rm = "none", fixef.tol = 1e-11, ssc = fixest_ssc())
+  expect_matches_fixest(fit, ref)
+})
+
+test_that("iterative path: the default tolerance (1e-10) is met against a tight solve; 1 and 2 threads agree", {
+  d <- make_firm_panel(n_id = 800, n_t = 5, n_firm = 300, move_rows = 0.1, move_units = 0.02, seed = 43)
+  f <- y ~ x1 + x2 | id + year + firm
+  withr::local_options(pilotdid.max_exact = 0L)
+  fit1 <- twfe(f, data = d, threads = 1)
+  fit2 <- twfe(f, data = d, threads = 2)
+  expect_false(fit1$exact)
+  expect_identical(coef(fit1), coef(fit2))
+  expect_identical(vcov(fit1), vcov(fit2))
+  expect_identical(residuals(fit1), residuals(fit2))
+  tight <- withr::with_options(list(pilotdid.tol = 1e-14), twfe(f, data = d))
+  # tol bounds the relative RMS error of each demeaned column; the
+  # coefficients' error is of its square (the error lies in the span of the
+  # fixed effects, orthogonal to the exactly demeaned regressors)
+  codes <- lapply(d[c("id", "year", "firm")], function(v) match(v, sort(unique(v))) - 1L)
+  X <- as.matrix(d[c("x1", "x2")])
+  dm <- pilotdid:::within_transform(X, d$y, codes, rep(1, nrow(d)), 1L)
+  dm_tight <- withr::with_options(list(pilotdid.tol = 1e-14),
+                                  pilotdid:::within_transform(X, d$y, codes, rep(1, nrow(d)), 1L))
+  rel_rms <- function(a, b) sqrt(sum((a - b)^2) / sum(b^2))
+  expect_lt(rel_rms(dm$y, dm_tight$y), 1e-10)
+  for (j in 1:2) expect_lt(rel_rms(dm$X[, j], dm_tight$X[, j]), 1e-10)
+  expect_lt(max(abs(coef(fit1) - coef(tight))), 1e-12)
+  expect_lt(rel_diff(sqrt(diag(vcov(fit1))), sqrt(diag(vcov(tight)))), 1e-8)
+  expect_warning(withr::with_options(list(pilotdid.maxit = 2L), twfe(f, data = d)),
+                 "without converging")
+})
+
 test_that("weights given as a formula or a vector equal fixest and weighted lm", {
   skip_if_not_installed("fixest")
   d <- make_panel(n_id = 50, n_t = 7, drop_share = 0.05, seed = 15)
