@@ -29,3 +29,11 @@ one_of <- function(choices) {
   if (length(q) == 1L) return(q)
   paste("one of", paste(q[-length(q)], collapse = ", "), "or", q[length(q)])
 }
+
+# An error naming arguments that `...` swallowed (a misspelt `lang`, say).
+check_no_dots <- function(..., call = rlang::caller_env()) {
+  if (...length() == 0L) return(invisible())
+  nm <- names(list(...)) %||% rep("", ...length())
+  nm <- ifelse(is.na(nm) | !nzchar(nm), "...", nm)
+  abort_input("Unknown argument{?s} {.arg {nm}}.", call = call)
+}

@@ -131,7 +131,7 @@ het_main_p <- function(x) if (is.null(x$joint)) x$differences$p.value[1L] else x
 #' @export
 table_models.pilotdid_heterogeneity <- function(x, ...) {
   p <- het_main_p(x)
-  list(fits = x$fits,
+  list(fits = x$fits, by = x$by,
        extra = list(list(key = "diff_p", values = formatC(p, format = "f", digits = 3L), first = 1L)),
        notes = list(en = paste0("Difference p-value: ", het_test_name(x$test, x[["n"]], x[["seed"]], "en"),
                                 if (is.null(x$joint)) "" else ", joint test of all groups", "."),
