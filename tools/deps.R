@@ -6,9 +6,9 @@
 
 deps <- list(
   main = c("Rcpp", "RcppEigen", "data.table", "ggplot2", "cli", "rlang", "generics",
-           "knitr", "rmarkdown"),
+           "knitr", "rmarkdown", "flextable", "officer", "openxlsx", "systemfonts"),
   test = c("testthat", "withr", "fixest", "sandwich", "MatchIt", "future", "future.apply", "vdiffr",
-           "did", "bacondecomp", "didimputation")
+           "did", "bacondecomp", "didimputation", "xml2")
 )
 
 # Oldest usable versions: Debian's MatchIt 4.5.1 has a broken fast matching
