@@ -86,7 +86,9 @@ placebo_test <- function(fit, n = 1000, type = c("space", "time", "mixed"), unit
   inputs <- placebo_inputs(fit, data, unit, time, cohort, treat, type, seed, studentized)
   actual <- placebo_run(inputs, -1, 1L, threads)
   draws <- if (backend == "threads") placebo_threads(inputs, n, threads) else placebo_future(inputs, n)
-  new_pilotdid_placebo_test(draws, actual, inputs$treat, type, n, seed, studentized)
+  out <- new_pilotdid_placebo_test(draws, actual, inputs$treat, type, n, seed, studentized)
+  out$df_t <- fit$df_t
+  out
 }
 
 placebo_seed <- function(seed, call = caller_env()) {
