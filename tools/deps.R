@@ -6,7 +6,7 @@
 
 deps <- list(
   main = c("Rcpp", "RcppEigen", "data.table", "ggplot2", "cli", "rlang", "generics",
-           "knitr", "rmarkdown", "flextable", "officer", "openxlsx", "systemfonts"),
+           "knitr", "rmarkdown", "flextable", "officer", "openxlsx", "systemfonts", "ragg"),
   test = c("testthat", "withr", "fixest", "sandwich", "MatchIt", "future", "future.apply", "vdiffr",
            "did", "bacondecomp", "didimputation", "xml2")
 )

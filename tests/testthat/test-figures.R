@@ -17,7 +17,11 @@ plot_objects <- function() {
     compare = compare_estimators(A = sun_abraham(y ~ 1 | id + year, data = d, cohort = "cohort"), B = fit),
     entropy = entropy_index(ind, paste0("x", 1:4), groups = list(a = c("x1", "x2"), b = c("x3", "x4"))),
     heterogeneity = suppressMessages(heterogeneity(twfe(y ~ treat + x1 | id + year, data = g), "region",
-                                                   test = "suest"))
+                                                   test = "suest")),
+    att_gt = att_gt(y ~ 1 | id + year, data = d, cohort = "cohort"),
+    sun_abraham = sun_abraham(y ~ 1 | id + year, data = d, cohort = "cohort"),
+    did_imputation = did_imputation(y ~ 1 | id + year, data = d, cohort = "cohort", horizon = TRUE),
+    twfe = twfe(y ~ treat + x1 | id + year, data = g)
   )
 }
 
@@ -119,4 +123,45 @@ test_that("event-time axes of the comparison figure have integer breaks", {
   br <- br[!is.na(br)]
   expect_equal(br, sort(unique(compare_plot_data(cmp)$rel_time)))
   expect_true(all(br == round(br)))
+})
+
+test_that("estimator figures draw the estimates and intervals of tidy()", {
+  d <- make_staggered(n_id = 40, n_t = 8, seed = 7)
+  cs <- att_gt(y ~ 1 | id + year, data = d, cohort = "cohort")
+  td <- tidy(cs)
+  pd <- estimates_plot_data(cs)
+  expect_equal(pd[c("x", "estimate", "conf.low", "conf.high", "panel")],
+               data.frame(x = td$time, estimate = td$estimate, conf.low = td$conf.low, conf.high = td$conf.high,
+                          panel = td$group))
+  expect_equal(pd$post, td$post)
+  g <- autoplot(cs)
+  expect_equal(geom_classes(g), c("GeomHline", "GeomErrorbar", "GeomPoint", "GeomPoint"))
+  expect_s3_class(g$facet, "FacetWrap")
+  for (type in c("dynamic", "group", "calendar", "simple")) {
+    ag <- aggregate(cs, type)
+    ta <- tidy(ag)
+    pa <- estimates_plot_data(ag)
+    rows <- switch(type, dynamic = !is.na(ta$rel_time), group = !is.na(ta$group), calendar = !is.na(ta$time),
+                   simple = ta$term == "ATT")
+    expect_equal(pa$estimate, ta$estimate[rows], label = type)
+    expect_equal(pa$conf.high, ta$conf.high[rows], label = type)
+    expect_s3_class(autoplot(ag), "ggplot")
+  }
+  sa <- sun_abraham(y ~ 1 | id + year, data = d, cohort = "cohort")
+  ts <- tidy(sa)
+  ps <- estimates_plot_data(sa)
+  ev <- ts[!is.na(ts$rel_time), ]
+  expect_equal(ps$x, ev$rel_time)
+  expect_equal(ps$estimate[!ps$ref], ev$estimate[!ev$ref])
+  expect_equal(ps$estimate[ps$ref], rep(0, sum(ev$ref)))
+  b <- ggplot2::ggplot_build(autoplot(sa))
+  br <- b$layout$panel_params[[1]]$x$get_breaks()
+  expect_equal(br[!is.na(br)], sort(unique(ev$rel_time)))
+  fit <- twfe(y ~ treat + x1 | id + year, data = make_panel(n_id = 30, n_t = 5, seed = 3))
+  pt <- estimates_plot_data(fit, level = 0.9)
+  expect_equal(pt$conf.low, unname(confint(fit, level = 0.9)[, 1]))
+  expect_equal(pt$label, names(coef(fit)))
+  expect_equal(geom_classes(autoplot(fit)), c("GeomVline", "GeomErrorbar", "GeomPoint"))
+  expect_error(estimates_plot_data(list()), class = "pilotdid_error_input")
+  expect_error(estimates_plot_data(fit, level = 2), class = "pilotdid_error_input")
 })
