@@ -17,6 +17,7 @@ builtin_labels <- function(lang) {
 # elements `en` and `zh` holding one each.
 check_labels <- function(labels, lang, call = caller_env()) {
   if (is.null(labels)) return(character())
+  if (is.data.frame(labels)) return(labels_from_data(labels))
   if (is.list(labels) && all(names(labels) %in% c("en", "zh")) && length(labels)) {
     labels <- labels[[lang]]
     if (is.null(labels)) return(character())
@@ -75,11 +76,30 @@ event_term_labels <- function(terms, lang) {
   out
 }
 
-# Group header of a subgroup fit: its group value ("big = 1" -> "1"), or the
-# label the dictionary gives the full name or the value.
+# Group header of a subgroup fit: the label the dictionary gives its full
+# name ("big = 1") or its value, else the value ("region = East" -> "East");
+# a bare 0/1/TRUE/FALSE says nothing alone and keeps its name ("big = 1").
 group_header <- function(name, by, dict) {
   if (!nzchar(name)) return(name)
   if (name %in% names(dict)) return(dict[[name]])
-  value <- if (!is.null(by) && startsWith(name, paste0(by, " = "))) substring(name, nchar(by) + 4L) else name
-  lookup_label(value, dict)
+  if (is.null(by) || !startsWith(name, paste0(by, " = "))) return(lookup_label(name, dict))
+  value <- substring(name, nchar(by) + 4L)
+  if (value %in% names(dict)) return(dict[[value]])
+  if (value %in% c("0", "1", "TRUE", "FALSE")) name else value
+}
+
+# Labels stored in a data frame, as haven::read_dta() leaves them: variable
+# labels (attribute "label") for the names, value labels (attribute "labels")
+# as "<name> = <value>" entries, so that subgroup headers show region names.
+labels_from_data <- function(data) {
+  out <- character()
+  for (v in names(data)) {
+    lab <- attr(data[[v]], "label", exact = TRUE)
+    if (is.character(lab) && length(lab) == 1L && !is.na(lab) && nzchar(lab)) out[[v]] <- lab
+    vl <- attr(data[[v]], "labels", exact = TRUE)
+    if (length(vl) && !is.null(names(vl))) {
+      out[paste(v, "=", format(unname(vl), trim = TRUE))] <- names(vl)
+    }
+  }
+  out
 }

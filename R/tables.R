@@ -74,6 +74,9 @@
 #'   of the value). Set it once for a session with
 #'   `options(pilotdid.labels = ...)`. Built in: `year` (year, 年份), `nbs_code`
 #'   and `prefecture_code` (city, 城市), `province_code` (province, 省份).
+#'   A data frame read from Stata with `haven::read_dta()` gives its variable
+#'   labels and value labels (`labels = d`: a group `region = 1` is headed by
+#'   the value's label, "East").
 #' @return An object of class `pilotdid_did_table`: a list with `cells` (the
 #'   character matrix of the table, first column the row labels), `row_type`
 #'   (one of `"header"`, `"coef"`, `"se"`, `"stat"` per row), `coefs` (a data

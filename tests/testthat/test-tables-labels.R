@@ -85,6 +85,7 @@ test_that("heterogeneity results: group values as headers, one note per test nam
   h2 <- heterogeneity(fit, by = "east", test = "suest")
   tab <- did_table(h1, h2, labels = c("big = 1" = "Big cities", "big = 0" = "Small cities"))
   expect_equal(tab$cells[1L, ], c("", "Small cities", "Big cities", "East", "West"))
+  expect_equal(did_table(h1)$cells[1L, ], c("", "big = 0", "big = 1"))
   expect_length(grep("^Columns \\(1\\)-\\(2\\): Difference p-value", tab$notes), 1L)
   expect_length(grep("^Columns \\(3\\)-\\(4\\): Difference p-value", tab$notes), 1L)
   p <- tab$cells[tab$cells[, 1L] == "Difference p-value", ]
@@ -145,4 +146,25 @@ test_that("HTML notes keep their stars through pandoc and the table stays one ta
   expect_false(grepl("<ul>|<li>|<em>", got))
   expect_equal(lengths(regmatches(got, gregexpr("<table", got))), 1L)
   expect_equal(lengths(regmatches(got, gregexpr("</table>", got))), 1L)
+})
+
+test_that("labels come from a Stata file's variable and value labels", {
+  d <- city_panel()
+  d$region <- ifelse(d$id <= 20, 1, 2)
+  attr(d$y, "label") <- "ln GDP"
+  attr(d$region, "labels") <- c(East = 1, West = 2)
+  expect_equal(labels_from_data(d[c("y", "region")]), c(y = "ln GDP", "region = 1" = "East", "region = 2" = "West"))
+  fit <- twfe(y ~ treat | nbs_code + year, data = d, cluster = ~nbs_code)
+  h <- heterogeneity(fit, by = "region", test = "suest")
+  tab <- did_table(h, labels = d)
+  expect_equal(tab$cells[1L, ], c("", "East", "West"))
+  expect_equal(tab$cells[2L, ], c("", "ln GDP", "ln GDP"))
+  skip_if_not_installed("haven")
+  path <- withr::local_tempfile(fileext = ".dta")
+  dd <- d[c("y", "region", "nbs_code", "year", "treat")]
+  dd$region <- haven::labelled(d$region, c(East = 1, West = 2), label = "Region")
+  haven::write_dta(dd, path)
+  back <- haven::read_dta(path)
+  expect_equal(labels_from_data(back)[c("y", "region", "region = 1")],
+               c(y = "ln GDP", region = "Region", "region = 1" = "East"))
 })
