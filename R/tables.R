@@ -150,6 +150,17 @@ table_column.pilotdid_twfe <- function(x, ...) {
        r2_within = x$r2_within, fe = x$fe, vcov_type = x$vcov_type, cluster = x$cluster)
 }
 
+# Event studies: the fit's column, with the period labels of the figure in
+# Chinese (政策前5期及以前 for a binned end point).
+#' @export
+#' @noRd
+table_column.pilotdid_event_study <- function(x, ...) {
+  col <- table_column(x$fit)
+  tab <- x$table
+  col$term_labels <- list(zh = stats::setNames(event_axis_labels(tab$rel_time, tab$binned, "zh"), tab$label))
+  col
+}
+
 #' @export
 #' @noRd
 table_column.default <- function(x, call = caller_env(), ...) {
@@ -233,7 +244,8 @@ column_span <- function(from, to) {
 table_rows <- function(cols, keep, rename, order, controls, dict = character(), lang = "en",
                        call = caller_env()) {
   terms <- unique(unlist(lapply(cols, function(cl) cl$coef$term)))
-  label <- event_term_labels(lookup_label(terms, dict), lang)
+  own <- unlist(lapply(cols, function(cl) cl$term_labels[[lang]]))
+  label <- event_term_labels(lookup_label(terms, c(dict, own[!duplicated(names(own))])), lang)
   hit <- match(terms, names(rename))
   label[!is.na(hit)] <- rename[hit[!is.na(hit)]]
   pick <- function(v) terms[terms %in% v | label %in% v]

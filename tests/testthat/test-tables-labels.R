@@ -71,8 +71,9 @@ test_that("did_table(event study, lang = 'zh') labels the periods like the figur
   tab <- did_table(es, lang = "zh")
   rows <- tab$cells[tab$row_type == "coef", 1L]
   ev <- es$table[!es$table$ref, ]
-  expect_equal(rows[seq_len(nrow(ev))], event_labels(ev$rel_time, "zh"))
-  expect_true("\u653f\u7b56\u524d5\u671f" %in% rows)
+  expect_equal(rows[seq_len(nrow(ev))], event_plot_data(es, lang = "zh")$label[!es$table$ref])
+  expect_equal(rows[1L], "\u653f\u7b56\u524d5\u671f\u53ca\u4ee5\u524d")
+  expect_true("\u653f\u7b56\u524d4\u671f" %in% rows)
   expect_equal(did_table(es)$cells[tab$row_type == "coef", 1L][seq_len(nrow(ev))], ev$label)
 })
 
