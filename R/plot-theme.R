@@ -7,12 +7,16 @@
 #'
 #' @section Chinese text:
 #' Chinese labels need a font with Chinese glyphs, on a graphics device that
-#' can use it. With `lang = "zh"` and no `family`, the figure uses the first
-#' CJK font found by [systemfonts::system_fonts()] (Noto Sans CJK SC, Source
-#' Han Sans, WenQuanYi, SimHei, PingFang, Microsoft YaHei, ...), and warns
-#' (once per session) when there is none, since the text would then show as
-#' empty boxes: install one (Debian/Ubuntu: `apt install fonts-noto-cjk`;
-#' Windows and macOS have one) or name one with `family =`.
+#' can use it. With `lang = "zh"`, `autoplot()` looks for a CJK font among
+#' [systemfonts::system_fonts()] (Noto Sans CJK SC, Source Han Sans,
+#' WenQuanYi, SimHei, PingFang, Microsoft YaHei, ...; `cjk_fonts()` lists
+#' them) and warns (once per session) when there is none, since the text
+#' would then show as empty boxes: install one (Debian/Ubuntu:
+#' `apt install fonts-noto-cjk`; Windows and macOS have one) or name one with
+#' `family =`. The font family itself is left to the device: ragg and cairo
+#' devices find an installed CJK font for Chinese characters by themselves
+#' (font fallback), while naming a system font would break the `pdf()` and
+#' `postscript()` devices, which know only their own font database.
 #'
 #' The default `pdf()` device cannot embed CJK glyphs (`ggsave("fig.pdf")`
 #' turns every Chinese character into dots). `save_figure()` writes PDF files
@@ -81,12 +85,12 @@ cjk_fonts <- function(fonts = NULL) {
   cjk[order(grepl("Mono", cjk, ignore.case = TRUE))]
 }
 
-# The font family of a figure: `family`, or with lang = "zh" a CJK font (NULL
-# and a warning naming the fix when there is none).
+# The font family of a figure: `family` as given. With lang = "zh" and no
+# family, a warning naming the fix when no CJK font is installed (the devices
+# that can draw Chinese find one by font fallback).
 plot_family <- function(family, lang, fonts = NULL) {
   if (!is.null(family) || lang != "zh") return(family)
-  cjk <- cjk_fonts(fonts)
-  if (length(cjk)) return(cjk[[1L]])
+  if (length(cjk_fonts(fonts))) return(NULL)
   cli::cli_warn(c("No font with Chinese glyphs was found: the Chinese labels will show as empty boxes.",
                   "i" = "Install one (Debian/Ubuntu: {.code apt install fonts-noto-cjk}) or name one with {.arg family}.",
                   "i" = "Write PDF files with {.fn save_figure} (cairo) rather than {.fn pdf}."),

@@ -8,7 +8,7 @@ deps <- list(
   main = c("Rcpp", "RcppEigen", "data.table", "ggplot2", "cli", "rlang", "generics",
            "knitr", "rmarkdown", "flextable", "officer", "openxlsx", "systemfonts", "ragg"),
   test = c("testthat", "withr", "fixest", "sandwich", "MatchIt", "future", "future.apply", "vdiffr",
-           "did", "bacondecomp", "didimputation", "xml2")
+           "did", "bacondecomp", "didimputation", "xml2", "haven")
 )
 
 # Oldest usable versions: Debian's MatchIt 4.5.1 has a broken fast matching
