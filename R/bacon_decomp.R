@@ -149,7 +149,9 @@ new_pilotdid_bacon_decomp <- function(tab, pn, formula) {
 #' the 2x2 table and the TWFE estimate (the dashed line).
 #'
 #' @param object,x A `pilotdid_bacon_decomp` result.
-#' @param ... Unused.
+#' @param lang Labels in English (`"en"`) or Chinese (`"zh"`).
+#' @param family Font family of the text (see [figures]).
+#' @param ... Unused; an error in `autoplot()`.
 #' @return `tidy()`: a data frame; `summary()`: a list with `by_type`, `twfe`,
 #'   `n_units`, `n_periods` and `dropped_units`; `bacon_plot_data()`: a list
 #'   with `points` (the 2x2 table) and `twfe`; `autoplot()`: a ggplot.
@@ -208,14 +210,19 @@ bacon_plot_data <- function(x) {
 #' @rdname bacon-methods
 #' @method autoplot pilotdid_bacon_decomp
 #' @export
-autoplot.pilotdid_bacon_decomp <- function(object, ...) {
+autoplot.pilotdid_bacon_decomp <- function(object, lang = c("en", "zh"), family = NULL, ...) {
+  args <- plot_args(lang, family, ...)
   pd <- bacon_plot_data(object)
-  ggplot2::ggplot(pd$points, ggplot2::aes(x = .data$weight, y = .data$estimate,
-                                          colour = .data$type, shape = .data$type)) +
+  zh <- args$lang == "zh"
+  g <- ggplot2::ggplot(pd$points, ggplot2::aes(x = .data$weight, y = .data$estimate,
+                                               colour = .data$type, shape = .data$type)) +
     ggplot2::geom_hline(yintercept = pd$twfe, linetype = "dashed", colour = "grey40") +
     ggplot2::geom_point(size = 2.5) +
-    ggplot2::labs(x = "Weight", y = "2x2 DID estimate", colour = NULL, shape = NULL,
-                  caption = sprintf("Dashed line: TWFE estimate %.4g", pd$twfe)) +
-    ggplot2::theme_minimal() +
-    ggplot2::theme(legend.position = "bottom")
+    ggplot2::scale_colour_manual(values = unname(pd_palette)) +
+    ggplot2::labs(x = if (zh) "\u6743\u91cd" else "Weight",
+                  y = if (zh) "2\u00d72 DID \u4f30\u8ba1\u503c" else "2x2 DID estimate",
+                  colour = NULL, shape = NULL,
+                  caption = sprintf(if (zh) "\u865a\u7ebf\uff1aTWFE \u4f30\u8ba1\u503c %.4g" else
+                                      "Dashed line: TWFE estimate %.4g", pd$twfe))
+  finish_plot(g, args)
 }

@@ -46,3 +46,11 @@ deprecated_arg <- function(new, old, new_name, old_name) {
                 class = c("pilotdid_deprecated", "pilotdid_warning"))
   old
 }
+
+# An error naming arguments that `...` swallowed (a misspelt `lang`, say).
+check_no_dots <- function(..., call = rlang::caller_env()) {
+  if (...length() == 0L) return(invisible())
+  nm <- names(list(...)) %||% rep("", ...length())
+  nm <- ifelse(is.na(nm) | !nzchar(nm), "...", nm)
+  abort_input("Unknown argument{?s} {.arg {nm}}.", call = call)
+}

@@ -103,6 +103,8 @@ compare_rows <- function(obj, label, k, level, call = caller_env()) {
 #'   there are any); `"overall"`: the overall estimates, one per estimator.
 #' @param width Total horizontal space the estimators of one relative period
 #'   are spread over (dodging).
+#' @param lang Labels in English (`"en"`) or Chinese (`"zh"`).
+#' @param family Font family of the text (see [figures]).
 #' @return `compare_plot_data()`: the data frame drawn, with the position `x`
 #'   (relative period plus the dodge offset, or the estimator's position).
 #'   `autoplot()`: a ggplot.
@@ -130,7 +132,10 @@ compare_plot_data <- function(x, type = c("dynamic", "overall"), width = 0.5) {
 #' @rdname compare_estimators
 #' @method autoplot pilotdid_compare_estimators
 #' @export
-autoplot.pilotdid_compare_estimators <- function(object, type = NULL, width = 0.5, ...) {
+autoplot.pilotdid_compare_estimators <- function(object, type = NULL, width = 0.5, lang = c("en", "zh"),
+                                                 family = NULL, ...) {
+  args <- plot_args(lang, family, ...)
+  zh <- args$lang == "zh"
   if (is.null(type)) type <- if (any(!is.na(object$rel_time))) "dynamic" else "overall"
   pd <- compare_plot_data(object, type, width)
   g <- ggplot2::ggplot(pd, ggplot2::aes(x = .data$x, y = .data$estimate, colour = .data$estimator,
@@ -142,15 +147,18 @@ autoplot.pilotdid_compare_estimators <- function(object, type = NULL, width = 0.
   # the same colour and shape for an estimator in every figure of `object`
   lev <- levels(object$estimator)
   shown <- lev[lev %in% pd$estimator]
+  pal <- rep_len(pd_palette, length(lev))
   g <- g + ggplot2::geom_errorbar(ggplot2::aes(ymin = .data$conf.low, ymax = .data$conf.high),
                                   width = if (type == "dynamic") width / 4 else 0.15, na.rm = TRUE) +
     ggplot2::geom_point(size = 2) +
-    ggplot2::scale_colour_discrete(limits = lev, breaks = shown) +
+    ggplot2::scale_colour_manual(values = stats::setNames(pal, lev), limits = lev, breaks = shown) +
     ggplot2::scale_shape_discrete(limits = lev, breaks = shown) +
-    ggplot2::labs(x = if (type == "dynamic") "Periods since adoption" else NULL, y = "Estimate",
-                  colour = NULL, shape = NULL) +
-    ggplot2::theme_minimal() +
-    ggplot2::theme(legend.position = "bottom")
-  if (type == "overall") g <- g + ggplot2::scale_x_continuous(breaks = seq_along(lev), labels = lev)
-  g
+    ggplot2::labs(x = if (type == "dynamic") (if (zh) "\u76f8\u5bf9\u653f\u7b56\u5b9e\u65bd\u7684\u65f6\u671f" else "Periods since adoption") else NULL,
+                  y = if (zh) "\u4f30\u8ba1\u7cfb\u6570" else "Estimate", colour = NULL, shape = NULL)
+  g <- if (type == "overall") {
+    g + ggplot2::scale_x_continuous(breaks = seq_along(lev), labels = lev)
+  } else {
+    g + ggplot2::scale_x_continuous(breaks = sort(unique(pd$rel_time)))
+  }
+  finish_plot(g, args)
 }

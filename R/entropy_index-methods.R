@@ -285,7 +285,9 @@ tidy.pilotdid_entropy_index <- function(x, ...) {
 #' `entropy_plot_data()` returns the numbers drawn.
 #'
 #' @param object A `pilotdid_entropy_index` object from [entropy_index()].
-#' @param ... Unused.
+#' @param lang Labels in English (`"en"`) or Chinese (`"zh"`).
+#' @param family Font family of the text (see [figures]).
+#' @param ... Unused; an error in `autoplot()`.
 #' @return `entropy_plot_data()`: a data frame with one row per bar: the
 #'   group of `by` (when used), `indicator` (a factor whose levels run from the
 #'   top bar to the bottom one), `dimension` (a factor in the order of
@@ -316,17 +318,20 @@ entropy_plot_data <- function(object) {
 #' @importFrom rlang .data
 #' @method autoplot pilotdid_entropy_index
 #' @export
-autoplot.pilotdid_entropy_index <- function(object, ...) {
+autoplot.pilotdid_entropy_index <- function(object, lang = c("en", "zh"), family = NULL, ...) {
+  args <- plot_args(lang, family, ...)
+  zh <- args$lang == "zh"
   pd <- entropy_plot_data(object)
   p <- ggplot2::ggplot(pd, ggplot2::aes(x = .data$weight, y = .data$indicator))
   if (is.null(object$groups)) {
-    p <- p + ggplot2::geom_col(fill = "grey35")
+    p <- p + ggplot2::geom_col(fill = pd_colour)
   } else {
-    p <- p + ggplot2::geom_col(ggplot2::aes(fill = .data$dimension))
+    p <- p + ggplot2::geom_col(ggplot2::aes(fill = .data$dimension)) +
+      ggplot2::scale_fill_manual(values = rep_len(unname(pd_palette), nlevels(pd$dimension)))
   }
   p <- p + ggplot2::scale_y_discrete(limits = rev(levels(pd$indicator))) +
-    ggplot2::labs(x = "Entropy weight", y = NULL, fill = "Dimension") +
-    ggplot2::theme_minimal()
+    ggplot2::labs(x = if (zh) "\u71b5\u503c\u6cd5\u6743\u91cd" else "Entropy weight", y = NULL,
+                  fill = if (zh) "\u7ef4\u5ea6" else "Dimension")
   if (!is.null(object$by)) p <- p + ggplot2::facet_wrap(ggplot2::vars(.data[[object$by]]))
-  p
+  finish_plot(p, args, legend = "right")
 }

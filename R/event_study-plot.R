@@ -4,19 +4,22 @@
 #' them with ggplot2: the point estimates with confidence bars (or a ribbon),
 #' the reference period as a hollow point at zero, a dashed horizontal line at
 #' zero and a vertical line between periods -1 and 0 (adoption). `plot()`
-#' prints the figure. Chinese labels (`lang = "zh"`: 政策前5期, 政策当期,
-#' 政策后5期, ...) need a font with Chinese glyphs on the graphics device, e.g.
-#' `+ ggplot2::theme(text = ggplot2::element_text(family = "Noto Sans CJK SC"))`.
+#' prints the figure. The axis shows every period, labelled −5 ... 5 (binned
+#' end points "≤−5" and "≥5") or, with `lang = "zh"`, 政策前5期 ... 政策当期 ...
+#' 政策后5期 (binned: 政策前5期及以前, 政策后5期及以后); Chinese labels need a
+#' font with Chinese glyphs (see [figures]).
 #'
 #' @param object,x A `pilotdid_event_study` result.
 #' @param level Confidence level of the bars or ribbon.
-#' @param lang Labels in English (`"en"`: pre_5, current, post_1, ...) or
-#'   Chinese (`"zh"`).
+#' @param lang Labels in English (`"en"`) or Chinese (`"zh"`).
 #' @param type `"errorbar"` (points with confidence bars) or `"ribbon"`
 #'   (points on a line in a shaded band).
-#' @param ... Passed from `plot()` to `autoplot()`; otherwise unused.
+#' @param family Font family of the text; with `lang = "zh"` a CJK font is
+#'   chosen when not given (see [figures]).
+#' @param ... Passed from `plot()` to `autoplot()`; an error in `autoplot()`.
 #' @return `event_plot_data()`: a data frame with one row per relative period
-#'   drawn, the reference period(s) included: `rel_time`, `label` (in `lang`),
+#'   drawn, the reference period(s) included: `rel_time`, `label` (the axis
+#'   label in `lang`),
 #'   `estimate`, `std.error`, `conf.low`, `conf.high` (at `level`; 0 for a
 #'   reference period, which is fixed at zero), `ref`, `binned`.
 #'   `autoplot()`: a ggplot object, to which layers, scales and themes can be
@@ -38,11 +41,11 @@ event_plot_data <- function(object, level = 0.95, lang = c("en", "zh")) {
   if (!inherits(object, "pilotdid_event_study")) {
     abort_input("{.arg object} must be an {.fn event_study} result, not {.cls {class(object)[1]}}.")
   }
-  lang <- match.arg(lang)
+  lang <- check_choice(lang, c("en", "zh"), "lang")
   tab <- object$table
   ci <- event_ci(tab, object$fit$df_t, level)
   ci[tab$ref, ] <- 0
-  data.frame(rel_time = tab$rel_time, label = event_labels(tab$rel_time, lang),
+  data.frame(rel_time = tab$rel_time, label = event_axis_labels(tab$rel_time, tab$binned, lang),
              estimate = tab$estimate, std.error = tab$std.error, conf.low = ci[, 1L],
              conf.high = ci[, 2L], ref = tab$ref, binned = tab$binned, stringsAsFactors = FALSE)
 }
@@ -51,14 +54,15 @@ event_plot_data <- function(object, level = 0.95, lang = c("en", "zh")) {
 #' @method autoplot pilotdid_event_study
 #' @export
 autoplot.pilotdid_event_study <- function(object, level = 0.95, type = c("errorbar", "ribbon"),
-                                    lang = c("en", "zh"), ...) {
-  type <- match.arg(type)
-  lang <- match.arg(lang)
+                                    lang = c("en", "zh"), family = NULL, ...) {
+  args <- plot_args(lang, family, ...)
+  type <- check_choice(type, c("errorbar", "ribbon"), "type")
+  lang <- args$lang
   pd <- event_plot_data(object, level = level, lang = lang)
   est <- pd[!pd$ref, , drop = FALSE]
   refs <- pd[pd$ref, , drop = FALSE]
   txt <- event_plot_text(level, lang, refs)
-  colour <- "#1f4e79"
+  colour <- pd_colour
   aes_xy <- ggplot2::aes(x = .data$rel_time, y = .data$estimate)
   aes_ci <- ggplot2::aes(x = .data$rel_time, ymin = .data$conf.low, ymax = .data$conf.high)
   p <- ggplot2::ggplot(pd, aes_xy) +
@@ -73,11 +77,39 @@ autoplot.pilotdid_event_study <- function(object, level = 0.95, type = c("errorb
   p +
     ggplot2::geom_point(data = est, colour = colour, size = 2) +
     ggplot2::geom_point(data = refs, shape = 21, fill = "white", colour = colour, size = 2.5) +
-    ggplot2::scale_x_continuous(breaks = pd$rel_time, labels = pd$label) +
+    ggplot2::scale_x_continuous(breaks = pd$rel_time, labels = event_axis_text(pd, lang)) +
     ggplot2::labs(x = txt$x, y = txt$y, caption = txt$caption) +
-    ggplot2::theme_bw() +
-    ggplot2::theme(panel.grid.minor = ggplot2::element_blank(),
-                   axis.text.x = ggplot2::element_text(angle = 45, hjust = 1, vjust = 1))
+    pd_theme(plot_family(args$family, lang)) +
+    if (lang == "zh") ggplot2::theme(axis.text.x = ggplot2::element_text(angle = 45, hjust = 1, vjust = 1))
+}
+
+# The axis labels drawn: in English plotmath expressions (a true minus sign and
+# <= / >= that every device, pdf() included, can draw); in Chinese the labels.
+event_axis_text <- function(pd, lang) {
+  if (lang == "zh") return(pd$label)
+  one <- function(k, binned) {
+    k <- as.numeric(k)
+    num <- k
+    if (!binned) return(num)
+    if (k < 0) call("<=", "", num) else call(">=", "", num)
+  }
+  as.expression(Map(one, pd$rel_time, pd$binned %in% TRUE))
+}
+
+# Axis labels: -5 ... 5 with a true minus, binned end points "<=-5" and ">=5";
+# in Chinese 政策前5期 ..., binned 政策前5期及以前 / 政策后5期及以后.
+event_axis_labels <- function(k, binned, lang) {
+  binned <- binned %in% TRUE
+  if (lang == "zh") {
+    out <- event_labels(k, "zh")
+    out[binned & k < 0] <- paste0(out[binned & k < 0], "\u53ca\u4ee5\u524d")
+    out[binned & k > 0] <- paste0(out[binned & k > 0], "\u53ca\u4ee5\u540e")
+    return(out)
+  }
+  out <- sub("^-", "\u2212", format(k, trim = TRUE))
+  out[binned & k < 0] <- paste0("\u2264", out[binned & k < 0])
+  out[binned & k > 0] <- paste0("\u2265", out[binned & k > 0])
+  out
 }
 
 #' @rdname event_plot
@@ -100,6 +132,6 @@ event_plot_text <- function(level, lang, refs) {
   }
   list(x = "Periods relative to policy adoption",
        y = paste0("Estimate and ", pct, " confidence interval"),
-       caption = paste0("Hollow point: reference period (", paste(refs$label, collapse = ", "),
+       caption = paste0("Hollow point: reference period (", paste(refs$rel_time, collapse = ", "),
                         "), fixed at 0"))
 }

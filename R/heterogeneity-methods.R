@@ -17,6 +17,7 @@
 #' @param object,x A `pilotdid_heterogeneity` result.
 #' @param level Confidence level of the intervals.
 #' @param lang Labels in English (`"en"`) or Chinese (`"zh"`).
+#' @param family Font family of the text (see [figures]).
 #' @param ... Unused.
 #' @return `summary()`: a list; `tidy()`, `glance()`: data frames;
 #'   `heterogeneity_plot_data()`: a list with `groups` (a data frame: `group`,
@@ -131,7 +132,7 @@ het_main_p <- function(x) if (is.null(x$joint)) x$differences$p.value[1L] else x
 #' @export
 table_models.pilotdid_heterogeneity <- function(x, ...) {
   p <- het_main_p(x)
-  list(fits = x$fits,
+  list(fits = x$fits, by = x$by,
        extra = list(list(key = "diff_p", values = formatC(p, format = "f", digits = 3L), first = 1L)),
        notes = list(en = paste0("Difference p-value: ", het_test_name(x$test, x[["n"]], x[["seed"]], "en"),
                                 if (is.null(x$joint)) "" else ", joint test of all groups", "."),
@@ -156,8 +157,9 @@ heterogeneity_plot_data <- function(x, level = 0.95) {
 #' @rdname heterogeneity-methods
 #' @method autoplot pilotdid_heterogeneity
 #' @export
-autoplot.pilotdid_heterogeneity <- function(object, level = 0.95, lang = c("en", "zh"), ...) {
-  lang <- check_choice(lang, c("en", "zh"), "lang")
+autoplot.pilotdid_heterogeneity <- function(object, level = 0.95, lang = c("en", "zh"), family = NULL, ...) {
+  args <- plot_args(lang, family, ...)
+  lang <- args$lang
   pd <- heterogeneity_plot_data(object, level)
   zh <- lang == "zh"
   cap <- if (zh) {
@@ -167,11 +169,11 @@ autoplot.pilotdid_heterogeneity <- function(object, level = 0.95, lang = c("en",
     sprintf("%s: difference p = %.3f; bars: %d%% confidence intervals",
             het_test_name(pd$test, object[["n"]], object[["seed"]], "en"), pd$p_value, round(100 * level))
   }
-  ggplot2::ggplot(pd$groups, ggplot2::aes(x = .data$group, y = .data$estimate)) +
+  g <- ggplot2::ggplot(pd$groups, ggplot2::aes(x = .data$group, y = .data$estimate)) +
     ggplot2::geom_hline(yintercept = 0, linetype = "dashed", colour = "grey40") +
-    ggplot2::geom_pointrange(ggplot2::aes(ymin = .data$conf.low, ymax = .data$conf.high), colour = "steelblue4") +
+    ggplot2::geom_pointrange(ggplot2::aes(ymin = .data$conf.low, ymax = .data$conf.high), colour = pd_colour) +
     ggplot2::labs(x = if (zh) "\u5206\u7ec4" else object$by,
                   y = if (zh) "\u4f30\u8ba1\u7cfb\u6570" else paste("Coefficient of", object$treat),
-                  caption = cap) +
-    ggplot2::theme_minimal()
+                  caption = cap)
+  finish_plot(g, args)
 }

@@ -126,7 +126,8 @@ glance.pilotdid_aggregate <- function(x, ...) {
 glance.pilotdid_sun_abraham <- function(x, ...) {
   g <- glance(x$fit)
   data.frame(nobs = g$nobs, r.squared = g$r.squared, within.r.squared = g$within.r.squared,
-             n_clusters = g$n_clusters, control = x$control, dropped_units = x$dropped_units)
+             nclusters = g$nclusters, vcov.type = g$vcov.type, control = x$control,
+             dropped_units = x$dropped_units)
 }
 #' @rdname pilotdid-methods
 #' @export

@@ -90,6 +90,7 @@ placebo_test <- function(fit, n = 1000, type = c("space", "time", "mixed"), unit
   draws <- if (backend == "threads") placebo_threads(inputs, n, threads) else placebo_future(inputs, n)
   out <- new_pilotdid_placebo_test(draws, actual, inputs$treat, type, n, seed, studentized)
   out$nobs <- fit$nobs
+  out$df_t <- fit$df_t
   out
 }
 

@@ -255,13 +255,18 @@ psm_plot_data <- function(x, type = c("bias", "score")) {
 #'
 #' `type = "bias"`: the standardized bias of each covariate before and after
 #' matching, a dot plot like the paper's Figure 3 (Stata's `pstest, graph`, a
-#' love plot). `type = "score"`: densities of the propensity score of treated
+#' love plot), covariates ordered by their bias before matching, with dotted
+#' reference lines at ±10% (the usual threshold, cobalt's default).
+#' `type = "score"`: densities of the propensity score of treated
 #' and controls before and after matching. The numbers drawn are those of
 #' [psm_plot_data()].
 #'
 #' @param object A `pilotdid_psm_did` result.
 #' @param type `"bias"` or `"score"`.
-#' @param ... Unused.
+#' @param lang Labels in English (`"en"`) or Chinese (`"zh"`).
+#' @param family Font family of the text (see [figures]).
+#' @param threshold Standardized bias (%) of the reference lines; `NULL` for none.
+#' @param ... Unused; an error.
 #' @return A ggplot object.
 #' @family PSM-DID
 #' @importFrom rlang .data
@@ -273,22 +278,46 @@ psm_plot_data <- function(x, type = c("bias", "score")) {
 #' res <- psm_did(y ~ treat + x1 + x2 | id + year, data = d, treat = ~ever)
 #' autoplot(res)
 #' autoplot(res, type = "score")
-autoplot.pilotdid_psm_did <- function(object, type = c("bias", "score"), ...) {
-  type <- match.arg(type)
+autoplot.pilotdid_psm_did <- function(object, type = c("bias", "score"), lang = c("en", "zh"),
+                                      family = NULL, threshold = 10, ...) {
+  args <- plot_args(lang, family, ...)
+  type <- check_choice(type, c("bias", "score"), "type")
   pd <- psm_plot_data(object, type)
+  lab <- psm_labels(args$lang)
   if (type == "bias") {
-    return(ggplot2::ggplot(pd, ggplot2::aes(x = .data$bias, y = .data$covariate,
-                                            shape = .data$sample, colour = .data$sample)) +
-             ggplot2::geom_vline(xintercept = 0, linetype = "dashed", colour = "grey50") +
-             ggplot2::geom_point(size = 2.5) +
-             ggplot2::scale_shape_manual(values = c(Unmatched = 16, Matched = 4)) +
-             ggplot2::labs(x = "Standardized bias (%)", y = NULL, shape = NULL, colour = NULL) +
-             ggplot2::theme_bw() + ggplot2::theme(legend.position = "bottom"))
+    levels(pd$sample) <- lab$sample
+    shapes <- stats::setNames(c(16, 4), lab$sample)
+    g <- ggplot2::ggplot(pd, ggplot2::aes(x = .data$bias, y = .data$covariate,
+                                          shape = .data$sample, colour = .data$sample)) +
+      ggplot2::geom_vline(xintercept = 0, linetype = "dashed", colour = "grey50")
+    if (length(threshold)) {
+      g <- g + ggplot2::geom_vline(xintercept = c(-1, 1) * abs(threshold[1L]), linetype = "dotted",
+                                   colour = "grey40")
+    }
+    g <- g + ggplot2::geom_point(size = 2.5) +
+      ggplot2::scale_shape_manual(values = shapes) +
+      ggplot2::scale_colour_manual(values = stats::setNames(pd_palette[1:2], lab$sample)) +
+      ggplot2::labs(x = lab$bias, y = NULL, shape = NULL, colour = NULL)
+    return(finish_plot(g, args))
   }
-  ggplot2::ggplot(pd, ggplot2::aes(x = .data$score, y = .data$density, colour = .data$group,
-                                   linetype = .data$group)) +
+  levels(pd$sample) <- lab$sample
+  levels(pd$group) <- lab$group
+  g <- ggplot2::ggplot(pd, ggplot2::aes(x = .data$score, y = .data$density, colour = .data$group,
+                                        linetype = .data$group)) +
     ggplot2::geom_line() +
     ggplot2::facet_wrap(~sample) +
-    ggplot2::labs(x = "Propensity score", y = "Density", colour = NULL, linetype = NULL) +
-    ggplot2::theme_bw() + ggplot2::theme(legend.position = "bottom")
+    ggplot2::scale_colour_manual(values = stats::setNames(pd_palette[1:2], lab$group)) +
+    ggplot2::labs(x = lab$score, y = lab$density, colour = NULL, linetype = NULL)
+  finish_plot(g, args)
+}
+
+psm_labels <- function(lang) {
+  if (lang == "zh") {
+    return(list(sample = c("\u5339\u914d\u524d", "\u5339\u914d\u540e"),
+                group = c("\u5904\u7406\u7ec4", "\u63a7\u5236\u7ec4"),
+                bias = "\u6807\u51c6\u5316\u504f\u5dee\uff08%\uff09", score = "\u503e\u5411\u5f97\u5206",
+                density = "\u6838\u5bc6\u5ea6"))
+  }
+  list(sample = c("Unmatched", "Matched"), group = c("Treated", "Control"), bias = "Standardized bias (%)",
+       score = "Propensity score", density = "Density")
 }

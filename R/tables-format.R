@@ -50,16 +50,33 @@ render_markdown <- function(cells, n_header, title, notes, align) {
   head <- if (n_header >= 1L) cells[1L, ] else rep("", ncol(cells))
   rest <- if (n_header >= 1L) cells[-1L, , drop = FALSE] else cells
   out <- c(row(head), rule, apply(rest, 1L, row))
-  if (!is.null(title)) out <- c(paste("Table:", md_escape(title)), "", out)
+  if (!is.null(title)) out <- c(paste("Table:", md_escape(caption_text(title))), "", out)
   if (length(notes)) out <- c(out, "", paste0(md_escape(notes), "  "))
   out
 }
 
+# Plain text to LaTeX that compiles under pdflatex with the default (OT1)
+# font encoding as well as under xelatex: < and > in math mode (OT1 has no
+# such glyphs: "p < 0.1" would print "p ¡ 0.1"), the times and minus signs and
+# the special characters as commands. Chinese text needs ctex (or CJK).
 latex_escape <- function(x) {
-  x <- gsub("\\\\", "\\\\textbackslash{}", x)
+  x <- gsub("\\\\", "\001", x)
   x <- gsub("([&%$#_{}])", "\\\\\\1", x)
-  x <- gsub("~", "\\\\textasciitilde{}", x, fixed = TRUE)
-  gsub("^", "\\textasciicircum{}", x, fixed = TRUE)
+  x <- gsub("\001", "\\textbackslash{}", x, fixed = TRUE)
+  x <- gsub("~", "\\textasciitilde{}", x, fixed = TRUE)
+  x <- gsub("^", "\\textasciicircum{}", x, fixed = TRUE)
+  x <- gsub("<", "$<$", x, fixed = TRUE)
+  x <- gsub(">", "$>$", x, fixed = TRUE)
+  x <- gsub("\u00d7", "$\\times$", x, fixed = TRUE)
+  x <- gsub("\u2212", "$-$", x, fixed = TRUE)
+  x <- gsub("\u2264", "$\\leq$", x, fixed = TRUE)
+  gsub("\u2265", "$\\geq$", x, fixed = TRUE)
+}
+
+# A title without its own "Table 7." / "表7" prefix: LaTeX and pandoc number
+# captions themselves ("Table 2: Table 7. ..." otherwise).
+caption_text <- function(title) {
+  sub("^\\s*(Table\\s*[0-9A-Za-z.-]*[0-9][.:]?|\u8868\\s*[0-9.-]+[.:\uff1a]?)\\s*", "", title)
 }
 
 # Escaped cells; numbers get a typographic minus and superscript stars (`sup`
@@ -78,7 +95,7 @@ render_latex <- function(cells, rule_after, title, notes, align) {
   body <- matrix(latex_cell(cells), nrow = nrow(cells))
   lines <- paste0(apply(body, 1L, paste, collapse = " & "), " \\\\")
   out <- c("\\begin{table}[!htbp]", "\\centering")
-  if (!is.null(title)) out <- c(out, paste0("\\caption{", latex_escape(title), "}"))
+  if (!is.null(title)) out <- c(out, paste0("\\caption{", latex_escape(caption_text(title)), "}"))
   out <- c(out, paste0("\\begin{tabular}{", paste(align, collapse = ""), "}"), "\\toprule")
   for (i in seq_along(lines)) {
     out <- c(out, lines[i])
@@ -98,7 +115,13 @@ html_escape <- function(x) {
   gsub(">", "&gt;", x, fixed = TRUE)
 }
 
-html_cell <- function(x) markup_cells(x, html_escape, "&minus;", "<sup>%s</sup>", "R<sup>2</sup>")
+# Stars and underscores as character references, so that pandoc cannot read
+# emphasis or a list marker ("* p < 0.1") in the raw HTML it passes through.
+html_protect <- function(x) gsub("_", "&#95;", gsub("*", "&#42;", x, fixed = TRUE), fixed = TRUE)
+
+html_cell <- function(x) {
+  html_protect(markup_cells(x, html_escape, "&minus;", "<sup>%s</sup>", "R<sup>2</sup>"))
+}
 
 render_html <- function(cells, n_header, rule_after, title, notes, align) {
   al <- c(l = "left", c = "center", r = "right")[align]
@@ -119,12 +142,12 @@ render_html <- function(cells, n_header, rule_after, title, notes, align) {
   }
   rows <- vapply(seq_len(nrow(cells)), row, "")
   out <- "<table class=\"pilotdid-table\" style=\"border-collapse: collapse\">"
-  if (!is.null(title)) out <- c(out, paste0("<caption>", html_escape(title), "</caption>"))
+  if (!is.null(title)) out <- c(out, paste0("<caption>", html_protect(html_escape(title)), "</caption>"))
   if (n_header) out <- c(out, "<thead>", rows[seq_len(n_header)], "</thead>")
   out <- c(out, "<tbody>", rows[setdiff(seq_along(rows), seq_len(n_header))], "</tbody>")
   if (length(notes)) {
     out <- c(out, "<tfoot>", sprintf("<tr><td colspan=\"%d\" style=\"text-align: left; font-size: 85%%\">%s</td></tr>",
-                                     ncol(cells), html_escape(notes)), "</tfoot>")
+                                     ncol(cells), html_protect(html_escape(notes))), "</tfoot>")
   }
   c(out, "</table>")
 }

@@ -22,9 +22,14 @@
 #' Coefficients are shown in order of first appearance unless `keep` or
 #' `order` say otherwise. When `controls` names the control variables, or
 #' `keep` hides some coefficients, a "Controls" row says for each column
-#' whether it holds any of them (`YES`/`NO`). One row per fixed effect follows:
-#' by default the first fixed effect of the first fit is labelled "City FE",
-#' the second "Year FE" and any other `<name> FE`; `fe_labels` changes them. The
+#' whether it holds any of them (`YES`/`NO`). One row per fixed effect follows,
+#' found by name, so a column says `YES` exactly when its fit has that fixed
+#' effect, whatever the order in the formula (`prov^year` and `year^prov` are
+#' the same): the row is labelled with the fixed effect's name looked up in
+#' `labels` ("City FE"/城市固定效应 for `nbs_code`, "Year FE"/年份固定效应 for
+#' `year`, built in), or "`<name>` FE"/"`<name>`固定效应" when there is no label;
+#' an interaction gets its own row ("Province × year FE"); `fe_labels` gives a
+#' full row label instead. The
 #' \eqn{R^2} row is the overall \eqn{R^2} (fixed effects counted as
 #' regressors, as in Stata's `reg` or `reghdfe`) or, with `r2 = "within"`, the
 #' within \eqn{R^2}; the row label says which. Fits with a constant absorbed by
@@ -45,8 +50,12 @@
 #' @param lang Row labels and notes in English (`"en"`) or Chinese (`"zh"`:
 #'   the labels of the Chinese literature for city fixed effects, year fixed
 #'   effects, controls and observations, and the usual notes line).
-#' @param digits Decimals of the coefficients, standard errors and \eqn{R^2}.
-#' @param title Optional table title (caption).
+#' @param digits Decimals of the coefficients, standard errors and \eqn{R^2};
+#'   a number that would round to zero is shown with `digits` significant
+#'   digits instead (0.00031, not 0.000).
+#' @param title Optional table title (caption). A leading "Table 7." or
+#'   "表7" is left out of LaTeX and Markdown captions, which are numbered by
+#'   LaTeX or pandoc.
 #' @param notes Optional extra notes, one string per line, printed after the
 #'   standard-error note.
 #' @param controls Names of the control variables: hidden from the coefficient
@@ -59,6 +68,20 @@
 #'   column must be a [twfe()] fit whose data can be found; the notes say so).
 #' @param wild Arguments passed on to [boot_test()] with `p = "wild"`, e.g.
 #'   `list(bootcluster = ~province, type = "webb", seed = 1)`.
+#' @param labels A dictionary of labels, like fixest's `setFixest_dict()`: a
+#'   named character vector mapping variable names to labels
+#'   (`c(ln_gdp = "ln GDP", nbs_code = "city")`), or a list with one such
+#'   vector per language (`list(en = c(...), zh = c(...))`). It labels the
+#'   coefficient rows (unless `rename` does), the dependent variables, the
+#'   fixed-effect rows ("City FE", 城市固定效应), the clustering in the notes
+#'   (按城市聚类) and the group headers of [heterogeneity()] results (a group is
+#'   shown by its value, `"1"` for `big = 1`, or by the label of `"big = 1"` or
+#'   of the value). Set it once for a session with
+#'   `options(pilotdid.labels = ...)`. Built in: `year` (year, 年份), `nbs_code`
+#'   and `prefecture_code` (city, 城市), `province_code` (province, 省份).
+#'   A data frame read from Stata with `haven::read_dta()` gives its variable
+#'   labels and value labels (`labels = d`: a group `region = 1` is headed by
+#'   the value's label, "East").
 #' @return An object of class `pilotdid_did_table`: a list with `cells` (the
 #'   character matrix of the table, first column the row labels), `row_type`
 #'   (one of `"header"`, `"coef"`, `"se"`, `"stat"` per row), `coefs` (a data
@@ -84,7 +107,7 @@ did_table <- function(..., keep = NULL, rename = NULL, order = NULL, stars = c(0
                       se = c("se", "t"), format = c("text", "markdown", "latex", "html"),
                       lang = c("en", "zh"), digits = 3, title = NULL, notes = NULL,
                       controls = NULL, fe_labels = NULL, r2 = c("overall", "within"),
-                      p = c("t", "wild"), wild = list()) {
+                      p = c("t", "wild"), wild = list(), labels = getOption("pilotdid.labels")) {
   se <- check_choice(se, c("se", "t"), "se")
   format <- check_choice(format, c("text", "markdown", "latex", "html"), "format")
   lang <- check_choice(lang, c("en", "zh"), "lang")
@@ -97,18 +120,20 @@ did_table <- function(..., keep = NULL, rename = NULL, order = NULL, stars = c(0
   check_strings(title, "title", single = TRUE)
   check_named_strings(rename, "rename")
   check_named_strings(fe_labels, "fe_labels")
-  models <- collect_models(list(...))
+  dict <- label_dict(check_labels(labels, lang), lang)
+  models <- collect_models(list(...), dict)
   cols <- lapply(models$fits, table_column, call = environment())
-  rows <- table_rows(cols, keep, rename, order, controls)
+  rows <- table_rows(cols, keep, rename, order, controls, dict, lang)
   if (p == "wild") cols <- table_wild_p(cols, models$fits, rows$terms, wild, caller, environment())
-  opts <- list(stars = stars, se = se, lang = lang, digits = digits, r2 = r2, fe_labels = fe_labels)
+  opts <- list(stars = stars, se = se, lang = lang, digits = digits, r2 = r2, fe_labels = fe_labels,
+               dict = dict)
   body <- table_body(cols, rows, opts)
   stat <- table_stats(cols, rows, models$extra, opts)
-  head <- table_header(cols, models$names, lang)
+  head <- table_header(cols, models$names, lang, dict)
   cells <- rbind(head, body$cells, stat)
   dimnames(cells) <- NULL
   row_type <- c(rep("header", nrow(head)), body$type, rep("stat", nrow(stat)))
-  notes <- c(se_note(cols, se, lang), stars_note(stars, lang),
+  notes <- c(se_note(cols, se, lang, dict), stars_note(stars, lang),
              if (p == "wild") wild_note(cols, lang), models$notes[[lang]], notes)
   new_pilotdid_did_table(cells, row_type, body$coefs, table_columns(cols, models$names), notes, title,
                      format, lang)
@@ -133,6 +158,17 @@ table_column.pilotdid_twfe <- function(x, ...) {
   td <- tidy.pilotdid_twfe(x, conf.int = FALSE)
   list(coef = td, depvar = x$yname %||% deparse1(x$formula[[2L]]), nobs = x$nobs, r2 = x$r2,
        r2_within = x$r2_within, fe = x$fe, vcov_type = x$vcov_type, cluster = x$cluster)
+}
+
+# Event studies: the fit's column, with the period labels of the figure in
+# Chinese (政策前5期及以前 for a binned end point).
+#' @export
+#' @noRd
+table_column.pilotdid_event_study <- function(x, ...) {
+  col <- table_column(x$fit)
+  tab <- x$table
+  col$term_labels <- list(zh = stats::setNames(event_axis_labels(tab$rel_time, tab$binned, "zh"), tab$label))
+  col
 }
 
 #' @export
@@ -160,9 +196,9 @@ table_column.default <- function(x, call = caller_env(), ...) {
 
 # Fits from did_table()'s arguments: containers are expanded into their fits.
 # Returns the fits, their column names, extra rows and notes.
-collect_models <- function(args, call = caller_env()) {
+collect_models <- function(args, dict = character(), call = caller_env()) {
   if (length(args) == 1L && is.list(args[[1L]]) && is.null(oldClass(args[[1L]]))) args <- args[[1L]]
-  out <- table_models.list(args)
+  out <- table_models.list(args, dict = dict)
   if (!length(out$fits)) abort_input("Give {.fn did_table} at least one fit.", call = call)
   out$names <- names(out$fits) %||% rep("", length(out$fits))
   out$names[is.na(out$names)] <- ""
@@ -180,7 +216,7 @@ table_models.default <- function(x, ...) list(fits = list(x))
 
 #' @export
 #' @noRd
-table_models.list <- function(x, ...) {
+table_models.list <- function(x, dict = character(), ...) {
   nms <- names(x) %||% rep("", length(x))
   fits <- list()
   labels <- character()
@@ -189,26 +225,37 @@ table_models.list <- function(x, ...) {
   for (k in seq_along(x)) {
     parts <- table_models(x[[k]])
     sub <- names(parts$fits) %||% rep("", length(parts$fits))
+    sub <- vapply(sub, group_header, "", by = parts$by, dict = dict, USE.NAMES = FALSE)
     if (length(parts$fits) == 1L && !is.na(nms[k]) && nzchar(nms[k])) sub <- nms[k]
     for (e in parts$extra) {
       e$first <- length(fits) + (e$first %||% 1L)
       extra[[length(extra) + 1L]] <- e
     }
+    span <- column_span(length(fits) + 1L, length(fits) + length(parts$fits))
     fits <- c(fits, unname(parts$fits))
     labels <- c(labels, sub)
-    notes$en <- c(notes$en, parts$notes$en)
-    notes$zh <- c(notes$zh, parts$notes$zh)
+    notes$en <- c(notes$en, if (length(parts$notes$en)) paste0(span$en, parts$notes$en))
+    notes$zh <- c(notes$zh, if (length(parts$notes$zh)) paste0(span$zh, parts$notes$zh))
   }
   names(fits) <- labels
   list(fits = fits, extra = extra, notes = notes)
 }
 
+# "Columns (1)-(2): " / "第(1)-(2)列：", the columns a note is about.
+column_span <- function(from, to) {
+  cols <- if (from == to) sprintf("(%d)", from) else sprintf("(%d)-(%d)", from, to)
+  list(en = paste0(if (from == to) "Column " else "Columns ", cols, ": "),
+       zh = paste0("\u7b2c", cols, "\u5217\uff1a"))
+}
+
 # ---- rows -----------------------------------------------------------------------------
 
 # Which coefficients are shown, under which label, in which order.
-table_rows <- function(cols, keep, rename, order, controls, call = caller_env()) {
+table_rows <- function(cols, keep, rename, order, controls, dict = character(), lang = "en",
+                       call = caller_env()) {
   terms <- unique(unlist(lapply(cols, function(cl) cl$coef$term)))
-  label <- terms
+  own <- unlist(lapply(cols, function(cl) cl$term_labels[[lang]]))
+  label <- event_term_labels(lookup_label(terms, c(dict, own[!duplicated(names(own))])), lang)
   hit <- match(terms, names(rename))
   label[!is.na(hit)] <- rename[hit[!is.na(hit)]]
   pick <- function(v) terms[terms %in% v | label %in% v]
@@ -272,11 +319,11 @@ table_stats <- function(cols, rows, extra, opts) {
     has <- vapply(cols, function(cl) any(cl$coef$term %in% rows$hidden), TRUE)
     out[[length(out) + 1L]] <- c(lab$controls, yes_no(has))
   }
-  fes <- unique(unlist(lapply(cols, `[[`, "fe")))
-  first <- Find(Negate(is.null), lapply(cols, `[[`, "fe"))
+  fes <- unlist(lapply(cols, `[[`, "fe"))
+  fes <- fes[!duplicated(fe_key(fes))]
   for (f in fes) {
-    vals <- vapply(cols, function(cl) if (is.null(cl$fe)) "" else yes_no(f %in% cl$fe), "")
-    out[[length(out) + 1L]] <- c(fe_label(f, first, opts$fe_labels, lab), vals)
+    vals <- vapply(cols, function(cl) if (is.null(cl$fe)) "" else yes_no(fe_key(f) %in% fe_key(cl$fe)), "")
+    out[[length(out) + 1L]] <- c(fe_row_label(f, opts$dict, opts$fe_labels, opts$lang), vals)
   }
   nobs <- vapply(cols, function(cl) as.numeric(cl$nobs %||% NA), 0)
   out[[length(out) + 1L]] <- c(lab$nobs, ifelse(is.na(nobs), "", format(nobs, scientific = FALSE, trim = TRUE)))
@@ -292,20 +339,12 @@ table_stats <- function(cols, rows, extra, opts) {
   do.call(rbind, out)
 }
 
-fe_label <- function(f, first, fe_labels, lab) {
-  if (!is.null(fe_labels) && f %in% names(fe_labels)) return(fe_labels[[f]])
-  pos <- match(f, first)
-  if (identical(pos, 1L)) return(lab$city_fe)
-  if (identical(pos, 2L)) return(lab$year_fe)
-  sprintf(lab$other_fe, f)
-}
-
-table_header <- function(cols, names, lang) {
+table_header <- function(cols, names, lang, dict = character()) {
   k <- length(cols)
   out <- list()
   if (any(nzchar(names))) out[[1L]] <- c("", names)
   dep <- vapply(cols, function(cl) as.character(cl$depvar %||% NA), "")
-  if (!all(is.na(dep))) out[[length(out) + 1L]] <- c("", ifelse(is.na(dep), "", dep))
+  if (!all(is.na(dep))) out[[length(out) + 1L]] <- c("", ifelse(is.na(dep), "", lookup_label(dep, dict)))
   out[[length(out) + 1L]] <- c(table_labels(lang)$variable, sprintf("(%d)", seq_len(k)))
   do.call(rbind, out)
 }
@@ -319,23 +358,31 @@ table_columns <- function(cols, names) {
 
 # ---- notes ----------------------------------------------------------------------------
 
-se_phrase <- function(cl, lang) {
+se_phrase <- function(cl, lang, dict = character()) {
   type <- cl$vcov_type %||% NA_character_
   zh <- lang == "zh"
+  by <- lookup_label(cl$cluster %||% character(), dict)
   if (is.na(type)) return(if (zh) "\u6a21\u578b\u62a5\u544a\u7684\u6807\u51c6\u8bef" else "as reported by the model")
   switch(type,
          iid = if (zh) "\u666e\u901a\u6807\u51c6\u8bef" else "conventional (iid)",
          hetero = if (zh) "\u5f02\u65b9\u5dee\u7a33\u5065\u6807\u51c6\u8bef" else "heteroskedasticity-robust (HC1)",
          cluster = if (zh) {
-           paste0("\u6309 ", paste(cl$cluster, collapse = " \u548c "), " \u805a\u7c7b\u7684\u7a33\u5065\u6807\u51c6\u8bef")
+           paste0("\u6309", zh_join(by), "\u805a\u7c7b\u7684\u7a33\u5065\u6807\u51c6\u8bef")
          } else {
-           paste("clustered by", paste(cl$cluster, collapse = " and "))
+           paste("clustered by", paste(by, collapse = " and "))
          })
 }
 
 # "Standard errors in parentheses, clustered by id." (or one phrase per group of columns)
-se_note <- function(cols, se, lang) {
-  ph <- vapply(cols, se_phrase, "", lang = lang)
+# Chinese names joined by 和, with spaces around Latin names: "城市和年份", " id "
+zh_join <- function(x) {
+  out <- paste(x, collapse = "\u548c")
+  out <- gsub("([A-Za-z0-9_.]+)", " \\1 ", out)
+  gsub(" +", " ", out)
+}
+
+se_note <- function(cols, se, lang, dict = character()) {
+  ph <- vapply(cols, se_phrase, "", lang = lang, dict = dict)
   u <- unique(ph)
   zh <- lang == "zh"
   if (length(u) == 1L) {
@@ -371,23 +418,24 @@ stars_note <- function(cutoffs, lang) {
 table_labels <- function(lang) {
   if (lang == "zh") {
     return(list(variable = "\u53d8\u91cf", controls = "\u63a7\u5236\u53d8\u91cf",
-                city_fe = "\u57ce\u5e02\u56fa\u5b9a\u6548\u5e94", year_fe = "\u5e74\u4efd\u56fa\u5b9a\u6548\u5e94",
-                other_fe = "%s \u56fa\u5b9a\u6548\u5e94", nobs = "\u89c2\u6d4b\u503c", r2 = "R2",
+                nobs = "\u89c2\u6d4b\u503c", r2 = "R2",
                 r2_within = "\u7ec4\u5185 R2", yes = "YES", no = "NO",
                 diff_p = "\u7ec4\u95f4\u7cfb\u6570\u5dee\u5f02\u68c0\u9a8c p \u503c"))
   }
-  list(variable = "", controls = "Controls", city_fe = "City FE", year_fe = "Year FE",
-       other_fe = "%s FE", nobs = "N", r2 = "R2", r2_within = "Within R2", yes = "YES", no = "NO",
+  list(variable = "", controls = "Controls",
+       nobs = "N", r2 = "R2", r2_within = "Within R2", yes = "YES", no = "NO",
        diff_p = "Difference p-value")
 }
 
 # ---- small helpers --------------------------------------------------------------------
 
-# Fixed decimals; no "-0.000".
+# Fixed decimals; a number that would round to zero gets `digits` significant
+# digits instead (0.0003 is "0.0003", not "0.000"); no "-0.000".
 fmt_num <- function(x, digits) {
   out <- formatC(x, format = "f", digits = digits)
-  zero <- !is.na(x) & round(x, digits) == 0
-  out[zero] <- formatC(0, format = "f", digits = digits)
+  tiny <- !is.na(x) & x != 0 & round(x, digits) == 0 & is.finite(x)
+  out[tiny] <- formatC(signif(x[tiny], max(digits, 1L)), format = "fg", digits = max(digits, 1L))
+  out[!is.na(x) & x == 0] <- formatC(0, format = "f", digits = digits)
   out[is.na(x)] <- ""
   out
 }

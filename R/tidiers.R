@@ -18,8 +18,12 @@ generics::glance
 #' | statistic, p.value | t statistic and its two-sided p-value (t distribution, `df_t` degrees of freedom) |
 #' | conf.low, conf.high | confidence interval at `conf.level` |
 #'
-#' `glance()` columns: `nobs`, `r.squared`, `adj.r.squared`, `within.r.squared`,
-#' `sigma`, `vcov_type`, `cluster`, `n_clusters` (smallest dimension), `df_t`.
+#' `glance()` gives goodness-of-fit columns only, as modelsummary and
+#' broom expect: `nobs`, `r.squared`, `adj.r.squared`, `within.r.squared`,
+#' `nclusters` (clusters of the smallest clustering dimension, `NA` without
+#' clustering), `vcov.type` (`"by: id"`, `"by: id & year"`, `"HC1"` or
+#' `"IID"`), and one column `FE: <name>` per fixed effect holding `"X"`, so
+#' that a table of several fits shows which has which fixed effect.
 #'
 #' @param x A `pilotdid_twfe` fit.
 #' @param conf.int Add the confidence interval columns?
@@ -56,11 +60,24 @@ tidy.pilotdid_twfe <- function(x, conf.int = TRUE, conf.level = 0.95, vcov = NUL
 #' @method glance pilotdid_twfe
 #' @export
 glance.pilotdid_twfe <- function(x, ...) {
-  data.frame(nobs = x$nobs, r.squared = x$r2, adj.r.squared = x$adj_r2,
-             within.r.squared = x$r2_within, sigma = x$sigma, vcov_type = x$vcov_type,
-             cluster = if (length(x$cluster)) paste(x$cluster, collapse = " + ") else NA_character_,
-             n_clusters = if (length(x$n_clusters)) min(x$n_clusters) else NA_integer_,
-             df_t = x$df_t)
+  out <- data.frame(nobs = x$nobs, r.squared = x$r2, adj.r.squared = x$adj_r2,
+                    within.r.squared = x$r2_within, nclusters = twfe_nclusters(x),
+                    vcov.type = vcov_type_label(x))
+  for (f in x$fe) out[[paste0("FE: ", f)]] <- "X"
+  out
+}
+
+twfe_nclusters <- function(x) {
+  if (identical(x$vcov_type, "cluster") && length(x$n_clusters)) as.integer(min(x$n_clusters)) else NA_integer_
+}
+
+# modelsummary's "Std.Errors" row: "by: id", "by: id & year", "HC1", "IID".
+vcov_type_label <- function(x) {
+  switch(x$vcov_type %||% "",
+         cluster = paste("by:", paste(x$cluster, collapse = " & ")),
+         hetero = "HC1",
+         iid = "IID",
+         NA_character_)
 }
 
 #' Tidy an event_study() result
@@ -77,8 +94,8 @@ glance.pilotdid_twfe <- function(x, ...) {
 #' | rel_time | relative period (numeric); binned end points carry the window's end |
 #' | ref | `TRUE` for a reference period |
 #'
-#' `glance()` columns: `nobs`, `r.squared`, `within.r.squared`, `n_clusters`,
-#' `df_t`, and the pre-trend test `pretrend.statistic` (F), `pretrend.df1`,
+#' `glance()` columns: `nobs`, `r.squared`, `within.r.squared`, `nclusters`,
+#' `vcov.type` (as in [glance.pilotdid_twfe()]), `df_t`, and the pre-trend test `pretrend.statistic` (F), `pretrend.df1`,
 #' `pretrend.df2`, `pretrend.p.value`, `pretrend.chisq`,
 #' `pretrend.chisq.p.value`.
 #'
@@ -113,10 +130,11 @@ tidy.pilotdid_event_study <- function(x, conf.int = TRUE, conf.level = 0.95, ...
 #' @method glance pilotdid_event_study
 #' @export
 glance.pilotdid_event_study <- function(x, ...) {
-  g <- glance(x$fit)
+  f <- x$fit
   w <- x$wald
-  data.frame(nobs = g$nobs, r.squared = g$r.squared, within.r.squared = g$within.r.squared,
-             n_clusters = g$n_clusters, df_t = g$df_t, pretrend.statistic = w$statistic,
+  data.frame(nobs = f$nobs, r.squared = f$r2, within.r.squared = f$r2_within,
+             nclusters = twfe_nclusters(f), vcov.type = vcov_type_label(f), df_t = f$df_t,
+             pretrend.statistic = w$statistic,
              pretrend.df1 = w$df1, pretrend.df2 = w$df2, pretrend.p.value = w$p.value,
              pretrend.chisq = w$chisq, pretrend.chisq.p.value = w$chisq_p.value)
 }

@@ -6,9 +6,10 @@
 
 deps <- list(
   main = c("Rcpp", "RcppEigen", "data.table", "ggplot2", "cli", "rlang", "generics",
-           "knitr", "rmarkdown", "quadprog", "mvtnorm"),
+           "knitr", "rmarkdown", "quadprog", "mvtnorm", "flextable", "officer", "openxlsx", "systemfonts",
+           "ragg"),
   test = c("testthat", "withr", "fixest", "sandwich", "MatchIt", "future", "future.apply", "vdiffr",
-           "did", "bacondecomp", "didimputation", "lpSolveAPI")
+           "did", "bacondecomp", "didimputation", "lpSolveAPI", "xml2", "haven")
 )
 
 # Oldest usable versions: Debian's MatchIt 4.5.1 has a broken fast matching

@@ -1,7 +1,10 @@
 # The main job, run by tools/setup.R after installation: knit the replication
 # vignette (every table and figure of the reference paper, on the shipped
-# nqp_panel) to HTML, and write its tables (Markdown and LaTeX) and figures
-# (PNG) into one folder. From the package's top folder:
+# nqp_panel) to HTML that needs no network (no MathJax), and write its tables
+# (Markdown, LaTeX, and Word and Excel when flextable/officer and openxlsx are
+# installed, all tables also in one tables.xlsx) and figures (PNG and PDF,
+# English and, for fig<k>_*_zh, Chinese) into one folder. From the package's
+# top folder:
 #   source("tools/main.R"); run_main("output")
 #
 # Tables and figures are the objects the vignette names tab<k>_* and fig<k>_*.
@@ -45,13 +48,14 @@ knit_replication <- function(vignette, out, env) {
 # tidy() as CSV.
 write_tables <- function(env, out) {
   files <- character()
+  tables <- list()
   for (nm in sort(ls(env, pattern = "^tab[0-9]+_"))) {
     x <- get(nm, envir = env)
     path <- function(ext) file.path(out, paste0(nm, ".", ext))
     if (inherits(x, c("pilotdid_did_table", "pilotdid_describe_panel"))) {
-      writeLines(format(x, format = "markdown"), path("md"))
-      writeLines(format(x, format = "latex"), path("tex"))
-      files <- c(files, path("md"), path("tex"))
+      for (ext in c("md", "tex", office_formats())) save_table(x, path(ext))
+      files <- c(files, path(c("md", "tex", office_formats())))
+      tables[[nm]] <- x
     } else if (is.data.frame(x)) {
       x <- as.data.frame(x)
       writeLines(knitr::kable(x, format = "pipe", row.names = FALSE, digits = 4), path("md"))
@@ -62,18 +66,32 @@ write_tables <- function(env, out) {
       files <- c(files, path("csv"))
     }
   }
+  if (length(tables) && "xlsx" %in% office_formats()) {
+    save_table(tables, file.path(out, "tables.xlsx"))
+    files <- c(files, file.path(out, "tables.xlsx"))
+  }
   files
 }
 
-# Every fig<k>_* ggplot as a PNG.
+# Word and Excel files when their packages are installed.
+office_formats <- function() {
+  c(if (requireNamespace("flextable", quietly = TRUE) && requireNamespace("officer", quietly = TRUE)) "docx",
+    if (requireNamespace("openxlsx", quietly = TRUE)) "xlsx")
+}
+
+# Every fig<k>_* ggplot as PNG and PDF (PDF through cairo, so that Chinese
+# text is embedded; see ?save_figure).
 write_figures <- function(env, out) {
   files <- character()
+  exts <- c("png", if (isTRUE(capabilities("cairo"))) "pdf")
   for (nm in sort(ls(env, pattern = "^fig[0-9]+_"))) {
     x <- get(nm, envir = env)
     if (!inherits(x, "ggplot")) next
-    png <- file.path(out, paste0(nm, ".png"))
-    ggplot2::ggsave(png, x, width = 7, height = 4.5, dpi = 150)
-    files <- c(files, png)
+    for (ext in exts) {
+      path <- file.path(out, paste0(nm, ".", ext))
+      save_figure(x, path, width = 7, height = 4.5, units = "in", dpi = 150)
+      files <- c(files, path)
+    }
   }
   files
 }

@@ -135,9 +135,9 @@ test_that("plot data hold the density, the actual estimate and the p-value", {
   expect_equal(sum(pd$histogram$density * (pd$histogram$xmax - pd$histogram$xmin)), 1)
   g <- autoplot(pl, histogram = TRUE)
   expect_s3_class(g, "ggplot")
-  expect_equal(vapply(g$layers, function(l) class(l$geom)[1], ""),
-               c("GeomRect", "GeomLine", "GeomVline", "GeomVline"))
-  expect_match(autoplot(pl, lang = "zh")$labels$caption, "\u53cc\u4fa7p\u503c")
+  expect_equal(geom_classes(g), c("GeomRect", "GeomLine", "GeomVline", "GeomVline"))
+  expect_equal(geom_classes(autoplot(pl, style = "histogram")), geom_classes(g))
+  expect_match(plot_label(autoplot(pl, lang = "zh", family = "sans"), "caption"), "\u53cc\u4fa7p\u503c")
   expect_error(placebo_plot_data(pl, "statistic"), "studentized")
 })
 
@@ -161,7 +161,7 @@ test_that("the caption gives p as '< 1/n' when no draw is as extreme", {
   d <- make_panel(n_id = 60, n_t = 8, effect = 3, seed = 8)
   pl <- placebo_test(twfe(y ~ treat + x1 | id + year, data = d), n = 200, seed = 2)
   expect_equal(pl$p_values$two_sided, 0)
-  expect_match(autoplot(pl)$labels$caption, "two-sided p < 0.005", fixed = TRUE)
+  expect_match(plot_label(autoplot(pl), "caption"), "two-sided p < 0.005", fixed = TRUE)
   pl$p_values$two_sided <- 0.25
-  expect_match(autoplot(pl)$labels$caption, "two-sided p = 0.250", fixed = TRUE)
+  expect_match(plot_label(autoplot(pl), "caption"), "two-sided p = 0.250", fixed = TRUE)
 })

@@ -27,7 +27,7 @@ test_that("cells hold each fit's coefficients, SEs, FE rows, N and R2", {
   expect_equal(cl[5, ], c("x1", coef_cell(p$a, "x1"), coef_cell(p$b, "x1")))
   expect_equal(cl[7, ], c("x2", "", coef_cell(p$b, "x2")))
   expect_equal(cl[8, ], c("", "", sprintf("(%.3f)", tidy(p$b)$std.error[3])))
-  expect_equal(cl[9, ], c("City FE", "YES", "YES"))
+  expect_equal(cl[9, ], c("id FE", "YES", "YES"))
   expect_equal(cl[10, ], c("Year FE", "YES", "YES"))
   expect_equal(cl[11, ], c("N", "240", "240"))
   expect_equal(cl[12, ], c("R2", sprintf("%.3f", p$a$r2), sprintf("%.3f", p$b$r2)))
@@ -98,7 +98,7 @@ test_that("Chinese labels and notes", {
   p <- table_pair()
   tab <- did_table(p$a, p$b, keep = "treat", lang = "zh")
   lab <- tab$cells[, 1]
-  expect_true(all(c("\u63a7\u5236\u53d8\u91cf", "\u57ce\u5e02\u56fa\u5b9a\u6548\u5e94",
+  expect_true(all(c("\u63a7\u5236\u53d8\u91cf", "id\u56fa\u5b9a\u6548\u5e94",
                     "\u5e74\u4efd\u56fa\u5b9a\u6548\u5e94", "\u89c2\u6d4b\u503c") %in% lab))
   expect_equal(tab$cells[2, 1], "\u53d8\u91cf")
   expect_equal(tab$notes[1], "\u6ce8\uff1a\u62ec\u53f7\u5185\u4e3a\u6309 id \u805a\u7c7b\u7684\u7a33\u5065\u6807\u51c6\u8bef\u3002")
@@ -139,7 +139,7 @@ test_that("objects holding a twfe fit in $fit, or with tidy()/glance(), become c
   tab <- did_table(p$a, other)
   expect_equal(tab$cells[3, 3], "0.500***")
   expect_equal(tab$cells[4, 3], "(0.100)")
-  expect_equal(tab$cells[tab$cells[, 1] == "City FE", 3], "")
+  expect_equal(tab$cells[tab$cells[, 1] == "id FE", 3], "")
   expect_equal(tab$cells[tab$cells[, 1] == "N", 3], "99")
   expect_equal(tab$cells[tab$cells[, 1] == "R2", 3], "0.250")
   expect_match(tab$notes[1], "\\(2\\) as reported by the model")

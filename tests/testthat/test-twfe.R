@@ -271,7 +271,21 @@ test_that("tidy() and glance() return broom's columns with the fit's numbers", {
   gl <- glance(fit)
   expect_equal(nrow(gl), 1L)
   expect_equal(gl$nobs, nobs(fit))
-  expect_equal(gl$n_clusters, 30L)
+  expect_named(gl, c("nobs", "r.squared", "adj.r.squared", "within.r.squared", "nclusters", "vcov.type",
+                     "FE: id", "FE: year"))
+  expect_equal(gl$nclusters, 30L)
+  expect_equal(gl$vcov.type, "by: id")
+  expect_equal(gl$r.squared, fit$r2)
+  d$region <- d$id %% 3
+  two <- twfe(y ~ treat + x1 | id + region^year, data = d, cluster = ~ id + year)
+  g2 <- glance(two)
+  expect_equal(g2$vcov.type, "by: id & year")
+  expect_equal(g2$nclusters, 6L)
+  expect_equal(unlist(g2[c("FE: id", "FE: region^year")]), c("FE: id" = "X", "FE: region^year" = "X"))
+  h <- glance(update(fit, vcov = "hetero"))
+  expect_equal(h$vcov.type, "HC1")
+  expect_true(is.na(h$nclusters))
+  expect_equal(glance(update(fit, vcov = "iid"))$vcov.type, "IID")
 })
 
 test_that("printing says how the SEs are clustered", {
