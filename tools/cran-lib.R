@@ -10,9 +10,12 @@ dir.create(lib, recursive = TRUE, showWarnings = FALSE)
 repos <- getOption("repos")
 if (is.null(repos) || any(repos == "@CRAN@")) stop("No CRAN mirror is set: set options(repos = ...) first.")
 ap <- utils::available.packages()
-top <- c("ggplot2", "vdiffr")
-deps <- unique(c(top, unlist(tools::package_dependencies(top, db = ap, which = c("Depends", "Imports", "LinkingTo"),
-                                                          recursive = TRUE))))
+# ggplot2 and vdiffr with their dependencies; testthat (the harness, not the
+# figures) stays the machine's, so that snapshots keep one format
+hard <- c("Depends", "Imports", "LinkingTo")
+direct <- setdiff(unlist(tools::package_dependencies(c("ggplot2", "vdiffr"), db = ap, which = hard)), "testthat")
+deps <- unique(c("ggplot2", "vdiffr", direct,
+                 unlist(tools::package_dependencies(direct, db = ap, which = hard, recursive = TRUE))))
 deps <- intersect(deps, rownames(ap))   # base and recommended packages are not on CRAN's list
 installed <- function(p) {
   path <- find.package(p, lib.loc = .libPaths(), quiet = TRUE)
@@ -20,6 +23,7 @@ installed <- function(p) {
   read.dcf(file.path(path[1L], "DESCRIPTION"), "Version")[1L]
 }
 old <- deps[vapply(deps, function(p) package_version(installed(p)) < package_version(ap[p, "Version"]), TRUE)]
+Sys.setenv(USE_BUNDLED_LIBUV = "1")   # fs builds its own libuv: no system library needed
 if (length(old)) {
   message("Installing the current CRAN releases into ", lib, ": ", paste(old, collapse = " "))
   utils::install.packages(old, lib = lib, Ncpus = max(1L, parallel::detectCores()), quiet = TRUE)
