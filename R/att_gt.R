@@ -131,7 +131,7 @@ attgt_wide <- function(pn, g, anticipation, control_group, call = caller_env()) 
     }
   }
   list(Y = Y[keep, , drop = FALSE], G = G[keep], periods = periods, n = sum(keep),
-       dropped_units = sum(early), groups = sort(unique(G[keep & is.finite(G)])),
+       dropped_units = sum(early) + (pn$dropped_units %||% 0L), groups = sort(unique(G[keep & is.finite(G)])),
        X = attgt_covariates(pn, keep, match(periods, pn$periods)))
 }
 

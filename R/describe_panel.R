@@ -52,6 +52,10 @@ describe_panel <- function(data, vars, labels = NULL, groups = NULL) {
     x <- x[is.finite(x)]
     if (length(x)) f(x) else NA_real_
   }, 0, USE.NAMES = FALSE)
+  n_inf <- vapply(vars, function(v) sum(is.infinite(as.numeric(data[[v]]))), 1L)
+  if (any(n_inf > 0)) {
+    note("Left out infinite values, counted as missing: {paste0(vars[n_inf > 0], ' (', n_inf[n_inf > 0], ')', collapse = ', ')}.")
+  }
   out <- data.frame(variable = vars)
   if (!is.null(grp)) out <- cbind(group = grp, out)
   if (!is.null(lab)) out$label <- ifelse(is.na(lab), "", lab)

@@ -164,3 +164,11 @@ test_that("bad inputs give clear errors", {
   expect_error(att_gt(y ~ 1 | id + year, data = d, cohort = "g", base_period = "x"),
                class = "pilotdid_error_input")
 })
+
+test_that("units dropped for balance are counted in dropped_units", {
+  d <- make_staggered(n_id = 40, n_t = 8, seed = 460)
+  d <- d[!(d$id %in% 1:3 & d$year == min(d$year)), ]
+  cs <- suppressMessages(att_gt(y ~ 1 | id + year, data = d, cohort = "cohort"))
+  expect_gte(cs$dropped_units, 3L)
+  expect_equal(cs$n_units, 40L - cs$dropped_units)
+})

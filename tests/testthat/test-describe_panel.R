@@ -59,3 +59,10 @@ test_that("bad input gives clear errors", {
   })
   expect_error(describe_panel(as.list(d), "y"), class = "pilotdid_error_input")
 })
+
+test_that("infinite values are left out with a note saying how many", {
+  d <- data.frame(a = c(1, 2, Inf, 4), b = c(1, -Inf, 3, 4))
+  expect_message(ds <- describe_panel(d, c("a", "b")), "a \\(1\\), b \\(1\\)")
+  expect_equal(ds$n, c(3L, 3L))
+  expect_equal(ds$mean[1], mean(c(1, 2, 4)))
+})
