@@ -14,7 +14,7 @@
 #' error, `alpha`, the numbers of pre- and post-periods and the breakdown
 #' values.
 #'
-#' @param x,object A `pilotdid_honest_did` result.
+#' @param x A `pilotdid_honest_did` result.
 #' @param digits Significant digits printed.
 #' @param ... Unused.
 #' @return `tidy()`, `glance()`: data frames; `print()`: `x`, invisibly.

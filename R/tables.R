@@ -63,6 +63,9 @@
 #' @param fe_labels Named character vector of fixed-effect row labels, e.g.
 #'   `c(id = "City FE", "province^year" = "Province-year FE")`.
 #' @param r2 Which \eqn{R^2} to report: `"overall"` or `"within"`.
+#' @param vcov,cluster The standard errors to show for the [twfe()] columns,
+#'   as in [vcov.pilotdid_twfe()] (`vcov = "hetero"`, `cluster = ~province`):
+#'   recomputed from each fit without refitting; by default each fit's own.
 #' @param p Where the stars' p-values come from: the t tests of the fits
 #'   (`"t"`) or the wild cluster bootstrap of [boot_test()] (`"wild"`, every
 #'   column must be a [twfe()] fit whose data can be found; the notes say so).
@@ -107,7 +110,8 @@ did_table <- function(..., keep = NULL, rename = NULL, order = NULL, stars = c(0
                       se = c("se", "t"), format = c("text", "markdown", "latex", "html"),
                       lang = c("en", "zh"), digits = 3, title = NULL, notes = NULL,
                       controls = NULL, fe_labels = NULL, r2 = c("overall", "within"),
-                      p = c("t", "wild"), wild = list(), labels = getOption("pilotdid.labels")) {
+                      p = c("t", "wild"), wild = list(), labels = getOption("pilotdid.labels"),
+                      vcov = NULL, cluster = NULL) {
   se <- check_choice(se, c("se", "t"), "se")
   format <- check_choice(format, c("text", "markdown", "latex", "html"), "format")
   lang <- check_choice(lang, c("en", "zh"), "lang")
@@ -122,6 +126,7 @@ did_table <- function(..., keep = NULL, rename = NULL, order = NULL, stars = c(0
   check_named_strings(fe_labels, "fe_labels")
   dict <- label_dict(check_labels(labels, lang), lang)
   models <- collect_models(list(...), dict)
+  if (!is.null(vcov) || !is.null(cluster)) models$fits <- table_vcov(models$fits, vcov, cluster, caller)
   cols <- lapply(models$fits, table_column, call = environment())
   rows <- table_rows(cols, keep, rename, order, controls, dict, lang)
   if (p == "wild") cols <- table_wild_p(cols, models$fits, rows$terms, wild, caller, environment())
@@ -151,6 +156,16 @@ new_pilotdid_did_table <- function(cells, row_type, coefs, columns, notes, title
 # std.error, statistic, p.value), the dependent variable, N, R2s, fixed
 # effects (NULL when unknown) and the variance type.
 table_column <- function(x, ...) UseMethod("table_column")
+
+# The twfe() columns with their variance recomputed (vcov(), summary()).
+table_vcov <- function(fits, vcov, cluster, env, call = caller_env()) {
+  bad <- !vapply(fits, inherits, TRUE, "pilotdid_twfe")
+  if (any(bad)) {
+    abort_input("{.arg vcov} and {.arg cluster} recompute the standard errors of {.fn twfe} fits; column{?s} {which(bad)} {?is/are} not.",
+                call = call)
+  }
+  lapply(fits, function(f) fit_with_vcov(f, vcov, cluster, NULL, NULL, NULL, env, call))
+}
 
 #' @export
 #' @noRd

@@ -183,3 +183,14 @@ test_that("bad input gives clear errors", {
   expect_error(did_table(p$a, title = c("a", "b")), class = "pilotdid_error_input")
   expect_error(did_table(p$a, p$b, rename = c(treat = "A", x1 = "A")), class = "pilotdid_error_input")
 })
+
+test_that("did_table(vcov =, cluster =) shows recomputed standard errors", {
+  d <- make_panel(n_id = 40, n_t = 6, seed = 470)
+  fit <- twfe(y ~ treat + x1 | id + year, data = d)
+  het <- twfe(y ~ treat + x1 | id + year, data = d, vcov = "hetero")
+  expect_identical(did_table(fit, vcov = "hetero")$cells, did_table(het)$cells)
+  yr <- twfe(y ~ treat + x1 | id + year, data = d, cluster = ~year)
+  expect_identical(did_table(fit, cluster = ~year, lang = "zh")$cells, did_table(yr, lang = "zh")$cells)
+  expect_error(did_table(event_study(y ~ x1 | id + year, data = d, cohort = "cohort"), vcov = "iid"),
+               class = "pilotdid_error_input")
+})
