@@ -87,18 +87,9 @@ boot_joint <- function(base, cl, Rm, impose_null, type, enumerate, n, seed, thre
 boot_threads <- function(inputs, n, threads) {
   per_draw <- if (is.null(inputs$A)) 2 * length(inputs$a0) * (nrow(inputs$R0) + 1) * (1 + (length(inputs$a1) > 0)) else
     2 * length(inputs$R) + 4 * nrow(inputs$R) * nrow(inputs$A)^2
-  chunk <- as.integer(min(n, max(256, ceiling(5e7 / per_draw))))
   if (n * per_draw < 1e8) threads <- 1L   # under ~30 ms of work: threads cost more than they save
-  starts <- seq(0, n - 1, by = chunk)
-  out <- vector("list", length(starts))
-  pb <- cli::cli_progress_bar("Bootstrap draws", total = n, clear = TRUE)
-  for (k in seq_along(starts)) {
-    cnt <- min(chunk, n - starts[k])
-    out[[k]] <- boot_run(inputs, starts[k], cnt, threads)
-    cli::cli_progress_update(id = pb, set = starts[k] + cnt)
-  }
-  cli::cli_progress_done(id = pb)
-  do.call(rbind, out)
+  run_draws(function(first, count) boot_run(inputs, first, count, threads), n, "Bootstrap draws",
+            first_chunk = 2L * threads)
 }
 
 # Chunks evaluated by future.apply under the user's plan.

@@ -220,28 +220,8 @@ placebo_threads <- function(inputs, n, threads) {
     length(inputs$r) * (ncol(inputs$X) + 6)
   }
   if (n * per_draw < 2e7) threads <- 1L   # a few milliseconds: threads cost more than they save
-  out <- list()
-  pb <- cli::cli_progress_bar("Placebo draws", total = n, clear = TRUE)
-  done <- 0L
-  size <- as.integer(max(1L, min(n, threads * 2L)))
-  while (done < n) {
-    cnt <- min(size, n - done)
-    t0 <- proc.time()[["elapsed"]]
-    out[[length(out) + 1L]] <- cpp_placebo_draws(state, done, cnt, threads)
-    done <- done + cnt
-    cli::cli_progress_update(id = pb, set = done)
-    size <- placebo_chunk_size(cnt, proc.time()[["elapsed"]] - t0, n - done)
-  }
-  cli::cli_progress_done(id = pb)
-  do.call(rbind, out)
-}
-
-# Draws in the next chunk: about 0.2 s of work (so Ctrl-C, checked between
-# chunks, is honoured within about that and the progress bar moves), at most
-# 4 times the last chunk. Draws depend on their index only, never on chunks.
-placebo_chunk_size <- function(last, elapsed, left, budget = 0.2) {
-  per <- max(elapsed, 1e-4) / last
-  as.integer(max(1L, min(left, 4 * last, floor(budget / per))))
+  run_draws(function(first, count) cpp_placebo_draws(state, first, count, threads), n, "Placebo draws",
+            first_chunk = 2L * threads)
 }
 
 # Chunks evaluated by future.apply under the user's plan.

@@ -284,19 +284,8 @@ synth_draws <- function(inputs, state, se, n, threads, backend, fit) {
     n <- nrow(inputs$Y)
   }
   if (backend == "future") return(synth_future(inputs, fit, n))
-  # chunks of roughly 50 Prop-99-sized fits: Ctrl-C and the progress bar stay responsive
-  size <- length(inputs$Y) * length(inputs$cohorts)
-  chunk <- as.integer(min(n, max(threads, ceiling(50 * 1209 / size))))
-  starts <- seq(0L, n - 1L, by = chunk)
-  out <- vector("list", length(starts))
-  pb <- cli::cli_progress_bar("Synthetic DID draws", total = n, clear = TRUE)
-  for (k in seq_along(starts)) {
-    cnt <- min(chunk, n - starts[k])
-    out[[k]] <- cpp_synth_draws(state, starts[k], cnt, threads)
-    cli::cli_progress_update(id = pb, set = starts[k] + cnt)
-  }
-  cli::cli_progress_done(id = pb)
-  do.call(rbind, out)
+  run_draws(function(first, count) cpp_synth_draws(state, first, count, threads), n, "Synthetic DID draws",
+            first_chunk = threads)
 }
 
 # Chunks of draws under the user's future plan; each worker refits (cheap) to

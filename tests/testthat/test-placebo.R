@@ -167,10 +167,10 @@ test_that("the caption gives p as '< 1/n' when no draw is as extreme", {
 })
 
 test_that("chunks are sized by measured time: never above the budget, draws unchanged", {
-  expect_equal(pilotdid:::placebo_chunk_size(last = 10, elapsed = 1, left = 1000), 2L)       # 0.1 s a draw
-  expect_equal(pilotdid:::placebo_chunk_size(last = 1, elapsed = 5, left = 1000), 1L)        # slow draws: one at a time
-  expect_equal(pilotdid:::placebo_chunk_size(last = 100, elapsed = 0.001, left = 1e6), 400L) # grows at most 4x
-  expect_equal(pilotdid:::placebo_chunk_size(last = 100, elapsed = 0.001, left = 7), 7L)
+  expect_equal(pilotdid:::draw_chunk_size(last = 10, elapsed = 1, left = 1000), 2L)       # 0.1 s a draw
+  expect_equal(pilotdid:::draw_chunk_size(last = 1, elapsed = 5, left = 1000), 1L)        # slow draws: one at a time
+  expect_equal(pilotdid:::draw_chunk_size(last = 100, elapsed = 0.001, left = 1e6), 400L) # grows at most 4x
+  expect_equal(pilotdid:::draw_chunk_size(last = 100, elapsed = 0.001, left = 7), 7L)
   d <- make_panel(n_id = 40, n_t = 6, seed = 36)
   fit <- twfe(y ~ treat + x1 | id + year, data = d)
   a <- placebo_test(fit, n = 300, seed = 4)

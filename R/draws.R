@@ -1,0 +1,32 @@
+# The loop that runs every random-draw kernel of the package on this
+# machine's threads (placebo_test(), boot_test(), synth_did()): chunks of
+# draws sized by measured time, so that Ctrl-C (checked between chunks, on
+# the main thread) is honoured within about `budget` seconds and the progress
+# bar moves. A draw depends on its index and the seed only, never on the
+# chunking or the number of threads.
+
+# `run(first, count)` returns the draws first .. first + count - 1 as the
+# rows of a matrix.
+run_draws <- function(run, n, label, first_chunk = 2L, budget = 0.2) {
+  out <- list()
+  pb <- cli::cli_progress_bar(label, total = n, clear = TRUE)
+  done <- 0L
+  size <- as.integer(max(1L, min(n, first_chunk)))
+  while (done < n) {
+    cnt <- min(size, n - done)
+    t0 <- proc.time()[["elapsed"]]
+    out[[length(out) + 1L]] <- run(done, cnt)
+    done <- done + cnt
+    cli::cli_progress_update(id = pb, set = done)
+    size <- draw_chunk_size(cnt, proc.time()[["elapsed"]] - t0, n - done, budget)
+  }
+  cli::cli_progress_done(id = pb)
+  do.call(rbind, out)
+}
+
+# Draws in the next chunk: about `budget` seconds of work, at most 4 times
+# the last chunk.
+draw_chunk_size <- function(last, elapsed, left, budget = 0.2) {
+  per <- max(elapsed, 1e-4) / last
+  as.integer(max(1L, min(left, 4 * last, floor(budget / per))))
+}
