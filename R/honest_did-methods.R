@@ -1,23 +1,35 @@
 #' Methods for HonestDiD sensitivity results
 #'
 #' `tidy()` returns the original confidence interval followed by the robust
-#' sets, one row per value of \eqn{\bar M} or \eqn{M}:
+#' sets, one row per value of \eqn{\bar M} or \eqn{M}, with broom's columns
+#' first:
 #'
 #' | column | meaning |
 #' |---|---|
+#' | term | `"Original"`, or method and grid value: `"C-LF, Mbar = 0.5"`, `"FLCI, M = 0.01"` |
+#' | estimate | the target parameter \eqn{l'\hat\beta_{post}} (the same on every row) |
+#' | std.error, statistic, p.value | its standard error, z statistic and normal p-value on the original row; `NA` on the robust rows (a robust set is not a Wald interval) |
+#' | conf.low, conf.high | bounds of the confidence set (`lb`, `ub`) |
 #' | type | `"original"`, `"relative_magnitude"` or `"smoothness"` |
 #' | method | `"Original"`, `"C-LF"`, `"Conditional"` or `"FLCI"` |
 #' | M | \eqn{\bar M} (relative magnitudes) or \eqn{M} (smoothness); `NA` for the original |
 #' | lb, ub | bounds of the confidence set at level `1 - alpha` |
 #'
 #' `glance()` has one row: the estimate \eqn{l'\hat\beta_{post}}, its standard
-#' error, `alpha`, the numbers of pre- and post-periods and the breakdown
-#' values.
+#' error, `alpha`, the numbers of pre- and post-periods, the breakdown
+#' values and `nobs`. `coef()` is the `estimate` column of `tidy()` named by
+#' `term`. `nobs()` is the number of observations of the event study the
+#' result was computed from, and `NA` when it was computed from plain
+#' `betahat` and `sigma`, which carry no sample size. `summary()` returns a
+#' `summary.pilotdid_honest_did` object (the table, breakdown values and
+#' set-up) that prints like the result.
 #'
-#' @param x A `pilotdid_honest_did` result.
+#' @param x,object A `pilotdid_honest_did` result (or its summary for `print()`).
 #' @param digits Significant digits printed.
 #' @param ... Unused.
-#' @return `tidy()`, `glance()`: data frames; `print()`: `x`, invisibly.
+#' @return `tidy()`, `glance()`: data frames; `coef()`: a named numeric
+#'   vector; `nobs()`: a number; `summary()`: a `summary.pilotdid_honest_did`
+#'   list; `print()`: `x`, invisibly.
 #' @family event studies
 #' @name honest_did-methods
 #' @examples
@@ -25,6 +37,7 @@
 #'                  numPrePeriods = 3, numPostPeriods = 2, Mbar = c(0, 1), M = c(0, 0.1))
 #' tidy(hd)
 #' glance(hd)
+#' summary(hd)
 NULL
 
 #' @rdname honest_did-methods
@@ -32,7 +45,22 @@ NULL
 tidy.pilotdid_honest_did <- function(x, ...) {
   orig <- data.frame(type = "original", method = "Original", M = NA_real_, lb = x$original$lb,
                      ub = x$original$ub, stringsAsFactors = FALSE)
-  rbind(orig, x$results)
+  tab <- rbind(orig, x$results)
+  rownames(tab) <- NULL
+  robust <- tab$type != "original"
+  z <- x$estimate / x$std.error
+  out <- data.frame(term = honest_terms(tab), estimate = rep(x$estimate, nrow(tab)),
+                    std.error = ifelse(robust, NA_real_, x$std.error),
+                    statistic = ifelse(robust, NA_real_, z),
+                    p.value = ifelse(robust, NA_real_, 2 * stats::pnorm(-abs(z))),
+                    conf.low = tab$lb, conf.high = tab$ub, stringsAsFactors = FALSE)
+  cbind(out, tab)
+}
+
+# "Original", "C-LF, Mbar = 0.5", "FLCI, M = 0.01".
+honest_terms <- function(tab) {
+  par <- ifelse(tab$type == "relative_magnitude", "Mbar", "M")
+  ifelse(tab$type == "original", "Original", paste0(tab$method, ", ", par, " = ", as.character(tab$M)))
 }
 
 #' @rdname honest_did-methods
@@ -44,17 +72,36 @@ glance.pilotdid_honest_did <- function(x, ...) {
   }
   data.frame(estimate = x$estimate, std.error = x$std.error, alpha = x$alpha,
              n_pre = x$numPrePeriods, n_post = x$numPostPeriods,
-             breakdown_Mbar = bd("relative_magnitude"), breakdown_M = bd("smoothness"))
+             breakdown_Mbar = bd("relative_magnitude"), breakdown_M = bd("smoothness"),
+             nobs = nobs(x))
 }
 
 #' @rdname honest_did-methods
 #' @export
-print.pilotdid_honest_did <- function(x, digits = 3, ...) {
+coef.pilotdid_honest_did <- function(object, ...) coef_from_tidy(object, ...)
+
+#' @rdname honest_did-methods
+#' @export
+nobs.pilotdid_honest_did <- function(object, ...) object$nobs %||% NA_real_
+
+#' @rdname honest_did-methods
+#' @export
+summary.pilotdid_honest_did <- function(object, ...) {
+  structure(list(table = tidy(object), breakdown = object$breakdown, estimate = object$estimate,
+                 std.error = object$std.error, l_vec = object$l_vec, alpha = object$alpha,
+                 numPrePeriods = object$numPrePeriods, numPostPeriods = object$numPostPeriods,
+                 nobs = nobs(object)),
+            class = "summary.pilotdid_honest_did")
+}
+
+#' @rdname honest_did-methods
+#' @export
+print.summary.pilotdid_honest_did <- function(x, digits = 3, ...) {
   cat("Sensitivity to violations of parallel trends (Rambachan and Roth 2023)\n")
   cat(sprintf("Parameter: l'beta_post with l = (%s); %d pre-periods, %d post-periods; %s%% sets\n",
               paste(format(x$l_vec, digits = digits), collapse = ", "), x$numPrePeriods,
               x$numPostPeriods, format(100 * (1 - x$alpha))))
-  tab <- tidy(x)
+  tab <- x$table
   out <- data.frame(Restriction = c(original = "Original", relative_magnitude = "Relative magnitude (Mbar)",
                                     smoothness = "Smoothness (M)")[tab$type],
                     Method = tab$method, M = ifelse(is.na(tab$M), "", format(tab$M, digits = digits)),
@@ -69,6 +116,13 @@ print.pilotdid_honest_did <- function(x, digits = 3, ...) {
       cat(sprintf("Breakdown %s: %s\n", nm, val))
     }
   }
+  invisible(x)
+}
+
+#' @rdname honest_did-methods
+#' @export
+print.pilotdid_honest_did <- function(x, digits = 3, ...) {
+  print(summary(x), digits = digits)
   invisible(x)
 }
 

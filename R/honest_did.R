@@ -85,7 +85,9 @@
 #'     the set excludes 0 on the whole grid, so the breakdown value is larger);
 #'   * `estimate` (\eqn{l'\hat\beta_{post}}), `l_vec`, `alpha`, `betahat`,
 #'     `sigma`, `rel_time` (relative periods of `betahat`), `numPrePeriods`,
-#'     `numPostPeriods`, `grid_points`, `call`.
+#'     `numPostPeriods`, `grid_points`, `nobs` (observations of the event
+#'     study `x`; `NA` with plain `betahat` and `sigma`, which carry no sample
+#'     size), `call`.
 #' @references Rambachan, A. and Roth, J. (2023). A More Credible Approach to
 #'   Parallel Trends. *Review of Economic Studies* 90(5), 2555-2591.
 #' @family event studies
@@ -140,7 +142,7 @@ honest_did <- function(x = NULL, type = c("relative_magnitude", "smoothness"), M
               breakdown = if (length(bd)) do.call(rbind, unname(bd)) else NULL,
               estimate = est, std.error = se, l_vec = l_vec, alpha = alpha, betahat = inp$betahat,
               sigma = inp$sigma, rel_time = inp$rel_time, numPrePeriods = inp$n_pre,
-              numPostPeriods = inp$n_post, grid_points = grid_points, call = call)
+              numPostPeriods = inp$n_post, grid_points = grid_points, nobs = result_nobs(x), call = call)
   rownames(out$results) <- NULL
   structure(out, class = "pilotdid_honest_did")
 }
@@ -253,6 +255,14 @@ check_plain_event <- function(betahat, sigma, n_pre, n_post, call) {
   }
   list(betahat = unname(as.numeric(betahat)), sigma = unname(sigma + t(sigma)) / 2, n_pre = n_pre,
        n_post = n_post, rel_time = c(seq(-n_pre - 1, -2), seq(0, n_post - 1)))
+}
+
+# Observations of the event study a sensitivity result is built on (NA when
+# there is none: plain betahat and sigma).
+result_nobs <- function(x) {
+  if (is.null(x)) return(NA_real_)
+  n <- tryCatch(as.numeric(stats::nobs(x)), error = function(e) NA_real_)
+  if (length(n) == 1L) n else NA_real_
 }
 
 # Keep the coefficients with relative period in `window`.

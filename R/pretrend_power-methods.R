@@ -1,10 +1,18 @@
 #' Methods and figure for pre-trend power results
 #'
-#' `tidy()` returns the period table: `t`, `betahat`, `se`, `delta` (the
+#' `tidy()` returns the period table with broom's columns first: `term` (the
+#' coefficient's name), `estimate` (the event-study coefficient), `std.error`,
+#' `statistic` and `p.value` (the pre-test's z test of each coefficient),
+#' `conf.low`, `conf.high` (normal, level `1 - alpha`), all `NA` but the
+#' estimate for the reference period; then `t`, `betahat`, `se`, `delta` (the
 #' hypothesised violation), `mean_after_pretest` (expected coefficient
 #' conditional on passing the pre-test), `pre`, `ref`. `glance()` has one row
-#' with `slope`, `power`, `bayes_factor`, `likelihood_ratio`, `size` and
-#' `alpha`. `pretrend_power_plot_data()` returns the numbers the figure draws
+#' with `slope`, `power`, `bayes_factor`, `likelihood_ratio`, `size`,
+#' `alpha` and `nobs`. `coef()` is the `estimate` column of `tidy()` named by
+#' `term`; `nobs()` the observations of the event study the result was
+#' computed from (`NA` for plain `betahat` and `sigma`, which carry no sample
+#' size). `summary()` returns a `summary.pilotdid_pretrend_power` object that
+#' prints like the result. `pretrend_power_plot_data()` returns the numbers the figure draws
 #' and `autoplot()` draws them: the event study with `1 - alpha` confidence
 #' bars, the hypothesised violation, and the expectation after pre-testing
 #' (dashed), as in the pretrends package.
@@ -15,8 +23,9 @@
 #' @param ... Unused.
 #' @return `tidy()`, `glance()`, `pretrend_power_plot_data()`: data frames
 #'   (the plot data in long form: `t`, `series`, `label` (in `lang`), `value`,
-#'   `conf.low`, `conf.high`); `autoplot()`: a ggplot object; `print()`: `x`,
-#'   invisibly.
+#'   `conf.low`, `conf.high`); `coef()`: a named numeric vector; `nobs()`: a
+#'   number; `summary()`: a `summary.pilotdid_pretrend_power` list;
+#'   `autoplot()`: a ggplot object; `print()`: `x`, invisibly.
 #' @family event studies
 #' @name pretrend_power-methods
 #' @examples
@@ -24,24 +33,50 @@
 #'                      tVec = c(-3, -2, 0, 1), referencePeriod = -1)
 #' tidy(pp)
 #' glance(pp)
+#' summary(pp)
 #' pretrend_power_plot_data(pp)
 #' autoplot(pp)
 NULL
 
 #' @rdname pretrend_power-methods
 #' @export
-tidy.pilotdid_pretrend_power <- function(x, ...) x$table
+tidy.pilotdid_pretrend_power <- function(x, ...) {
+  tab <- x$table
+  ok <- !tab$ref & tab$se > 0
+  z <- ifelse(ok, tab$betahat / tab$se, NA_real_)
+  q <- stats::qnorm(1 - x$alpha / 2)
+  out <- data.frame(term = tab$term, estimate = tab$betahat, std.error = ifelse(ok, tab$se, NA_real_),
+                    statistic = z, p.value = 2 * stats::pnorm(-abs(z)),
+                    conf.low = ifelse(ok, tab$betahat - q * tab$se, NA_real_),
+                    conf.high = ifelse(ok, tab$betahat + q * tab$se, NA_real_), stringsAsFactors = FALSE)
+  cbind(out, tab[setdiff(names(tab), "term")])
+}
 
 #' @rdname pretrend_power-methods
 #' @export
 glance.pilotdid_pretrend_power <- function(x, ...) {
   data.frame(slope = x$slope, power = x$power, bayes_factor = x$bayes_factor,
-             likelihood_ratio = x$likelihood_ratio, size = x$size, alpha = x$alpha)
+             likelihood_ratio = x$likelihood_ratio, size = x$size, alpha = x$alpha, nobs = nobs(x))
 }
 
 #' @rdname pretrend_power-methods
 #' @export
-print.pilotdid_pretrend_power <- function(x, digits = 4, ...) {
+coef.pilotdid_pretrend_power <- function(object, ...) coef_from_tidy(object, ...)
+
+#' @rdname pretrend_power-methods
+#' @export
+nobs.pilotdid_pretrend_power <- function(object, ...) object$nobs %||% NA_real_
+
+#' @rdname pretrend_power-methods
+#' @export
+summary.pilotdid_pretrend_power <- function(object, ...) {
+  structure(object[c("slope", "power", "bayes_factor", "likelihood_ratio", "size", "alpha", "table")],
+            class = "summary.pilotdid_pretrend_power")
+}
+
+#' @rdname pretrend_power-methods
+#' @export
+print.summary.pilotdid_pretrend_power <- function(x, digits = 4, ...) {
   cat("Power of the pre-trend test (Roth 2022)\n")
   if (!is.na(x$slope)) cat("Linear violation, slope:", format(x$slope, digits = digits), "per period\n")
   cat(sprintf("Power %s   Bayes factor %s   Likelihood ratio %s   (size %s)\n",
@@ -51,6 +86,13 @@ print.pilotdid_pretrend_power <- function(x, digits = 4, ...) {
   out <- data.frame(t = tab$t, betahat = signif(tab$betahat, digits), delta = signif(tab$delta, digits),
                     `mean after pretest` = signif(tab$mean_after_pretest, digits), check.names = FALSE)
   print(out, row.names = FALSE)
+  invisible(x)
+}
+
+#' @rdname pretrend_power-methods
+#' @export
+print.pilotdid_pretrend_power <- function(x, digits = 4, ...) {
+  print(summary(x), digits = digits)
   invisible(x)
 }
 

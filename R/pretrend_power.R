@@ -41,8 +41,10 @@
 #'   (`NA` for a non-linear `delta`), `power`, `bayes_factor`,
 #'   `likelihood_ratio`, `size` (rejection probability under parallel trends),
 #'   `table` (a data frame with one row per period, the reference period
-#'   included: `t`, `betahat`, `se`, `delta`, `mean_after_pretest`, `pre`,
-#'   `ref`), `alpha` and `call`.
+#'   included: `term` (the coefficient's name in `x`, or `"t = -3"` for plain
+#'   inputs), `t`, `betahat`, `se`, `delta`, `mean_after_pretest`, `pre`,
+#'   `ref`), `alpha`, `nobs` (observations of the event study `x`; `NA` for
+#'   plain inputs, which carry no sample size) and `call`.
 #' @references Roth, J. (2022). Pretest with Caution: Event-Study Estimates
 #'   after Testing for Parallel Trends. *American Economic Review: Insights*
 #'   4(3), 305-322.
@@ -88,18 +90,18 @@ pretrend_power <- function(x = NULL, slope = NULL, power = 0.5, delta = NULL, al
   lr <- exp(-0.5 * (drop(t(b - delta[pre]) %*% Si %*% (b - delta[pre])) - drop(t(b) %*% Si %*% b)))
   mpre <- truncated_mean(delta[pre], Spre, crit * sqrt(diag(Spre)))
   mpost <- delta[post] + drop(inp$sigma[post, pre, drop = FALSE] %*% Si %*% (mpre - delta[pre]))
-  tab <- data.frame(t = inp$t, betahat = inp$betahat, se = sqrt(diag(inp$sigma)), delta = delta,
+  tab <- data.frame(term = inp$terms, t = inp$t, betahat = inp$betahat, se = sqrt(diag(inp$sigma)), delta = delta,
                     mean_after_pretest = NA_real_, pre = inp$t < inp$ref, ref = FALSE)
   tab$mean_after_pretest[pre] <- mpre
   tab$mean_after_pretest[post] <- mpost
   if (!inp$ref %in% tab$t) {
-    tab <- rbind(tab, data.frame(t = inp$ref, betahat = 0, se = 0, delta = 0, mean_after_pretest = 0,
+    tab <- rbind(tab, data.frame(term = pretrend_term(inp$ref, ref = TRUE), t = inp$ref, betahat = 0, se = 0, delta = 0, mean_after_pretest = 0,
                                  pre = FALSE, ref = TRUE))
   }
   tab <- tab[order(tab$t), , drop = FALSE]
   rownames(tab) <- NULL
   structure(list(slope = slope, power = pw, bayes_factor = (1 - pw) / (1 - size), likelihood_ratio = lr,
-                 size = size, table = tab, alpha = alpha, call = call),
+                 size = size, table = tab, alpha = alpha, nobs = result_nobs(x), call = call),
             class = "pilotdid_pretrend_power")
 }
 
@@ -156,7 +158,8 @@ pretrend_inputs <- function(x, betahat, sigma, tVec, ref, window = NULL, call = 
     if (length(ev$ref) != 1L) {
       abort_input("{.arg x} must have a single reference period.", call = call)
     }
-    out <- list(betahat = ev$estimate, sigma = ev$vcov, t = ev$rel_time, ref = ev$ref)
+    out <- list(betahat = ev$estimate, sigma = ev$vcov, t = ev$rel_time, ref = ev$ref,
+                terms = ev$terms %||% pretrend_term(ev$rel_time))
   } else {
     if (is.null(betahat) || is.null(sigma) || is.null(tVec)) {
       abort_input("Give an event-study result {.arg x}, or {.arg betahat}, {.arg sigma} and {.arg tVec}.", call = call)
@@ -173,7 +176,7 @@ pretrend_inputs <- function(x, betahat, sigma, tVec, ref, window = NULL, call = 
       abort_input("{.arg referencePeriod} must be one period not in {.arg tVec}.", call = call)
     }
     out <- list(betahat = as.numeric(betahat), sigma = unname((sigma + t(sigma)) / 2), t = as.numeric(tVec),
-                ref = ref)
+                ref = ref, terms = pretrend_term(as.numeric(tVec)))
   }
   if (!any(out$t < out$ref)) {
     abort_input(c("{.arg x} has no pre-period coefficient: there is no pre-test to assess.",
@@ -181,6 +184,9 @@ pretrend_inputs <- function(x, betahat, sigma, tVec, ref, window = NULL, call = 
   }
   out
 }
+
+# Term of a relative period given as plain input: "t = -3"; the reference "t = -1 (ref.)".
+pretrend_term <- function(t, ref = FALSE) paste0("t = ", t, if (ref) " (ref.)" else "")
 
 check_power <- function(power, size, call = rlang::caller_env()) {
   if (!is.numeric(power) || length(power) != 1L || is.na(power) || power <= size || power >= 1) {

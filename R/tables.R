@@ -69,6 +69,15 @@
 #' @param p Where the stars' p-values come from: the t tests of the fits
 #'   (`"t"`) or the wild cluster bootstrap of [boot_test()] (`"wild"`, every
 #'   column must be a [twfe()] fit whose data can be found; the notes say so).
+#' @param breakdown Rows "Breakdown M\u0304" and "Breakdown M" (the breakdown
+#'   values of [honest_did()] under relative magnitudes and smoothness) under
+#'   event-study columns: a [honest_did()] result (when the table has a
+#'   single event-study column), a list with one element per column
+#'   ([honest_did()] results, `NULL` for columns without), or `TRUE` to run
+#'   `honest_did(column)` with its defaults on every event-study column
+#'   ([event_study()], [sun_abraham()], dynamic `aggregate()` of [att_gt()]).
+#'   A value censored at the end of the grid shows as `">= value"`; `"none"`
+#'   when the effect is not significant even at 0.
 #' @param wild Arguments passed on to [boot_test()] with `p = "wild"`, e.g.
 #'   `list(bootcluster = ~province, type = "webb", seed = 1)`.
 #' @param labels A dictionary of labels, like fixest's `setFixest_dict()`: a
@@ -111,7 +120,7 @@ did_table <- function(..., keep = NULL, rename = NULL, order = NULL, stars = c(0
                       lang = c("en", "zh"), digits = 3, title = NULL, notes = NULL,
                       controls = NULL, fe_labels = NULL, r2 = c("overall", "within"),
                       p = c("t", "wild"), wild = list(), labels = getOption("pilotdid.labels"),
-                      vcov = NULL, cluster = NULL) {
+                      vcov = NULL, cluster = NULL, breakdown = NULL) {
   se <- check_choice(se, c("se", "t"), "se")
   format <- check_choice(format, c("text", "markdown", "latex", "html"), "format")
   lang <- check_choice(lang, c("en", "zh"), "lang")
@@ -126,6 +135,7 @@ did_table <- function(..., keep = NULL, rename = NULL, order = NULL, stars = c(0
   check_named_strings(fe_labels, "fe_labels")
   dict <- label_dict(check_labels(labels, lang), lang)
   models <- collect_models(list(...), dict)
+  bd_rows <- table_breakdown(models$fits, breakdown, digits, lang)
   if (!is.null(vcov) || !is.null(cluster)) models$fits <- table_vcov(models$fits, vcov, cluster, caller)
   cols <- lapply(models$fits, table_column, call = environment())
   rows <- table_rows(cols, keep, rename, order, controls, dict, lang)
@@ -133,7 +143,7 @@ did_table <- function(..., keep = NULL, rename = NULL, order = NULL, stars = c(0
   opts <- list(stars = stars, se = se, lang = lang, digits = digits, r2 = r2, fe_labels = fe_labels,
                dict = dict)
   body <- table_body(cols, rows, opts)
-  stat <- table_stats(cols, rows, models$extra, opts)
+  stat <- rbind(table_stats(cols, rows, models$extra, opts), bd_rows)
   head <- table_header(cols, models$names, lang, dict)
   cells <- rbind(head, body$cells, stat)
   dimnames(cells) <- NULL
@@ -148,6 +158,47 @@ new_pilotdid_did_table <- function(cells, row_type, coefs, columns, notes, title
   structure(list(cells = cells, row_type = row_type, coefs = coefs, columns = columns,
                  notes = notes, title = title, format = format, lang = lang),
             class = "pilotdid_did_table")
+}
+
+# Rows "Breakdown Mbar" / "Breakdown M" from honest_did() results (NULL: none).
+table_breakdown <- function(fits, breakdown, digits, lang, call = caller_env()) {
+  if (is.null(breakdown) || isFALSE(breakdown)) return(NULL)
+  k <- length(fits)
+  is_es <- vapply(fits, function(f) inherits(f, c("pilotdid_event_study", "pilotdid_sun_abraham")) ||
+                    (inherits(f, "pilotdid_aggregate") && identical(f$type, "dynamic")), TRUE)
+  if (isTRUE(breakdown)) {
+    if (!any(is_es)) abort_input("{.arg breakdown} = {.code TRUE} needs an event-study column.", call = call)
+    hds <- lapply(seq_len(k), function(j) if (is_es[j]) honest_did(fits[[j]]))
+  } else if (inherits(breakdown, "pilotdid_honest_did")) {
+    if (sum(is_es) != 1L) {
+      abort_input(c("{.arg breakdown} is one {.fn honest_did} result but the table has {sum(is_es)} event-study columns.",
+                    "i" = "Give a list with one result per column ({.code NULL} for the others)."), call = call)
+    }
+    hds <- vector("list", k)
+    hds[[which(is_es)]] <- breakdown
+  } else if (is.list(breakdown) && length(breakdown) == k &&
+             all(vapply(breakdown, function(b) is.null(b) || inherits(b, "pilotdid_honest_did"), TRUE))) {
+    hds <- breakdown
+  } else {
+    abort_input(c("{.arg breakdown} must be {.code TRUE}, a {.fn honest_did} result, or a list of {k} such results ({.code NULL} for columns without).",
+                  "x" = "Got {.cls {class(breakdown)[1]}} of length {length(breakdown)}."), call = call)
+  }
+  cell <- function(hd, type) {
+    if (is.null(hd) || is.null(hd$breakdown) || !type %in% hd$breakdown$type) return(NA_character_)
+    b <- hd$breakdown[hd$breakdown$type == type, ]
+    if (is.na(b$M)) return(if (lang == "zh") "\u65e0" else "none")
+    paste0(if (b$censored) ">= " else "", fmt_num(b$M, digits))
+  }
+  out <- list()
+  labs <- c(relative_magnitude = "Breakdown M\u0304", smoothness = "Breakdown M")
+  if (lang == "zh") labs <- c(relative_magnitude = "\u4e34\u754c\u503c M\u0304", smoothness = "\u4e34\u754c\u503c M")
+  for (type in names(labs)) {
+    vals <- vapply(hds, cell, "", type = type)
+    if (all(is.na(vals))) next
+    out[[length(out) + 1L]] <- c(labs[[type]], ifelse(is.na(vals), "", vals))
+  }
+  if (!length(out)) return(NULL)
+  unname(do.call(rbind, out))
 }
 
 # ---- what goes into a column ----------------------------------------------------------

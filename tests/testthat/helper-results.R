@@ -6,11 +6,14 @@ every_result <- function() {
   d$ever <- as.integer(is.finite(d$cohort) & d$cohort > 0)
   fit <- twfe(y ~ treat + x1 | id + year, data = d)
   cs <- att_gt(y ~ 1 | id + year, data = d, cohort = "cohort")
+  es <- suppressMessages(event_study(y ~ x1 | id + year, data = d, cohort = "cohort", window = c(-3, 3)))
   ind <- data.frame(id = rep(1:20, each = 3), year = rep(2001:2003, 20),
                     a = stats::runif(60), b = stats::runif(60), c = stats::runif(60))
   suppressMessages(suppressWarnings(list(
     twfe = fit,
-    event_study = event_study(y ~ x1 | id + year, data = d, cohort = "cohort", window = c(-3, 3)),
+    event_study = es,
+    honest_did = honest_did(es, Mbar = c(0, 1), M = c(0, 0.05), breakdown = FALSE),
+    pretrend_power = pretrend_power(es, slope = 0.05),
     placebo_test = placebo_test(fit, n = 20, seed = 1),
     psm_did = psm_did(y ~ treat + x1 | id + year, data = d, treat = ~ever),
     heterogeneity = heterogeneity(fit, big, test = "suest", data = d),
