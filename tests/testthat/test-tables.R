@@ -194,3 +194,34 @@ test_that("did_table(vcov =, cluster =) shows recomputed standard errors", {
   expect_error(did_table(event_study(y ~ x1 | id + year, data = d, cohort = "cohort"), vcov = "iid"),
                class = "pilotdid_error_input")
 })
+
+test_that("did_table(breakdown =) prints the breakdown values of honest_did() under an event study", {
+  d <- make_panel(n_id = 60, n_t = 12, cohorts = c(2013, 2015, 2017), seed = 1)
+  es <- event_study(y ~ x1 + x2 | id + year, data = d, cohort = "cohort", window = c(-4, 2))
+  hd <- honest_did(es, Mbar = c(0, 0.5, 1, 2), M = c(0, 0.05, 0.1, 0.2), l_vec = c(0, 1, 0))
+  fit <- twfe(y ~ treat + x1 | id + year, data = d)
+  tab <- did_table(fit, es, breakdown = list(NULL, hd), digits = 4)
+  cells <- tab$cells
+  rb <- which(cells[, 1] == "Breakdown M\u0304")
+  rs <- which(cells[, 1] == "Breakdown M")
+  expect_length(rb, 1L)
+  expect_length(rs, 1L)
+  expect_equal(tab$row_type[c(rb, rs)], c("stat", "stat"))
+  expect_equal(cells[c(rb, rs), 2], c("", ""))
+  bd <- hd$breakdown
+  expect_false(any(is.na(bd$M)))
+  # the cell is the breakdown value of honest_did(), rounded to `digits`
+  cell_value <- function(x) as.numeric(sub("^>= ", "", x))
+  expect_equal(cell_value(cells[rb, 3]), round(bd$M[bd$type == "relative_magnitude"], 4))
+  expect_equal(cell_value(cells[rs, 3]), round(bd$M[bd$type == "smoothness"], 4))
+  expect_equal(grepl("^>= ", cells[c(rb, rs), 3]), bd$censored)
+  # one result for the only event-study column; TRUE runs honest_did() with its defaults
+  expect_equal(did_table(fit, es, breakdown = hd, digits = 4)$cells, cells)
+  auto <- did_table(es, breakdown = TRUE, lang = "zh")
+  hd0 <- glance(honest_did(es))
+  expect_equal(auto$cells[auto$cells[, 1] == "\u4e34\u754c\u503c M\u0304", 2],
+               if (is.na(hd0$breakdown_Mbar)) "\u65e0" else sprintf("%.3f", hd0$breakdown_Mbar))
+  expect_error(did_table(fit, breakdown = TRUE), class = "pilotdid_error_input")
+  expect_error(did_table(fit, es, breakdown = list(hd)), class = "pilotdid_error_input")
+  expect_error(did_table(es, es, breakdown = hd), class = "pilotdid_error_input")
+})
