@@ -27,6 +27,28 @@
 #' the \eqn{v^2}-weighted mean of the imputed effects of cohort \eqn{g} at
 #' \eqn{e} periods since adoption. Confidence intervals are normal.
 #'
+#' @section Joint covariance:
+#' `vcov()` returns the covariance of all estimates (pre-trend coefficients
+#' first, then the horizons), for [lincom()], [honest_did()] and
+#' [pretrend_power()]. Between horizons (or the ATT) it is the covariance
+#' version of the conservative variance above: the cross-products of the same
+#' cluster sums, \eqn{\sum_c s_{c,h} s_{c,h'}}, so its diagonal is the squared
+#' standard errors. The pre-trend coefficients come from a different fit (the
+#' [twfe()] fit on the untreated rows), and their block is that fit's
+#' clustered covariance. **The block between pre-trend coefficients and
+#' horizons is set to zero**: the matrix is block-diagonal. This is exact in
+#' one case only: with homoskedastic, uncorrelated errors the two are
+#' uncorrelated, because the horizons load on untreated outcomes through
+#' weights \eqn{v_0} in the span of the fixed effects and controls, which the
+#' pre-trend dummies are orthogonal to after partialling these out. With
+#' errors correlated within clusters (serial correlation within a unit) the
+#' covariance is in general not zero and is not estimated here (didimputation
+#' does not provide it either). [honest_did()] and [pretrend_power()] say so
+#' with a message when they use such a matrix. The reference period of the
+#' event study is then `-1` when `pretrends` leaves it out (e.g.
+#' `pretrends = -5:-2`), strictly the untreated observations not in
+#' `pretrends`.
+#'
 #' @param formula `y ~ 1 | unit + time`, or `y ~ x1 + x2 | unit + time` with
 #'   controls in the first stage. Unit and time are column names; time is
 #'   numeric.
@@ -42,7 +64,8 @@
 #'   the untreated observations (unit and time fixed effects, the controls,
 #'   standard errors clustered as the estimates, fixest's small-sample
 #'   factors). They are reported before the horizons, as
-#'   `didimputation::did_imputation(pretrends = )` does.
+#'   `didimputation::did_imputation(pretrends = )` does. Their covariance
+#'   with the estimates is not estimated: see "Joint covariance".
 #' @param cluster Column defining the clusters of the standard errors (a name
 #'   or one-sided formula); the unit by default.
 #' @param level Confidence level of the intervals.
@@ -53,7 +76,10 @@
 #'   ATT), `estimate`, `std.error`, `conf.low`, `conf.high`, `n_obs`,
 #'   the treated observations averaged), `n_treated_obs`, `n_untreated_obs`,
 #'   `n_units`, `dropped_treated` (treated observations that could not be
-#'   imputed), `first_stage` (coefficients of the controls), `level`,
+#'   imputed), `vcov` (covariance of the estimates, see "Joint covariance"),
+#'   `vcov_block_diagonal` (`TRUE` when it holds pre-trend coefficients, whose
+#'   covariance with the horizons is set to zero), `first_stage` (coefficients
+#'   of the controls), `level`,
 #'   `formula`, `cohort`, `cluster`, `call`.
 #' @references Borusyak, K., Jaravel, X. and Spiess, J. (2024). Revisiting
 #'   event-study designs: robust and efficient estimation. *Review of Economic
@@ -89,13 +115,23 @@ did_imputation <- function(formula, data, cohort, horizon = NULL, pretrends = NU
   W1 <- impute_weights(smp, horizon)
   fs <- impute_first_stage(smp, W1$W, threads)
   cl <- impute_clusters(pn, smp, clcol)
-  se <- impute_se(smp, fs, W1$W, cl)
+  scores <- impute_scores(smp, fs, W1$W, cl)
+  se <- sqrt(colSums(scores^2))
+  V <- crossprod(scores)
   z <- stats::qnorm((1 + level) / 2)
   est <- data.frame(term = W1$term, rel_time = W1$rel_time, estimate = fs$estimate, std.error = se,
                     conf.low = fs$estimate - z * se, conf.high = fs$estimate + z * se,
                     n_obs = colSums(W1$W > 0))
-  if (!is.null(pretrends)) est <- rbind(impute_pretrends(pn, smp, pretrends, cl, z, threads), est)
-  structure(list(estimates = est, n_treated_obs = length(smp$i1), n_untreated_obs = length(smp$i0),
+  if (!is.null(pretrends)) {
+    pre <- impute_pretrends(pn, smp, pretrends, cl, z, threads)
+    Vpre <- attr(pre, "vcov")
+    attr(pre, "vcov") <- NULL
+    est <- rbind(pre, est)
+    V <- rbind(cbind(Vpre, matrix(0, nrow(Vpre), ncol(V))), cbind(matrix(0, nrow(V), ncol(Vpre)), V))
+  }
+  dimnames(V) <- list(est$term, est$term)
+  structure(list(estimates = est, vcov = V, vcov_block_diagonal = !is.null(pretrends),
+                 n_treated_obs = length(smp$i1), n_untreated_obs = length(smp$i0),
                  n_units = pn$n_units, dropped_treated = smp$dropped, first_stage = fs$beta,
                  level = level, formula = formula, cohort = gcol, cluster = clcol %||% spec$unit,
                  call = call),
@@ -172,9 +208,11 @@ impute_pretrends <- function(pn, smp, pretrends, cl, z, threads, call = caller_e
   keep <- ld %in% names(fit$coefficients)
   b <- fit$coefficients[ld[keep]]
   se <- sqrt(diag(fit$vcov))[ld[keep]]
-  data.frame(term = rel_time_label(leads[keep]), rel_time = as.numeric(leads[keep]), estimate = unname(b),
-             std.error = unname(se), conf.low = unname(b - z * se), conf.high = unname(b + z * se),
-             n_obs = vapply(leads[keep], function(k) sum(e0 == k), 0))
+  out <- data.frame(term = rel_time_label(leads[keep]), rel_time = as.numeric(leads[keep]), estimate = unname(b),
+                    std.error = unname(se), conf.low = unname(b - z * se), conf.high = unname(b + z * se),
+                    n_obs = vapply(leads[keep], function(k) sum(e0 == k), 0))
+  attr(out, "vcov") <- unname(fit$vcov[ld[keep], ld[keep], drop = FALSE])
+  out
 }
 
 # Averaging weights of the treated rows: one column per estimate.
@@ -236,17 +274,17 @@ impute_first_stage <- function(smp, W1, threads) {
        v0 = -v0, beta = beta)
 }
 
-# didimputation's conservative standard errors, clustered by `cl` (codes of
-# the rows i0 then i1); all estimates at once, one column each.
-impute_se <- function(smp, fs, W1, cl) {
+# Cluster sums of didimputation's conservative scores, clustered by `cl`
+# (codes of the rows i0 then i1); one column per estimate. Their squares
+# summed are the variances, their cross-products the covariances.
+impute_scores <- function(smp, fs, W1, cl) {
   cell <- group_codes(list(smp$g[smp$i1], smp$e[smp$i1])) + 1L
   V2 <- W1^2
   num <- rowsum(V2 * fs$adj1, cell, reorder = TRUE)
   den <- rowsum(V2, cell, reorder = TRUE)
   tau <- ifelse(den > 0, num / den, 0)
   tilde1 <- fs$adj1 - tau[cell, , drop = FALSE]
-  scores <- rowsum(rbind(fs$v0 * fs$resid0, W1 * tilde1), cl, reorder = FALSE)
-  sqrt(colSums(scores^2))
+  rowsum(rbind(fs$v0 * fs$resid0, W1 * tilde1), cl, reorder = FALSE)
 }
 
 # Event-study labels: pre_2, pre_1, current, post_1, ...
@@ -270,7 +308,9 @@ rel_time_label <- function(e) {
 #'
 #' @param x,object A `pilotdid_did_imputation` result.
 #' @param ... Unused.
-#' @return `tidy()`: a data frame; `summary()`: a `summary.pilotdid_did_imputation`
+#' @return `tidy()`: a data frame; `vcov()`: the covariance matrix of the
+#'   estimates, named by term (block-diagonal with pre-trend coefficients:
+#'   see [did_imputation()]); `summary()`: a `summary.pilotdid_did_imputation`
 #'   list (the tidy table and sample sizes).
 #' @family robust estimators
 #' @name imputation-methods
@@ -290,6 +330,25 @@ tidy.pilotdid_did_imputation <- function(x, ...) {
   data.frame(term = e$term, rel_time = e$rel_time, estimate = e$estimate, std.error = e$std.error,
              statistic = stat, p.value = 2 * stats::pnorm(-abs(stat)), conf.low = e$conf.low,
              conf.high = e$conf.high, n_obs = e$n_obs)
+}
+
+#' @rdname imputation-methods
+#' @export
+vcov.pilotdid_did_imputation <- function(object, ...) object$vcov
+
+#' @export
+event_coefs.pilotdid_did_imputation <- function(x, call = rlang::caller_env()) {
+  e <- x$estimates[!is.na(x$estimates$rel_time), , drop = FALSE]
+  if (!nrow(e)) {
+    abort_input(c("{.arg x} has no event-time coefficient.",
+                  "i" = "Use {.code did_imputation(..., horizon = TRUE, pretrends = -5:-2)}."), call = call)
+  }
+  if (isTRUE(x$vcov_block_diagonal) && any(e$rel_time < 0)) {
+    note(c("The pre-trend and post coefficients of {.fn did_imputation} come from different fits; their covariance is not estimated.",
+           "i" = "The covariance used is block-diagonal (zero between pre-trend coefficients and horizons); see {.help pilotdid::did_imputation}."))
+  }
+  list(estimate = e$estimate, vcov = unname(x$vcov[e$term, e$term, drop = FALSE]), rel_time = e$rel_time,
+       ref = setdiff(-1, e$rel_time), terms = e$term)
 }
 
 #' @rdname imputation-methods

@@ -51,7 +51,9 @@
 #'
 #' @param x An event-study result with pre-periods: [event_study()],
 #'   `aggregate(att_gt(..., base_period = "universal"), type = "dynamic")`,
-#'   [sun_abraham()], or `NULL` when `betahat` and `sigma` are given.
+#'   [sun_abraham()], `did_imputation(horizon = TRUE, pretrends = )` (with a
+#'   block-diagonal covariance, see [did_imputation()]), or `NULL` when
+#'   `betahat` and `sigma` are given.
 #' @param type One or both of `"relative_magnitude"` and `"smoothness"`.
 #' @param Mbar Grid of \eqn{\bar M \ge 0} for relative magnitudes; by default
 #'   `seq(0, 2, length.out = 10)`.

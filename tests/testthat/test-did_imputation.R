@@ -115,3 +115,63 @@ test_that("a single cluster or missing cluster values are errors, not tiny stand
   expect_error(did_imputation(y ~ 1 | id + year, data = d, cohort = "cohort", cluster = ~cl), "missing",
                class = "pilotdid_error_input")
 })
+
+test_that("vcov() of horizons and pre-trends: conservative score cross-products and the twfe() block, by hand", {
+  d <- make_panel(n_id = 40, n_t = 8, cohorts = c(2013, 2015), seed = 3)
+  imp <- did_imputation(y ~ 1 | id + year, data = d, cohort = "cohort", horizon = TRUE, pretrends = -3:-2)
+  V <- vcov(imp)
+  tab <- imp$estimates
+  expect_equal(rownames(V), tab$term)
+  expect_equal(sqrt(diag(V)), tab$std.error, tolerance = 1e-10, ignore_attr = TRUE)
+  pre <- tab$rel_time < 0
+  post <- !pre
+  expect_true(all(V[pre, post] == 0))
+  expect_true(imp$vcov_block_diagonal)
+  # horizons, by hand: weights v of every outcome (v0 = -Z0 (Z0'Z0)^-1 Z1'w1 on
+  # untreated rows), first-stage residuals, imputed effects minus their
+  # cohort-by-horizon means, cluster sums by unit, cross-products
+  g <- d$cohort
+  treated <- !is.na(g) & g > 0 & is.finite(g) & d$year >= g
+  d0 <- d[!treated, ]
+  d1 <- d[treated, ]
+  lev_id <- sort(unique(d0$id))
+  lev_t <- sort(unique(d0$year))
+  expect_true(all(d1$id %in% lev_id & d1$year %in% lev_t))
+  Z <- function(dd) model.matrix(~ factor(id, levels = lev_id) + factor(year, levels = lev_t), dd)
+  Z0 <- Z(d0)
+  Z1 <- Z(d1)
+  e1 <- d1$year - d1$cohort
+  h <- sort(unique(e1))
+  W1 <- sapply(h, function(k) (e1 == k) / sum(e1 == k))
+  b0 <- solve(crossprod(Z0), crossprod(Z0, d0$y))
+  r0 <- drop(d0$y - Z0 %*% b0)
+  tau <- drop(d1$y - Z1 %*% b0)
+  expect_equal(unname(tab$estimate[post]), drop(crossprod(W1, tau)), tolerance = 1e-8)
+  v0 <- -Z0 %*% solve(crossprod(Z0), crossprod(Z1, W1))
+  tilde <- tau - ave(tau, d1$cohort, e1)
+  S <- rowsum(rbind(v0 * r0, W1 * tilde), c(d0$id, d1$id))
+  expect_equal(unname(V[post, post]), unname(crossprod(S)), tolerance = 1e-8)
+  # pre-trend block: the clustered covariance of the lead dummies on the untreated rows (fixest)
+  skip_if_not_installed("fixest")
+  e0 <- d0$year - d0$cohort
+  d0$l3 <- as.numeric(!is.na(e0) & e0 == -3)
+  d0$l2 <- as.numeric(!is.na(e0) & e0 == -2)
+  fx <- fixest::feols(y ~ l3 + l2 | id + year, data = d0, cluster = ~id)
+  expect_equal(unname(V[pre, pre]), unname(vcov(fx)), tolerance = 1e-8, ignore_attr = TRUE)
+})
+
+test_that("honest_did() and lincom() on did_imputation() use its joint covariance, with a message", {
+  d <- make_panel(n_id = 60, n_t = 10, cohorts = c(2014, 2016), seed = 4)
+  imp <- did_imputation(y ~ 1 | id + year, data = d, cohort = "cohort", horizon = 0:2, pretrends = -4:-2)
+  expect_message(hd <- honest_did(imp, Mbar = c(0, 1), M = c(0, 0.1), breakdown = FALSE), "block-diagonal")
+  ref <- honest_did(betahat = imp$estimates$estimate, sigma = unname(vcov(imp)), numPrePeriods = 3,
+                    numPostPeriods = 3, Mbar = c(0, 1), M = c(0, 0.1), breakdown = FALSE)
+  expect_equal(tidy(hd)[-1], tidy(ref)[-1], tolerance = 1e-10)
+  lc <- lincom(imp, c(avg = "(current + post_1 + post_2) / 3"))
+  w <- c(0, 0, 0, 1, 1, 1) / 3
+  expect_equal(lc$std.error, sqrt(drop(t(w) %*% vcov(imp) %*% w)), tolerance = 1e-12)
+  # a single horizon without pre-trends: no message
+  imp2 <- did_imputation(y ~ 1 | id + year, data = d, cohort = "cohort", horizon = TRUE)
+  expect_false(imp2$vcov_block_diagonal)
+  expect_equal(sqrt(diag(vcov(imp2))), imp2$estimates$std.error, tolerance = 1e-10, ignore_attr = TRUE)
+})
