@@ -69,7 +69,7 @@
 #' @param p Where the stars' p-values come from: the t tests of the fits
 #'   (`"t"`) or the wild cluster bootstrap of [boot_test()] (`"wild"`, every
 #'   column must be a [twfe()] fit whose data can be found; the notes say so).
-#' @param breakdown Rows "Breakdown M\u0304" and "Breakdown M" (the breakdown
+#' @param breakdown Rows "Breakdown \eqn{\bar M}{Mbar}" and "Breakdown M" (the breakdown
 #'   values of [honest_did()] under relative magnitudes and smoothness) under
 #'   event-study columns: a [honest_did()] result (when the table has a
 #'   single event-study column), a list with one element per column
