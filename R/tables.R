@@ -279,6 +279,10 @@ table_rows <- function(cols, keep, rename, order, controls, dict = character(), 
     unknown <- keep[!keep %in% c(terms, label)]
     if (length(unknown)) warn_pd("{.arg keep} names {.val {unknown}}, which no fit has.")
   }
+  if (!is.null(controls)) {
+    unknown <- controls[!controls %in% c(terms, label)]
+    if (length(unknown)) warn_pd("{.arg controls} names {.val {unknown}}, which no fit has.")
+  }
   if (!is.null(keep) && is.null(order)) order <- keep
   if (!is.null(order)) {
     first <- unlist(lapply(order, function(o) terms[terms == o | label == o]))
