@@ -125,7 +125,14 @@ did_table <- function(..., keep = NULL, rename = NULL, order = NULL, stars = c(0
   check_named_strings(rename, "rename")
   check_named_strings(fe_labels, "fe_labels")
   dict <- label_dict(check_labels(labels, lang), lang)
-  models <- collect_models(list(...), dict)
+  dots <- list(...)
+  stray <- names(dots)[nzchar(names(dots) %||% rep("", length(dots))) &
+                         vapply(dots, function(x) is.atomic(x) || is.function(x), TRUE)]
+  if (length(stray)) {
+    abort_input(c("{.fn did_table} has no argument {.arg {stray}}.",
+                  "i" = "Its {.arg ...} takes the fits (named by column title)."))
+  }
+  models <- collect_models(dots, dict)
   if (!is.null(vcov) || !is.null(cluster)) models$fits <- table_vcov(models$fits, vcov, cluster, caller)
   cols <- lapply(models$fits, table_column, call = environment())
   rows <- table_rows(cols, keep, rename, order, controls, dict, lang)
