@@ -258,6 +258,10 @@ aggregate.pilotdid_att_gt <- function(x, type = c("simple", "group", "dynamic", 
     abort_input("{.arg min_e} and {.arg max_e} must be numbers with {.code min_e <= max_e}.")
   }
   check_level(level)
+  if (!is.null(seed) && (!is.numeric(seed) || length(seed) != 1L || is.na(seed) || seed != round(seed) ||
+                         abs(seed) > .Machine$integer.max)) {
+    abort_input("{.arg seed} must be a single whole number (or {.code NULL}).")
+  }
   e <- x$estimates
   ok <- !is.na(e$estimate)
   n <- x$n_units

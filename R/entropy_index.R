@@ -111,7 +111,7 @@ entropy_index <- function(data, indicators, negative = NULL, groups = NULL, by =
                           shift = 1e-4, na = c("fail", "omit"),
                           threads = getOption("pilotdid.threads", 1L)) {
   call <- match.call()
-  na <- match.arg(na)
+  na <- check_choice(na, c("fail", "omit"), "na")
   spec <- entropy_spec(data, indicators, negative, groups, by, shift)
   threads <- resolve_threads(threads)
   smp <- entropy_sample(data, spec, na)

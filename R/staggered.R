@@ -45,7 +45,10 @@ did_panel <- function(spec, data, extra = NULL, call = caller_env()) {
   used <- unique(c(all.vars(spec$main), spec$unit, spec$time, extra))
   d <- structure(as.list(data)[used], class = "data.frame", row.names = c(NA_integer_, -nrow(data)))
   mm <- if (length(spec$controls)) model_data(spec$main, d, call) else outcome_only(spec$main, d, call)
-  ok <- complete_rows(mm, d, c(spec$unit, spec$time))
+  # the note counts missing values of the model's columns only: an NA cohort
+  # (never treated) or cluster (`extra`) does not drop the row here
+  model_cols <- unique(c(all.vars(spec$main), spec$unit, spec$time))
+  ok <- complete_rows(mm, d[model_cols], c(spec$unit, spec$time))
   idx <- which(ok$keep)
   if (!length(idx)) abort_input("No rows are left to estimate {.arg formula} on.", call = call)
   time <- d[[spec$time]][idx]
@@ -82,6 +85,7 @@ outcome_only <- function(main, d, call) {
 # within units.
 read_cohort <- function(pn, col, call = caller_env()) {
   g <- pn$d[[col]]
+  if (is.logical(g) && all(is.na(g))) g <- as.double(g) # an all-NA column: nobody treated
   if (!is.numeric(g)) {
     abort_input("The cohort column {.field {col}} must be numeric (first treated period; NA, 0 or Inf for never treated).",
                 call = call)

@@ -134,7 +134,14 @@ did_table <- function(..., keep = NULL, rename = NULL, order = NULL, stars = c(0
   check_named_strings(rename, "rename")
   check_named_strings(fe_labels, "fe_labels")
   dict <- label_dict(check_labels(labels, lang), lang)
-  models <- collect_models(list(...), dict)
+  dots <- list(...)
+  stray <- names(dots)[nzchar(names(dots) %||% rep("", length(dots))) &
+                         vapply(dots, function(x) is.atomic(x) || is.function(x), TRUE)]
+  if (length(stray)) {
+    abort_input(c("{.fn did_table} has no argument {.arg {stray}}.",
+                  "i" = "Its {.arg ...} takes the fits (named by column title)."))
+  }
+  models <- collect_models(dots, dict)
   bd_rows <- table_breakdown(models$fits, breakdown, digits, lang)
   if (!is.null(vcov) || !is.null(cluster)) models$fits <- table_vcov(models$fits, vcov, cluster, caller)
   cols <- lapply(models$fits, table_column, call = environment())
@@ -329,6 +336,10 @@ table_rows <- function(cols, keep, rename, order, controls, dict = character(), 
   if (!is.null(keep)) {
     unknown <- keep[!keep %in% c(terms, label)]
     if (length(unknown)) warn_pd("{.arg keep} names {.val {unknown}}, which no fit has.")
+  }
+  if (!is.null(controls)) {
+    unknown <- controls[!controls %in% c(terms, label)]
+    if (length(unknown)) warn_pd("{.arg controls} names {.val {unknown}}, which no fit has.")
   }
   if (!is.null(keep) && is.null(order)) order <- keep
   if (!is.null(order)) {

@@ -366,7 +366,7 @@ test_that("every bad input has class pilotdid_error_input and names the culprit"
     expect_error(eval(case[[1L]]), regexp = case[[2L]], class = "pilotdid_error_input",
                  label = deparse1(case[[1L]]))
   }
-  expect_error(entropy_index(d, ind, na = "drop"), "should be one of")
+  expect_error(entropy_index(d, ind, na = "drop"), "`na` must be one of", class = "pilotdid_error_input")
 })
 
 test_that("print() shows a Table-1-like view and summary() returns an object", {

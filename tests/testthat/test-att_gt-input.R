@@ -1,0 +1,98 @@
+# att_gt() and aggregate() on awkward input: each case a result equal to the
+# same call on clean input, or a classed error naming the problem.
+
+input_staggered <- function(seed = 501) make_staggered(n_id = 40, n_t = 6, cohorts = c(2012, 2014), seed = seed)
+
+test_that("data.table input, Chinese names and values, factor/character/integer ids give the same estimates", {
+  d <- input_staggered()
+  base <- att_gt(y ~ 1 | id + year, data = d, cohort = "cohort")
+  expect_equal(tidy(att_gt(y ~ 1 | id + year, data = data.table::as.data.table(d), cohort = "cohort")), tidy(base))
+  d2 <- d
+  names(d2)[names(d2) == "y"] <- "\u4ea7\u51fa"
+  names(d2)[names(d2) == "cohort"] <- "\u6279\u6b21"
+  d2$id <- factor(paste0("\u57ce\u5e02", d2$id))
+  zh <- att_gt(stats::as.formula("`\u4ea7\u51fa` ~ 1 | id + year"), data = d2, cohort = "\u6279\u6b21")
+  expect_equal(tidy(zh)$estimate, tidy(base)$estimate)
+  expect_equal(tidy(zh)$std.error, tidy(base)$std.error)
+  d3 <- d
+  d3$id <- as.character(d3$id)
+  d3$year <- as.integer(d3$year)
+  expect_equal(tidy(att_gt(y ~ 1 | id + year, data = d3, cohort = "cohort")), tidy(base))
+  skip_if_not_installed("tibble")
+  expect_equal(tidy(att_gt(y ~ 1 | id + year, data = tibble::as_tibble(d), cohort = "cohort")), tidy(base))
+})
+
+test_that("NA, NaN or Inf in the outcome, unit or time drops that unit, as att_gt() without it, and counts it", {
+  d <- input_staggered(502)
+  bad_unit <- d$id[3]
+  ref <- att_gt(y ~ 1 | id + year, data = d[d$id != bad_unit, ], cohort = "cohort")
+  for (role in c("y", "id", "year")) {
+    for (v in list(NA, NaN, Inf)) {
+      if (role != "y" && !identical(v, NA)) next
+      d1 <- d
+      d1[[role]][3] <- v
+      fit <- suppressMessages(att_gt(y ~ 1 | id + year, data = d1, cohort = "cohort"))
+      expect_equal(tidy(fit), tidy(ref))
+      expect_equal(fit$dropped_units, 1L)
+    }
+  }
+  msgs <- testthat::capture_messages(att_gt(y ~ 1 | id + year, data = transform(d, y = replace(y, 3, Inf)),
+                                            cohort = "cohort"))
+  expect_match(paste(msgs, collapse = ""), "Dropped 1 unit")
+})
+
+test_that("NA, NaN, 0 and Inf in the cohort all mean never treated", {
+  d <- input_staggered(503)
+  base <- att_gt(y ~ 1 | id + year, data = d, cohort = "cohort")
+  for (v in c(NaN, 0, Inf)) {
+    d1 <- d
+    d1$cohort[is.na(d1$cohort)] <- v
+    expect_equal(tidy(att_gt(y ~ 1 | id + year, data = d1, cohort = "cohort")), tidy(base))
+  }
+})
+
+test_that("duplicate rows, bad cohorts, no treated and all treated units are classed errors", {
+  d <- input_staggered(504)
+  dup <- rbind(d, d[5, ])
+  expect_error(att_gt(y ~ 1 | id + year, data = dup, cohort = "cohort"), "duplicated", class = "pilotdid_error_input")
+  d1 <- d
+  d1$cohort <- NA
+  expect_error(att_gt(y ~ 1 | id + year, data = d1, cohort = "cohort"), "No unit adopts", class = "pilotdid_error_input")
+  d2 <- d
+  d2$cohort <- 2012
+  expect_error(suppressMessages(att_gt(y ~ 1 | id + year, data = d2, cohort = "cohort")), class = "pilotdid_error_input")
+  d3 <- d
+  d3$cohort[which(!is.na(d3$cohort))[1]] <- 2013
+  expect_error(att_gt(y ~ 1 | id + year, data = d3, cohort = "cohort"), "varies", class = "pilotdid_error_input")
+  d4 <- d
+  d4$cohort <- as.character(d4$cohort)
+  expect_error(att_gt(y ~ 1 | id + year, data = d4, cohort = "cohort"), "numeric", class = "pilotdid_error_input")
+  expect_snapshot(error = TRUE, {
+    att_gt(y ~ 1 | id + year, data = dup, cohort = "cohort")
+    att_gt(y ~ 1 | id + year, data = d1, cohort = "cohort")
+    att_gt(y ~ 1 | id + year, data = d3, cohort = "cohort")
+    att_gt(y ~ 1 | id + year, data = d4, cohort = "cohort")
+    att_gt(y ~ 1 | id + year, data = d, cohort = "nope")
+  })
+})
+
+test_that("bad level, n, seed and type in att_gt() and aggregate() are classed errors naming them", {
+  d <- input_staggered(505)
+  fit <- att_gt(y ~ 1 | id + year, data = d, cohort = "cohort")
+  for (lv in list(1.5, 0, NA, "0.9", c(0.9, 0.95))) {
+    expect_error(att_gt(y ~ 1 | id + year, data = d, cohort = "cohort", level = lv), "level",
+                 class = "pilotdid_error_input")
+    expect_error(aggregate(fit, "dynamic", level = lv), "level", class = "pilotdid_error_input")
+  }
+  for (s in list(NA, "a", 2^40, 1.5)) {
+    expect_error(aggregate(fit, "dynamic", cband = TRUE, n = 50, seed = s), "seed", class = "pilotdid_error_input")
+  }
+  expect_error(aggregate(fit, "dynamic", cband = TRUE, n = 3e9, seed = 1), "n", class = "pilotdid_error_input")
+  expect_snapshot(error = TRUE, {
+    att_gt(y ~ 1 | id + year, data = d, cohort = "cohort", level = 1.5)
+    aggregate(fit, "dynamic", level = 2)
+    aggregate(fit, "dynamic", cband = TRUE, n = 3e9, seed = 1)
+    aggregate(fit, "dynamic", cband = TRUE, n = 50, seed = NA)
+    aggregate(fit, "weekly")
+  })
+})

@@ -1,0 +1,90 @@
+# did_imputation() on awkward input: each case a result equal to the same call
+# on clean input, or a classed error naming the problem.
+
+input_impute <- function(seed = 521) make_staggered(n_id = 40, n_t = 6, cohorts = c(2012, 2014), seed = seed)
+
+test_that("data.table input, Chinese names and values, factor/character/integer ids give the same estimates", {
+  d <- input_impute()
+  base <- did_imputation(y ~ 1 | id + year, data = d, cohort = "cohort", horizon = TRUE)
+  expect_equal(did_imputation(y ~ 1 | id + year, data = data.table::as.data.table(d), cohort = "cohort",
+                              horizon = TRUE)$estimates, base$estimates)
+  d2 <- d
+  names(d2)[names(d2) == "y"] <- "\u4ea7\u51fa"
+  names(d2)[names(d2) == "cohort"] <- "\u6279\u6b21"
+  d2$id <- factor(paste0("\u57ce\u5e02", d2$id))
+  d2$prov <- paste0("\u7701", d2$id)
+  zh <- did_imputation(stats::as.formula("`\u4ea7\u51fa` ~ 1 | id + year"), data = d2, cohort = "\u6279\u6b21",
+                       horizon = TRUE, cluster = "prov")
+  expect_equal(zh$estimates, base$estimates)
+  d3 <- d
+  d3$id <- as.character(d3$id)
+  d3$year <- as.integer(d3$year)
+  expect_equal(did_imputation(y ~ 1 | id + year, data = d3, cohort = "cohort", horizon = TRUE)$estimates,
+               base$estimates)
+  skip_if_not_installed("tibble")
+  expect_equal(did_imputation(y ~ 1 | id + year, data = tibble::as_tibble(d), cohort = "cohort",
+                              horizon = TRUE)$estimates, base$estimates)
+})
+
+test_that("NA, NaN or Inf in the outcome, unit or time drops the row, as the call without it", {
+  d <- input_impute(522)
+  ref <- did_imputation(y ~ 1 | id + year, data = d[-9, ], cohort = "cohort", horizon = TRUE)
+  for (role in c("y", "id", "year")) {
+    for (v in list(NA, NaN, Inf)) {
+      if (role != "y" && !identical(v, NA)) next
+      d1 <- d
+      d1[[role]][9] <- v
+      fit <- suppressMessages(did_imputation(y ~ 1 | id + year, data = d1, cohort = "cohort", horizon = TRUE))
+      expect_equal(fit$estimates, ref$estimates)
+    }
+  }
+  for (v in c(NaN, 0, Inf)) {
+    d1 <- d
+    d1$cohort[is.na(d1$cohort)] <- v
+    expect_equal(did_imputation(y ~ 1 | id + year, data = d1, cohort = "cohort")$estimates,
+                 did_imputation(y ~ 1 | id + year, data = d, cohort = "cohort")$estimates)
+  }
+})
+
+test_that("a single cluster, an NA cluster, duplicate rows, no treated and all treated units are classed errors", {
+  d <- input_impute(523)
+  d$one <- 1
+  expect_error(did_imputation(y ~ 1 | id + year, data = d, cohort = "cohort", cluster = "one"), "single cluster",
+               class = "pilotdid_error_input")
+  expect_error(did_imputation(y ~ 1 | id + year, data = d[d$id == d$id[1], ], cohort = "cohort"),
+               class = "pilotdid_error_input")
+  d$cl <- d$id %% 5
+  d$cl[1] <- NA
+  expect_error(did_imputation(y ~ 1 | id + year, data = d, cohort = "cohort", cluster = "cl"), "missing",
+               class = "pilotdid_error_input")
+  dup <- rbind(d, d[5, ])
+  expect_error(did_imputation(y ~ 1 | id + year, data = dup, cohort = "cohort"), "duplicated",
+               class = "pilotdid_error_input")
+  none <- transform(d, cohort = NA)
+  expect_error(did_imputation(y ~ 1 | id + year, data = none, cohort = "cohort"), "No observation is treated",
+               class = "pilotdid_error_input")
+  all1 <- transform(d, cohort = 2012)
+  expect_error(suppressMessages(did_imputation(y ~ 1 | id + year, data = all1, cohort = "cohort")), "imputed",
+               class = "pilotdid_error_input")
+  expect_snapshot(error = TRUE, {
+    did_imputation(y ~ 1 | id + year, data = d, cohort = "cohort", cluster = "one")
+    did_imputation(y ~ 1 | id + year, data = d, cohort = "cohort", cluster = "cl")
+    did_imputation(y ~ 1 | id + year, data = dup, cohort = "cohort")
+    did_imputation(y ~ 1 | id + year, data = none, cohort = "cohort")
+    did_imputation(y ~ 1 | id + year, data = d, cohort = "cohort", cluster = "nope")
+  })
+})
+
+test_that("bad level, horizon and pretrends are classed errors naming them", {
+  d <- input_impute(524)
+  for (lv in list(0, 1, NA, "0.9")) {
+    expect_error(did_imputation(y ~ 1 | id + year, data = d, cohort = "cohort", level = lv), "level",
+                 class = "pilotdid_error_input")
+  }
+  expect_snapshot(error = TRUE, {
+    did_imputation(y ~ 1 | id + year, data = d, cohort = "cohort", level = 1.5)
+    did_imputation(y ~ 1 | id + year, data = d, cohort = "cohort", horizon = c(0, NA))
+    did_imputation(y ~ 1 | id + year, data = d, cohort = "cohort", horizon = -1)
+    did_imputation(y ~ 1 | id + year, data = d, cohort = "cohort", pretrends = NA)
+  })
+})
