@@ -76,3 +76,24 @@ test_that("bad n and seed are classed errors, whatever the design", {
     mechanism(fit, "m", design = "other")
   })
 })
+
+test_that("tidy(conf.level =) is checked and used by every design", {
+  d <- make_mediator_panel(seed = 115)
+  fit <- twfe(y ~ treat + x1 | id + year, data = d)
+  med <- mechanism(fit, "m")
+  ref <- tidy(twfe(m ~ treat + x1 | id + year, data = d), conf.level = 0.9)
+  expect_equal(tidy(med, conf.level = 0.9)$conf.low, ref$conf.low[ref$term == "treat"])
+  expect_equal(tidy(med, conf.level = 0.9)$conf.high, ref$conf.high[ref$term == "treat"])
+  expect_equal(tidy(med)$conf.low, med$effects$conf.low)
+  ts <- suppressMessages(mechanism(fit, "m", design = "three_step", n = 49, seed = 3))
+  t90 <- tidy(ts, conf.level = 0.9)
+  e <- ts$effects
+  sob <- t90[t90$term == "indirect (Sobel)", ]
+  expect_equal(sob$conf.low, e$indirect - stats::qnorm(0.95) * e$sobel_se)
+  bt <- t90[t90$term == "indirect (bootstrap)", ]
+  expect_equal(c(bt$conf.low, bt$conf.high), unname(stats::quantile(ts$boot[, 1], c(0.05, 0.95), type = 6)))
+  t95 <- tidy(ts)
+  expect_equal(t95$conf.low[t95$term == "indirect (bootstrap)"], e$boot_low)
+  expect_error(tidy(med, conf.level = 2), "conf.level", class = "pilotdid_error_input")
+  expect_error(tidy(ts, conf.level = NA), "conf.level", class = "pilotdid_error_input")
+})
