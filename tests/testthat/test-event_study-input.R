@@ -91,6 +91,12 @@ test_that("no treated unit, varying or character cohorts, Inf times, one cluster
   expect_error(event_study(y ~ x1 | id + year, data = dt, cohort = "cohort"), "year",
                class = "pilotdid_error_input")
   expect_error(tidy(es, conf.level = 2), "conf", class = "pilotdid_error_input")
+  expect_error(confint(es, level = 1.5), "level", class = "pilotdid_error_input")
+  ci <- confint(es, level = 0.9)
+  td <- tidy(es$fit, conf.level = 0.9)
+  expect_equal(unname(ci[, 1]), td$conf.low[match(names(coef(es)), td$term)])
+  expect_equal(rownames(ci), names(coef(es)))
+  expect_equal(confint(es, 2:3), confint(es)[2:3, ])
   expect_snapshot(error = TRUE, {
     event_study(y ~ x1 | id + year, data = d0, cohort = "cohort")
     event_study(y ~ x1 | id + year, data = dv, cohort = "cohort")
@@ -101,5 +107,6 @@ test_that("no treated unit, varying or character cohorts, Inf times, one cluster
     event_study(y ~ x1 | id + year, data = d, cohort = "cohort", window = c(NA, 3))
     event_study(y ~ x1 | id + year, data = d, cohort = "cohort", ref = NA)
     tidy(es, conf.level = 2)
+    confint(es, level = 1.5)
   })
 })
