@@ -11,6 +11,8 @@
 #' @param digits Significant digits to print.
 #' @param controls Print the control coefficients too?
 #' @param ... Unused.
+#' @param parm,level Coefficients (names or positions among the event-time
+#'   coefficients) and confidence level of `confint()`.
 #' @return `summary()`: a list of class `summary.pilotdid_event_study` with `table`
 #'   (the event table), `wald` (the pre-trend test), `controls` (a coefficient
 #'   matrix: estimate, std. error, t value, p-value), `nobs`, `r2`,
@@ -91,6 +93,16 @@ vcov.pilotdid_event_study <- function(object, ...) {
 #' @rdname event_study-methods
 #' @export
 nobs.pilotdid_event_study <- function(object, ...) object$fit$nobs
+
+#' @rdname event_study-methods
+#' @export
+confint.pilotdid_event_study <- function(object, parm, level = 0.95, ...) {
+  check_level(level)
+  k <- names(coef(object))
+  if (missing(parm)) parm <- k
+  if (is.numeric(parm)) parm <- k[parm]
+  confint.pilotdid_twfe(object$fit, parm, level = level)
+}
 
 # Character matrix of the event table: period, relative time, estimate with stars, SE, t, p.
 event_print_table <- function(tab, digits) {

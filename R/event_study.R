@@ -217,6 +217,11 @@ event_sample_data <- function(data, rows, cols) {
 
 # Relative time, never-treated flag and cohort (Inf = never) for every row of the sample copy.
 relative_time <- function(d, cols, call = rlang::caller_env()) {
+  tt <- d[[cols$time]]
+  if (is.numeric(tt) && any(is.infinite(tt))) {
+    abort_input(c("The time column {.field {cols$time}} must be finite.",
+                  "x" = "{sum(is.infinite(tt))} row{?s} {?has/have} an infinite value."), call = call)
+  }
   coh <- as.double(d[[cols$cohort]])
   never <- is.na(coh) | coh == 0 | is.infinite(coh)
   rel <- d[[cols$time]] - coh

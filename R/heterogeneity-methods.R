@@ -16,6 +16,8 @@
 #'
 #' @param object,x A `pilotdid_heterogeneity` result.
 #' @param level Confidence level of the intervals.
+#' @param conf.level Confidence level of the group intervals in `tidy()` (recomputed
+#'   from each group fit).
 #' @param lang Labels in English (`"en"`) or Chinese (`"zh"`).
 #' @param family Font family of the text (see [figures]).
 #' @param ... Unused.
@@ -100,8 +102,17 @@ het_test_name <- function(test, n, seed, lang) {
 #' @rdname heterogeneity-methods
 #' @method tidy pilotdid_heterogeneity
 #' @export
-tidy.pilotdid_heterogeneity <- function(x, ...) {
+tidy.pilotdid_heterogeneity <- function(x, conf.level = 0.95, ...) {
+  check_level(conf.level, "conf.level")
   g <- x$groups
+  if (conf.level != 0.95) {
+    ci <- vapply(x$fits, function(f) {
+      td <- tidy.pilotdid_twfe(f, conf.level = conf.level)
+      unlist(td[td$term == x$treat, c("conf.low", "conf.high")])
+    }, c(0, 0))
+    g$conf.low <- ci[1L, ]
+    g$conf.high <- ci[2L, ]
+  }
   out <- data.frame(term = x$treat, group = g$group, estimate = g$estimate, std.error = g$std.error,
                     statistic = g$statistic, p.value = g$p.value, conf.low = g$conf.low,
                     conf.high = g$conf.high, n_obs = g$n_obs)

@@ -106,6 +106,7 @@ heterogeneity <- function(fit, by, test = c("permutation", "interaction", "suest
   if (test == "permutation") het_check_units(g, smp$codes[[1L]], fit$fe[1L])
   grp$levels <- grp$levels[present]
   grp$labels <- grp$labels[present]
+  het_check_group_units(g, smp, fit, grp)
   fits <- lapply(seq_along(present), function(k) fit_subset(fit, g == k, smp))
   names(fits) <- grp$labels
   groups <- het_group_table(fits, treat, smp, g)
@@ -164,6 +165,24 @@ het_groups <- function(expr, data, env, call = caller_env()) {
   labels <- vapply(levels, as.character, "")
   if (is.numeric(val) || is.logical(val)) labels <- paste(label, "=", labels)
   list(value = val, levels = levels, labels = labels, label = label, expr = expr)
+}
+
+# A group with a single unit (or a single cluster) has no within-group
+# treatment variation and no clustered variance: say so, naming `by` and the
+# group, before any group is refitted.
+het_check_group_units <- function(g, smp, fit, grp, call = caller_env()) {
+  cols <- c(if (length(fit$fe)) smp$codes[1L], smp$cl_codes)
+  what <- c(if (length(fit$fe)) fit$fe[1L], names(smp$cl_codes))
+  for (j in seq_along(cols)) {
+    n_lev <- vapply(seq_along(grp$labels), function(k) length(unique(cols[[j]][g == k])), 1L)
+    if (any(n_lev < 2L)) {
+      bad <- grp$labels[n_lev < 2L]
+      abort_input(c("{.arg by} ({grp$label}) has {cli::qty(length(bad))}group{?s} {.val {bad}} with a single {.field {what[j]}} in the sample of {.arg fit}.",
+                    "i" = "The treatment effect and its standard error need at least two values of {.field {what[j]}} in every group; merge such a group with another or drop it."),
+                  call = call)
+    }
+  }
+  invisible()
 }
 
 het_key <- function(x) if (is.list(x)) vapply(x, as.character, "") else as.character(x)

@@ -12,6 +12,8 @@
 #' three steps of every mediator).
 #'
 #' @param object,x A `pilotdid_mechanism` result.
+#' @param conf.level Confidence level of the intervals in `tidy()` (Sobel: normal;
+#'   bootstrap: type-6 quantiles of the draws).
 #' @param ... Unused.
 #' @return `summary()`: a list; `tidy()`, `glance()`: data frames.
 #' @family inference
@@ -75,22 +77,38 @@ print.pilotdid_mechanism <- function(x, ...) {
 #' @rdname mechanism-methods
 #' @method tidy pilotdid_mechanism
 #' @export
-tidy.pilotdid_mechanism <- function(x, ...) {
+tidy.pilotdid_mechanism <- function(x, conf.level = 0.95, ...) {
+  check_level(conf.level, "conf.level")
   e <- x$effects
   if (x$design != "three_step") {
+    if (conf.level != 0.95) {
+      for (k in seq_len(nrow(e))) {
+        td <- tidy.pilotdid_twfe(x$fits[[e$mediator[k]]], conf.level = conf.level)
+        e[k, c("conf.low", "conf.high")] <- td[td$term == e$term[k], c("conf.low", "conf.high")]
+      }
+    }
     return(e[, c("mediator", "term", "estimate", "std.error", "statistic", "p.value", "conf.low", "conf.high", "nobs")])
   }
   rows <- lapply(seq_len(nrow(e)), function(k) {
     r <- e[k, ]
     f <- x$fits[[r$mediator]]
-    pick <- function(fit, term) tidy.pilotdid_twfe(fit)[tidy.pilotdid_twfe(fit)$term == term, -1L]
+    pick <- function(fit, term) {
+      td <- tidy.pilotdid_twfe(fit, conf.level = conf.level)
+      td[td$term == term, -1L]
+    }
     steps <- rbind(pick(f$total, x$treat), pick(f$mediator, x$treat), pick(f$outcome, r$mediator),
                    pick(f$outcome, x$treat))
-    q <- stats::qnorm(0.975)
+    q <- stats::qnorm((1 + conf.level) / 2)
+    boot_ci <- c(r$boot_low, r$boot_high)
+    if (conf.level != 0.95) {
+      bk <- if (is.null(x$boot)) numeric() else x$boot[, k]
+      bk <- bk[is.finite(bk)]
+      boot_ci <- c(mech_quantile(bk, (1 - conf.level) / 2), mech_quantile(bk, (1 + conf.level) / 2))
+    }
     ind <- data.frame(estimate = r$indirect, std.error = c(r$sobel_se, r$boot_se),
                       statistic = c(r$sobel_z, NA), p.value = c(r$sobel_p, r$boot_p),
-                      conf.low = c(r$indirect - q * r$sobel_se, r$boot_low),
-                      conf.high = c(r$indirect + q * r$sobel_se, r$boot_high))
+                      conf.low = c(r$indirect - q * r$sobel_se, boot_ci[1L]),
+                      conf.high = c(r$indirect + q * r$sobel_se, boot_ci[2L]))
     cbind(mediator = r$mediator,
           term = c("total", "a", "b", "direct", "indirect (Sobel)", "indirect (bootstrap)"),
           rbind(steps, ind))

@@ -85,6 +85,15 @@ mechanism <- function(fit, mediators, design = c("mediator", "interaction", "thr
   treat <- fit_treat(treat, fit)
   yname <- deparse1(fit$formula[[2L]])
   if (yname %in% mediators) abort_input("The outcome {.field {yname}} cannot be its own mediator.")
+  if (treat %in% mediators) abort_input("The treatment {.field {treat}} cannot be its own mediator.")
+  rows <- fit$obs %||% seq_len(nrow(data))
+  flat <- mediators[vapply(mediators, function(v) {
+    x <- data[[v]][rows]
+    x <- x[is.finite(x)]
+    length(x) < 2L || all(x == x[1L])
+  }, TRUE)]
+  if (length(flat)) abort_input("Mediator{?s} {.field {flat}} {?is/are} constant (or missing) on the rows of {.arg fit}: no effect of the treatment on {?it/them} can be estimated.")
+  if (!is.null(seed)) seed <- placebo_seed(seed)
   seed <- if (design == "three_step" && n_boot > 0L) placebo_seed(seed) else NULL
   refit <- function(formula, cond = NULL, quiet = FALSE) refit_twfe(fit, data, formula, cond, quiet)
   out <- switch(design,

@@ -81,8 +81,8 @@ placebo_test <- function(fit, n = 1000, type = c("space", "time", "mixed"), unit
                          backend = c("threads", "future"), data = NULL) {
   fit <- as_twfe_fit(fit)
   n <- check_count(n, "n")
-  type <- match.arg(type)
-  backend <- match.arg(backend)
+  type <- check_choice(type, c("space", "time", "mixed"), "type")
+  backend <- check_choice(backend, c("threads", "future"), "backend")
   threads <- resolve_threads(threads)
   seed <- placebo_seed(seed)
   inputs <- placebo_inputs(fit, data, parent.frame(), unit, time, cohort, treat, type, seed, studentized)

@@ -19,6 +19,10 @@ fit_treat <- function(treat, fit, call = caller_env()) {
                     "i" = "Name another regressor with {.arg treat}, or check the model."), call = call)
     }
   }
+  if (is.character(treat) && length(treat) == 1L && treat %in% fit$dropped_vars) {
+    abort_input("The treatment {.field {treat}} was dropped from {.arg fit}: it is constant within the fixed effects or collinear.",
+                call = call)
+  }
   if (!is.character(treat) || length(treat) != 1L || !treat %in% names(fit$coefficients)) {
     abort_input("{.arg treat} must name a coefficient of {.arg fit}.", call = call)
   }
