@@ -17,7 +17,8 @@ boot_one <- function(base, cl, Rv, r0, impose_null, type, enumerate, n, seed, th
   inputs <- c(boot_reduce(prep, impose_null),
               list(type = match(type, c("rademacher", "webb", "mammen", "norm")) - 1L,
                    enumerate = enumerate, seed = seed))
-  S <- if (backend == "threads") boot_threads(inputs, n, threads) else boot_future(inputs, n)
+  S <- if (backend == "threads") boot_threads(inputs, n, threads) else
+    run_draws_future(boot_run, n, list(inputs = inputs, threads = 1L))
   st <- list(S = S, est = est, se = se, Rq = Rq, cfac = base$cfac, wcr = impose_null)
   t0 <- (est - r0) / se
   tb <- boot_tstats(st, r0)
@@ -73,7 +74,8 @@ boot_joint <- function(base, cl, Rm, impose_null, type, enumerate, n, seed, thre
   inputs <- list(A = do.call(rbind, lapply(preps, `[[`, "a0")), R = M,
                  type = match(type, c("rademacher", "webb", "mammen", "norm")) - 1L,
                  enumerate = enumerate, seed = seed)
-  S <- if (backend == "threads") boot_threads(inputs, n, threads) else boot_future(inputs, n)
+  S <- if (backend == "threads") boot_threads(inputs, n, threads) else
+    run_draws_future(boot_run, n, list(inputs = inputs, threads = 1L))
   Fb <- S[, 1L] / base$cfac / q
   F0 <- drop(dev %*% solve(Rm %*% base$V %*% t(Rm), dev)) / q
   na <- NA_real_
@@ -92,18 +94,6 @@ boot_threads <- function(inputs, n, threads) {
             first_chunk = 2L * threads)
 }
 
-# Chunks evaluated by future.apply under the user's plan.
-boot_future <- function(inputs, n, call = caller_env()) {
-  if (!requireNamespace("future.apply", quietly = TRUE)) {
-    abort_input("{.code backend = \"future\"} needs the {.pkg future.apply} package.", call = call)
-  }
-  workers <- max(1L, future::nbrOfWorkers())
-  bounds <- unique(round(seq(0, n, length.out = workers + 1L)))
-  res <- future.apply::future_mapply(boot_run, first = bounds[-length(bounds)], count = diff(bounds),
-                                     MoreArgs = list(inputs = inputs, threads = 1L),
-                                     SIMPLIFY = FALSE, future.seed = NULL)
-  do.call(rbind, res)
-}
 
 # Bootstrap t statistics for the null value r0. Under WCR the bootstrap
 # residuals are u0 + lambda u1 with lambda = (R beta - r0) / (R B R').

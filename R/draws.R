@@ -30,3 +30,16 @@ draw_chunk_size <- function(last, elapsed, left, budget = 0.2) {
   per <- max(elapsed, 1e-4) / last
   as.integer(max(1L, min(left, 4 * last, floor(budget / per))))
 }
+
+# The same draws in one chunk per worker of the user's future plan
+# (`future.apply`): `run(first, count, ...)` with `args` gives the rows.
+run_draws_future <- function(run, n, args, call = caller_env()) {
+  if (!requireNamespace("future.apply", quietly = TRUE)) {
+    abort_input("{.code backend = \"future\"} needs the {.pkg future.apply} package.", call = call)
+  }
+  workers <- max(1L, future::nbrOfWorkers())
+  bounds <- unique(round(seq(0, n, length.out = workers + 1L)))
+  res <- future.apply::future_mapply(run, first = bounds[-length(bounds)], count = diff(bounds),
+                                     MoreArgs = args, SIMPLIFY = FALSE, future.seed = NULL)
+  do.call(rbind, res)
+}

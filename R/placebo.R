@@ -87,7 +87,8 @@ placebo_test <- function(fit, n = 1000, type = c("space", "time", "mixed"), unit
   seed <- placebo_seed(seed)
   inputs <- placebo_inputs(fit, data, parent.frame(), unit, time, cohort, treat, type, seed, studentized)
   actual <- placebo_run(inputs, -1, 1L, threads)
-  draws <- if (backend == "threads") placebo_threads(inputs, n, threads) else placebo_future(inputs, n)
+  draws <- if (backend == "threads") placebo_threads(inputs, n, threads) else
+    run_draws_future(placebo_run, n, list(inputs = inputs, threads = 1L))
   out <- new_pilotdid_placebo_test(draws, actual, inputs$treat, type, n, seed, studentized)
   out$nobs <- fit$nobs
   out$df_t <- fit$df_t
@@ -224,20 +225,6 @@ placebo_threads <- function(inputs, n, threads) {
             first_chunk = 2L * threads)
 }
 
-# Chunks evaluated by future.apply under the user's plan.
-placebo_future <- function(inputs, n, call = caller_env()) {
-  if (!requireNamespace("future.apply", quietly = TRUE)) {
-    abort_input("{.code backend = \"future\"} needs the {.pkg future.apply} package.", call = call)
-  }
-  workers <- max(1L, future::nbrOfWorkers())
-  bounds <- unique(round(seq(0, n, length.out = workers + 1L)))
-  firsts <- bounds[-length(bounds)]
-  counts <- diff(bounds)
-  res <- future.apply::future_mapply(placebo_run, first = firsts, count = counts,
-                                     MoreArgs = list(inputs = inputs, threads = 1L),
-                                     SIMPLIFY = FALSE, future.seed = NULL)
-  do.call(rbind, res)
-}
 
 new_pilotdid_placebo_test <- function(draws, actual, treat, type, n, seed, studentized) {
   est <- data.frame(draw = seq_len(n), estimate = draws[, 1L])
