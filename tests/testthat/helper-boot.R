@@ -45,11 +45,7 @@ brute_boot <- function(d, xvars, Rv, r0, cl, bc, w = NULL, wcr = TRUE, V = NULL)
   bstar <- B %*% crossprod(Xf * w, Ystar)
   E <- Ystar - Xf %*% bstar
   cc <- d[[cl]]
-  C <- length(unique(cc))
-  nested <- function(fe) all(tapply(cc, fe, function(x) length(unique(x))) == 1)
-  K <- length(xvars) + 1 + (!nested(d$id)) * (length(unique(d$id)) - 1) +
-    (!nested(d$year)) * (length(unique(d$year)) - 1)
-  cfac <- C / (C - 1) * (n - 1) / (n - K)
+  cfac <- brute_cr1_factor(d, xvars, cc)
   z <- drop(Xf %*% B %*% Rf)
   se <- sqrt(cfac * colSums(rowsum(w * z * E, cc)^2))
   ref <- if (wcr) r0 else sum(Rf * bhat)
@@ -82,11 +78,7 @@ brute_wald <- function(d, xvars, Rm, cl, bc, V, w = NULL, wcr = TRUE) {
   bstar <- B %*% crossprod(Xf * w, Ystar)
   E <- Ystar - Xf %*% bstar
   cc <- d[[cl]]
-  C <- length(unique(cc))
-  nested <- function(fe) all(tapply(cc, fe, function(x) length(unique(x))) == 1)
-  K <- length(xvars) + 1 + (!nested(d$id)) * (length(unique(d$id)) - 1) +
-    (!nested(d$year)) * (length(unique(d$year)) - 1)
-  cfac <- C / (C - 1) * (n - 1) / (n - K)
+  cfac <- brute_cr1_factor(d, xvars, cc)
   Z <- Xf %*% B %*% t(Rf)
   wald <- function(b, e) {
     Psi <- rowsum(w * Z * e, cc)
@@ -96,4 +88,15 @@ brute_wald <- function(d, xvars, Rm, cl, bc, V, w = NULL, wcr = TRUE) {
   Wb <- vapply(seq_len(ncol(Ystar)), function(j) wald(Rf %*% bstar[, j] - ref, E[, j]), 0)
   q <- nrow(Rm)
   list(F = Wb / q, F0 = wald(dev, drop(d$y - Xf %*% bhat)) / q)
+}
+
+# CR1 factor G/(G-1) (n-1)/(n-K), with the id and year effects counted in K
+# unless nested in the clusters `cc` (fixest's "nonnested" rule).
+brute_cr1_factor <- function(d, xvars, cc) {
+  n <- nrow(d)
+  C <- length(unique(cc))
+  nested <- function(fe) all(tapply(cc, fe, function(x) length(unique(x))) == 1)
+  K <- length(xvars) + 1 + (!nested(d$id)) * (length(unique(d$id)) - 1) +
+    (!nested(d$year)) * (length(unique(d$year)) - 1)
+  C / (C - 1) * (n - 1) / (n - K)
 }
