@@ -54,3 +54,25 @@ check_no_dots <- function(..., call = rlang::caller_env()) {
   nm <- ifelse(is.na(nm) | !nzchar(nm), "...", nm)
   abort_input("Unknown argument{?s} {.arg {nm}}.", call = call)
 }
+
+# `data` must be a data frame; integer64 columns (bit64: data.table::fread(),
+# databases) become plain vectors: doubles when every value is exact in a
+# double (|x| < 2^53), otherwise character, so identifiers keep their
+# identity (bit64's NA is a double 0 when unclassed: it must not meet 0).
+check_data <- function(data, arg = "data", call = caller_env()) {
+  if (!is.data.frame(data)) abort_input("{.arg {arg}} must be a data frame.", call = call)
+  is64 <- vapply(data, inherits, TRUE, what = "integer64")
+  if (!any(is64)) return(data)
+  rlang::check_installed("bit64", "to read integer64 columns", call = call)
+  for (v in names(data)[is64]) {
+    x <- data[[v]]
+    xd <- suppressWarnings(bit64::as.double.integer64(x))
+    if (all(is.na(xd) | abs(xd) < 2^53)) {
+      data[[v]] <- xd
+    } else {
+      note("Column {.field {v}} (integer64) has values beyond 2^53, which a double cannot hold exactly: it is read as identifiers (character).")
+      data[[v]] <- bit64::as.character.integer64(x)
+    }
+  }
+  data
+}

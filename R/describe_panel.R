@@ -32,7 +32,7 @@
 #' ds
 #' print(ds, format = "markdown", lang = "zh")
 describe_panel <- function(data, vars, labels = NULL, groups = NULL) {
-  if (!is.data.frame(data)) abort_input("{.arg data} must be a data frame.")
+  data <- check_data(data)
   if (!is.character(vars) || !length(vars) || anyNA(vars)) {
     abort_input("{.arg vars} must be a character vector of column names.")
   }

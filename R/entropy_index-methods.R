@@ -210,7 +210,7 @@ nobs.pilotdid_entropy_index <- function(object, ...) object$nobs
 #' predict(fit, d[41:50, ])
 predict.pilotdid_entropy_index <- function(object, newdata, threads = getOption("pilotdid.threads", 1L), ...) {
   if (missing(newdata) || is.null(newdata)) return(object$scores)
-  if (!is.data.frame(newdata)) abort_input("{.arg newdata} must be a data frame.")
+  newdata <- check_data(newdata, "newdata")
   threads <- resolve_threads(threads)
   absent <- setdiff(c(object$indicators, object$by), names(newdata))
   if (length(absent)) {

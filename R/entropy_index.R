@@ -112,6 +112,7 @@ entropy_index <- function(data, indicators, negative = NULL, groups = NULL, by =
                           threads = getOption("pilotdid.threads", 1L)) {
   call <- match.call()
   na <- check_choice(na, c("fail", "omit"), "na")
+  data <- check_data(data)
   spec <- entropy_spec(data, indicators, negative, groups, by, shift)
   threads <- resolve_threads(threads)
   smp <- entropy_sample(data, spec, na)

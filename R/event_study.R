@@ -77,7 +77,7 @@
 event_study <- function(formula, data, cohort, time = NULL, window = c(-5, 5), ref = -1,
                         bin = TRUE, cluster = NULL, weights = NULL, subset = NULL, ...) {
   call <- match.call()
-  if (!is.data.frame(data)) abort_input("{.arg data} must be a data frame.")
+  data <- check_data(data)
   if (missing(cohort)) abort_input("{.arg cohort} is missing: name the column with each unit's adoption period.")
   check_event_dots(list(...))
   opts <- check_event_options(window, ref, bin)

@@ -151,7 +151,7 @@ psm_did <- function(formula, data, treat, covariates = NULL, ratio = 1, replace 
   order <- match.arg(order)
   match_within <- psm_match_within(match_within, level)
   sample <- match.arg(sample)
-  if (!is.data.frame(data)) abort_input("{.arg data} must be a data frame.")
+  data <- check_data(data)
   spec <- parse_fe_formula(formula)
   threads <- resolve_threads(threads)
   opts <- psm_options(ratio, replace, caliper, seed, caliper_scale, order, match_within, sample)

@@ -242,7 +242,7 @@ fit_data <- function(fit, data = NULL, env = caller_env(2L), call = caller_env()
                     "i" = "Give it as {.arg data}: the data frame the fit was estimated on."), call = call)
     }
   }
-  if (!is.data.frame(data)) abort_input("{.arg data} must be a data frame.", call = call)
+  data <- check_data(data, call = call)
   check_fit_data(fit, data, call)
   data
 }

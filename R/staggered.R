@@ -40,7 +40,7 @@ cohort_column <- function(cohort, call = caller_env()) {
 # and `period` (1-based index into `periods`). Rows with missing or infinite
 # values are dropped with a note; a unit observed twice in a period is an error.
 did_panel <- function(spec, data, extra = NULL, call = caller_env()) {
-  if (!is.data.frame(data)) abort_input("{.arg data} must be a data frame.", call = call)
+  data <- check_data(data, call = call)
   check_columns(data, c(all.vars(spec$main), spec$unit, spec$time), "formula", call)
   used <- unique(c(all.vars(spec$main), spec$unit, spec$time, extra))
   d <- structure(as.list(data)[used], class = "data.frame", row.names = c(NA_integer_, -nrow(data)))

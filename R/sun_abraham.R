@@ -147,9 +147,28 @@ sunab_fit <- function(spec, data, des, dots, data_name = NULL) {
   on.exit(options(old))
   fit <- do.call(twfe, c(list(formula = f, data = d), dots))
   fit$call <- call("twfe", formula = f)   # do.call() inlined the data into the call
+  options(old)
+  sunab_removed_note(fit$removed, d[setdiff(cols, c(all.vars(spec$main), spec$unit, spec$time))])
   fit$cell <- des$cell[fit$obs]
   fit <- adopt_fit(fit, des$rows[fit$obs], data, data_name)
   fit
+}
+
+# did_panel() has noted the rows dropped for the model's columns; rows the
+# regression drops besides (a missing cluster or weight, a zero weight) are
+# noted here, since the inner twfe() runs quietly.
+sunab_removed_note <- function(removed, extra) {
+  for (i in seq_len(NROW(removed))) {
+    n <- removed$n[i]
+    if (removed$reason[i] == "missing values") {
+      counts <- vapply(extra, function(x) sum(is.na(x) | (is.numeric(x) & is.infinite(x))), 1L)
+      counts <- counts[counts > 0]
+      detail <- if (length(counts)) paste0(names(counts), " (", counts, ")", collapse = ", ") else "weights"
+      note("Dropped {n} row{?s} with missing or infinite values: {detail}.")
+    } else {
+      note("Dropped {n} row{?s}: {removed$reason[i]}.")
+    }
+  }
 }
 
 new_pilotdid_sun_abraham <- function(fit, des, level, formula, gcol, call) {

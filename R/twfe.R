@@ -111,7 +111,7 @@ twfe <- function(formula, data, cluster = NULL, vcov = NULL, weights = NULL, sub
                  drop_singletons = FALSE, ssc = NULL, lag = NULL,
                  threads = getOption("pilotdid.threads", 1L)) {
   call <- match.call()
-  if (!is.data.frame(data)) abort_input("{.arg data} must be a data frame.")
+  data <- check_data(data)
   check_flag(drop_singletons, "drop_singletons")
   spec <- parse_fe_formula(formula)
   vspec <- vcov_spec(vcov, cluster, spec$fe_names, lag)

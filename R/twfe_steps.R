@@ -30,7 +30,7 @@ twfe_steps <- function(formula, controls, data, cluster = NULL, ...) {
   if (length(dup)) {
     abort_input("{.arg controls} repeat{?s/} {.field {dup}}, already a regressor of {.arg formula}.")
   }
-  if (!is.data.frame(data)) abort_input("{.arg data} must be a data frame.")
+  data <- check_data(data)
   check_columns(data, unlist(lapply(ctrl, function(v) all.vars(str2lang(v)))), "controls")
   call <- match.call()
   call[[1L]] <- quote(pilotdid::twfe)

@@ -174,3 +174,16 @@ make_group_panel <- function(n_id = 60, n_t = 8, seed = 1, gap = 0, drop_share =
   d$y <- d$y + gap * d$treat * d$big
   d
 }
+
+# The columns `cols` of `d` as bit64 integer64, as data.table::fread() or a
+# database reads them (non-finite values become NA); `id` is shifted near 2^53,
+# beyond the 32-bit range.
+to_integer64 <- function(d, cols) {
+  for (v in cols) {
+    x <- d[[v]]
+    x[!is.finite(x)] <- NA
+    d[[v]] <- bit64::as.integer64(x)
+    if (v == "id") d[[v]] <- d[[v]] + bit64::as.integer64("9000000000000000")
+  }
+  d
+}

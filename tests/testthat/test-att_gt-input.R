@@ -96,3 +96,12 @@ test_that("bad level, n, seed and type in att_gt() and aggregate() are classed e
     aggregate(fit, "weekly")
   })
 })
+
+test_that("integer64 id, time and cohort columns give the same estimates", {
+  skip_if_not_installed("bit64")
+  d <- input_staggered(509)
+  base <- att_gt(y ~ x1 | id + year, data = d, cohort = "cohort")
+  a <- att_gt(y ~ x1 | id + year, data = to_integer64(d, c("id", "year", "cohort")), cohort = "cohort")
+  expect_equal(tidy(a), tidy(base), tolerance = 1e-12)
+  expect_equal(tidy(aggregate(a, "dynamic")), tidy(aggregate(base, "dynamic")), tolerance = 1e-12)
+})

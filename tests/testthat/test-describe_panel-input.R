@@ -53,3 +53,13 @@ test_that("non-numeric or unknown columns and bad vars, labels or groups are cla
     describe_panel(d, c("y", "x1"), groups = c("a", "b", "c"))
   })
 })
+
+test_that("an integer64 column gives the statistics of the same numbers", {
+  skip_if_not_installed("bit64")
+  d <- make_panel(n_id = 20, n_t = 4, seed = 559)
+  d$xi <- round(d$x1 * 1000)
+  d$xi[c(2, 7)] <- NA
+  base <- describe_panel(d, c("y", "xi"))
+  expect_equal(as.data.frame(describe_panel(to_integer64(d, "xi"), c("y", "xi"))), as.data.frame(base))
+  expect_equal(base$n[2], nrow(d) - 2L)
+})

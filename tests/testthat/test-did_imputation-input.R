@@ -88,3 +88,12 @@ test_that("bad level, horizon and pretrends are classed errors naming them", {
     did_imputation(y ~ 1 | id + year, data = d, cohort = "cohort", pretrends = NA)
   })
 })
+
+test_that("integer64 id, time and cohort columns give the same estimates", {
+  skip_if_not_installed("bit64")
+  d <- input_impute(529)
+  base <- did_imputation(y ~ x1 | id + year, data = d, cohort = "cohort", horizon = TRUE)
+  a <- did_imputation(y ~ x1 | id + year, data = to_integer64(d, c("id", "year", "cohort")), cohort = "cohort",
+                      horizon = TRUE)
+  expect_equal(a$estimates, base$estimates, tolerance = 1e-12)
+})

@@ -66,3 +66,12 @@ test_that("NA in a `by` column fails naming it", {
   d$year[1] <- NA
   expect_error(entropy_index(d, c("x1", "x2", "x3"), by = "year"), "year", class = "pilotdid_error_input")
 })
+
+test_that("integer64 indicators give the reference weights", {
+  skip_if_not_installed("bit64")
+  d <- make_indicators(seed = 549)
+  d$x3 <- round(d$x3 * 100)
+  ref <- entropy_reference(d[c("x1", "x2", "x3")])
+  a <- entropy_index(to_integer64(d, "x3"), c("x1", "x2", "x3"))
+  expect_equal(a$scores$score, ref$score, ignore_attr = TRUE)
+})

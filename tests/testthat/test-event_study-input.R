@@ -110,3 +110,13 @@ test_that("no treated unit, varying or character cohorts, Inf times, one cluster
     confint(es, level = 1.5)
   })
 })
+
+test_that("integer64 id, time, cohort and regressor columns give the same fit", {
+  skip_if_not_installed("bit64")
+  d <- make_event_panel(n_id = 60, n_t = 10, seed = 129)
+  d$x1 <- round(d$x1 * 100)
+  base <- event_study(y ~ x1 | id + year, data = d, cohort = "cohort")
+  a <- event_study(y ~ x1 | id + year, data = to_integer64(d, c("id", "year", "cohort", "x1")), cohort = "cohort")
+  expect_equal(a$table, base$table, tolerance = 1e-12)
+  expect_equal(vcov(a), vcov(base), tolerance = 1e-12)
+})

@@ -90,3 +90,14 @@ test_that("a single group, a group without treated units and bad n/seed/conf.lev
     heterogeneity(fit, "big", n = 10, seed = -1)
   })
 })
+
+test_that("an integer64 `by` column (and ids) give the same groups", {
+  skip_if_not_installed("bit64")
+  d <- make_group_panel(seed = 99)
+  d$size <- d$id %% 3
+  base <- heterogeneity(twfe(y ~ treat + x1 | id + year, data = d), ~ size > 0, test = "suest")
+  d64 <- to_integer64(d, c("id", "size"))
+  a <- heterogeneity(twfe(y ~ treat + x1 | id + year, data = d64), ~ size > 0, test = "suest")
+  expect_equal(a$groups, base$groups, tolerance = 1e-12)
+  expect_equal(a$joint, base$joint, tolerance = 1e-12)
+})

@@ -84,3 +84,13 @@ test_that("all units treated, a non 0/1 treatment and bad n/seed/threads are cla
     placebo_test(fit, n = 10, seed = 1, type = "other")
   })
 })
+
+test_that("integer64 id and time columns give the same draws", {
+  skip_if_not_installed("bit64")
+  d <- make_panel(n_id = 30, n_t = 6, seed = 139)
+  base <- placebo_test(twfe(y ~ treat + x1 | id + year, data = d), n = 20, seed = 1)
+  d64 <- to_integer64(d, c("id", "year"))
+  a <- placebo_test(twfe(y ~ treat + x1 | id + year, data = d64), n = 20, seed = 1)
+  expect_equal(a$estimates, base$estimates, tolerance = 1e-12)
+  expect_equal(a$p_values, base$p_values, tolerance = 1e-12)
+})

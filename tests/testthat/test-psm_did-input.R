@@ -93,3 +93,12 @@ test_that("no treated or all treated rows, a non 0/1 treat, one cluster and bad 
     tidy(res, conf.level = 2)
   })
 })
+
+test_that("integer64 id and time columns give the same matches and estimate", {
+  skip_if_not_installed("bit64")
+  d <- make_psm_panel(seed = 149)
+  base <- quiet_psm(psm_fml, data = d, treat = ~ever)
+  a <- quiet_psm(psm_fml, data = to_integer64(d, c("id", "year")), treat = ~ever)
+  expect_equal(coef(a), coef(base), tolerance = 1e-12)
+  expect_equal(vcov(a), vcov(base), tolerance = 1e-12)
+})

@@ -89,3 +89,26 @@ test_that("bad level and ref are classed errors naming them", {
     sun_abraham(y ~ x1 | id + year, data = d, cohort = "cohort", ref = -20)
   })
 })
+
+test_that("integer64 id, time, cohort and cluster columns give the same fit", {
+  skip_if_not_installed("bit64")
+  d <- input_sunab(519)
+  d$cl <- d$id %% 6
+  base <- sun_abraham(y ~ x1 | id + year, data = d, cohort = "cohort", cluster = ~cl)
+  a <- sun_abraham(y ~ x1 | id + year, data = to_integer64(d, c("id", "year", "cohort", "cl")),
+                   cohort = "cohort", cluster = ~cl)
+  expect_equal(tidy(a), tidy(base), tolerance = 1e-12)
+  expect_equal(vcov(a), vcov(base), tolerance = 1e-12)
+})
+
+test_that("rows dropped for a missing cluster are noted and the fit equals the one without them", {
+  d <- input_sunab(520)
+  d$cl <- d$id %% 6
+  d$cl[c(3, 50, 101)] <- NA
+  expect_message(a <- sun_abraham(y ~ x1 | id + year, data = d, cohort = "cohort", cluster = ~cl),
+                 "Dropped 3 rows with missing or infinite values: cl (3).", fixed = TRUE)
+  ref <- sun_abraham(y ~ x1 | id + year, data = d[!is.na(d$cl), ], cohort = "cohort", cluster = ~cl)
+  expect_equal(nobs(a), nrow(d) - 3L)
+  expect_equal(tidy(a), tidy(ref))
+  expect_equal(vcov(a), vcov(ref))
+})

@@ -95,3 +95,28 @@ test_that("awkward arguments across verbs get classed errors that name them", {
     tidy(fit, conf.level = 2)
   })
 })
+
+test_that("integer64 columns (data.table::fread, databases) give the results of plain numbers", {
+  skip_if_not_installed("bit64")
+  d <- make_panel(n_id = 30, n_t = 5, seed = 411)
+  d$cl <- d$id %% 7
+  d$cl[c(3, 9)] <- NA
+  d$xi <- round(d$x1 * 1000)
+  d64 <- d
+  d64$id <- bit64::as.integer64(d$id) + bit64::as.integer64("9000000000000000")
+  for (v in c("year", "cl", "xi")) d64[[v]] <- bit64::as.integer64(d[[v]])
+  ref <- suppressMessages(twfe(y ~ treat + xi | id + year, data = d, cluster = ~cl))
+  expect_message(fit <- twfe(y ~ treat + xi | id + year, data = d64, cluster = ~cl), "cl \\(2\\)")
+  expect_equal(coef(fit), coef(ref), tolerance = 1e-12)
+  expect_equal(vcov(fit), vcov(ref), tolerance = 1e-12)
+  # bit64's NA is a double 0 when unclassed: a missing cluster must not join cluster 0
+  expect_equal(fit$n_clusters, ref$n_clusters)
+  expect_equal(unname(fit$n_clusters), 7L)
+  # identifiers beyond 2^53 keep their identity (read as character, with a note)
+  d64$big <- bit64::as.integer64("123456789012345678") + bit64::as.integer64(d$id)
+  d$big <- as.character(d64$big)
+  expect_message(f2 <- twfe(y ~ treat | big + year, data = d64), "beyond 2\\^53")
+  expect_equal(vcov(f2), vcov(twfe(y ~ treat | big + year, data = d, cluster = ~big)), tolerance = 1e-12)
+  expect_error(suppressMessages(twfe(big ~ treat | id + year, data = d64)), "must be numeric",
+               class = "pilotdid_error_input")
+})
