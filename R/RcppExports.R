@@ -77,8 +77,12 @@ cpp_is_nested <- function(fe, cl, G) {
     .Call(`_pilotdid_cpp_is_nested`, fe, cl, G)
 }
 
-cpp_hash_columns <- function(X) {
-    .Call(`_pilotdid_cpp_hash_columns`, X)
+cpp_hash_columns <- function(x, K) {
+    .Call(`_pilotdid_cpp_hash_columns`, x, K)
+}
+
+cpp_col_scan <- function(x, K, keep) {
+    .Call(`_pilotdid_cpp_col_scan`, x, K, keep)
 }
 
 cpp_synth_prepare <- function(Y, X, cohort, cohorts, method, omega_intercept, zeta_omega, zeta_lambda, min_dec, max_iter, max_iter_pre, sparse, seed, draw_type) {

@@ -31,7 +31,7 @@ twfe_estimate <- function(smp, vspec, ssc, threads) {
               weights = smp$w, exact = dm$exact,
               sample = list(y = y_raw, X = Xk, bread = B, codes = smp$codes, cl_codes = smp$cl_codes,
                             levels = smp$levels,
-                            binary = if (isTRUE(smp$demeaned)) smp$binary else binary_columns(smp$X[, kept, drop = FALSE]),
+                            binary = if (isTRUE(smp$demeaned)) smp$binary else binary_columns(smp$X, kept),
                             hash = if (isTRUE(smp$demeaned)) NULL else sample_hash(smp$y, smp$X, smp$w),
                             n_data = smp$n_data))
   set_fit_vcov(fit, vspec, ssc, threads)
@@ -75,13 +75,9 @@ fit_panel <- function(fit) {
 
 # Regressors that are 0/1 dummies, kept raw (as integers) for the verbs that
 # need the assignment itself (placebo_test()).
-binary_columns <- function(X) {
-  out <- list()
-  for (j in seq_len(ncol(X))) {
-    x <- X[, j]
-    if (all(x == 0 | x == 1)) out[[colnames(X)[j]]] <- as.raw(x)
-  }
-  out
+binary_columns <- function(X, cols = seq_len(ncol(X))) {
+  bin <- cols[cpp_col_scan(X, ncol(X), logical())$binary[cols]]
+  stats::setNames(lapply(bin, function(j) as.raw(X[, j])), colnames(X)[bin])
 }
 
 # Settings of the within transformation (see ?twfe, "Fixed effects"): the

@@ -91,10 +91,11 @@ event_study <- function(formula, data, cohort, time = NULL, window = c(-5, 5), r
     note("Dropped {sum(!dm$keep)} row{?s} of treated units outside the event window [{opts$window[1]}, {opts$window[2]}] ({.code bin = FALSE}).")
   }
   check_event_names(dm$terms$label, cols)
+  if (!all(dm$keep)) d <- d[dm$keep, , drop = FALSE]
+  bin <- dm$bin[dm$keep]
   for (j in seq_len(nrow(dm$terms))) {
-    d[[dm$terms$label[j]]] <- as.double(!is.na(dm$bin) & dm$bin == dm$terms$rel_time[j])
+    d[[dm$terms$label[j]]] <- as.double(!is.na(bin) & bin == dm$terms$rel_time[j])
   }
-  d <- d[dm$keep, , drop = FALSE]
   w <- event_weights(weights, nrow(data), rows[dm$keep])
   vc <- list(...)$vcov
   if (is.null(cluster) && !is.null(vc) && vc[1L] != "cluster") cols$cluster <- NULL
@@ -236,9 +237,9 @@ relative_time <- function(d, cols, call = rlang::caller_env()) {
 }
 
 check_event_design <- function(rel, unit, cols, opts, call = rlang::caller_env()) {
-  first <- !duplicated(data.table::data.table(u = unit, c = rel$cohort)) & !is.na(unit)
-  u <- unit[first]
-  varies <- unique(u[duplicated(u)])
+  uc <- group_codes(list(unit))
+  first_cohort <- rel$cohort[match(seq_len(attr(uc, "G")) - 1L, uc)]
+  varies <- unique(unit[rel$cohort != first_cohort[uc + 1L] & !is.na(unit)])
   if (length(varies)) {
     abort_input(c("The cohort column {.field {cols$cohort}} must be constant within each unit ({.field {cols$unit}}).",
                   "x" = "It varies within {length(varies)} unit{?s}, e.g. {cols$unit} = {.val {utils::head(varies, 3)}}.",

@@ -168,8 +168,8 @@ weight_spec <- function(weights, data, call) {
 # Values so large that their squares overflow cannot be estimated on; say so
 # rather than call the column constant.
 check_magnitudes <- function(mm, keep, call) {
-  big <- function(x) any(abs(x[keep]) > 1e150)
-  bad <- c(if (big(mm$y)) mm$yname, colnames(mm$X)[vapply(seq_len(ncol(mm$X)), function(j) big(mm$X[, j]), TRUE)])
+  big <- function(x, k) cpp_col_scan(x, k, keep)$maxabs > 1e150
+  bad <- c(if (big(mm$y, 1L)) mm$yname, colnames(mm$X)[big(mm$X, ncol(mm$X))])
   if (length(bad)) {
     abort_input(c("{.field {bad}} {cli::qty(length(bad))}ha{?s/ve} values above 1e150 in absolute value: their squares overflow.",
                   "i" = "{cli::qty(length(bad))}Rescale {?it/them} (e.g. divide by a power of 10) before estimating."), call = call)
@@ -206,8 +206,7 @@ check_weights <- function(w, keep, call) {
 # the weights: enough to tell, without keeping the raw values, whether data
 # given later are the data the fit was estimated on.
 sample_hash <- function(y, X, w) {
-  cols <- cbind(y, X, if (!is.null(w)) w)
-  h <- cpp_hash_columns(cols)
+  h <- c(cpp_hash_columns(y, 1L), cpp_hash_columns(X, ncol(X)), if (!is.null(w)) cpp_hash_columns(w, 1L))
   names(h) <- c(".y", colnames(X), if (!is.null(w)) ".weights")
   h
 }
@@ -274,7 +273,7 @@ check_fit_data <- function(fit, data, call = caller_env()) {
   cols <- intersect(setdiff(names(s$hash), c(".y", ".weights")), names(data))
   cols <- cols[vapply(as.list(data)[cols], is.numeric, TRUE)]
   if (length(cols)) {
-    h <- cpp_hash_columns(do.call(cbind, lapply(as.list(data)[cols], function(x) as.double(x[obs]))))
+    h <- vapply(as.list(data)[cols], function(x) cpp_hash_columns(as.double(x[obs]), 1L), "")
     bad <- cols[h != s$hash[cols]]
     if (length(bad)) changed(sprintf("column%s %s differ%s", if (length(bad) > 1L) "s" else "",
                                      paste(bad, collapse = ", "), if (length(bad) > 1L) "" else "s"))

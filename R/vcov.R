@@ -140,26 +140,28 @@ vcov_compute <- function(type, X, e, w, B, codes, cl_codes = list(), panel = NUL
 # the sum over non-empty sets S of cluster variables of (-1)^(|S|+1) V_S, V_S
 # clustered on the intersection of S.
 vcov_cluster <- function(X, e, w, cl_codes, sandwich, adj_K, ssc, n, K, threads) {
-  cm <- cluster_meat(X * (w * e), cl_codes, ssc, threads)
+  cm <- cluster_meat(X, cl_codes, ssc, threads, e = w * e)
   df_t <- if (ssc$t.df == "min") min(cm$G) - 1L else n - K
   list(V = adj_K * sandwich(cm$meat), df_t = df_t, G = cm$G)
 }
 
 # Sum over clusters of the outer products of the cluster sums of the score
-# rows S, combined over several cluster variables by inclusion-exclusion,
+# rows S (times `e` when given: X and w * e, without forming their product),
+# combined over several cluster variables by inclusion-exclusion,
 # each term with its G/(G-1) factor (the smallest G with G.df = "min").
-cluster_meat <- function(S, cl_codes, ssc = ssc(), threads = 1L) {
+cluster_meat <- function(S, cl_codes, ssc = ssc(), threads = 1L, e = NULL) {
   Gc <- n_levels(cl_codes)
   Gmin <- min(Gc)
   m <- length(cl_codes)
   one <- rep(1, nrow(S))
+  e <- e %||% one
   meat <- 0
   for (s in seq_len(2^m - 1L)) {
     set <- which(bitwAnd(s, 2^(seq_len(m) - 1L)) > 0)
     cd <- if (length(set) == 1L) cl_codes[[set]] else group_codes(unname(cl_codes[set]))
     G <- n_levels(list(cd))
     fac <- if (!ssc$G.adj) 1 else if (ssc$G.df == "min") Gmin / (Gmin - 1) else G / (G - 1)
-    meat <- meat + (-1)^(length(set) + 1L) * fac * cpp_vcov_meat(S, one, one, cd, G, threads)
+    meat <- meat + (-1)^(length(set) + 1L) * fac * cpp_vcov_meat(S, e, one, cd, G, threads)
   }
   list(meat = meat, G = Gc)
 }

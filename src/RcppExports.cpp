@@ -342,13 +342,27 @@ BEGIN_RCPP
 END_RCPP
 }
 // cpp_hash_columns
-Rcpp::CharacterVector cpp_hash_columns(Rcpp::NumericMatrix X);
-RcppExport SEXP _pilotdid_cpp_hash_columns(SEXP XSEXP) {
+Rcpp::CharacterVector cpp_hash_columns(Rcpp::NumericVector x, int K);
+RcppExport SEXP _pilotdid_cpp_hash_columns(SEXP xSEXP, SEXP KSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
-    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type X(XSEXP);
-    rcpp_result_gen = Rcpp::wrap(cpp_hash_columns(X));
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type x(xSEXP);
+    Rcpp::traits::input_parameter< int >::type K(KSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_hash_columns(x, K));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_col_scan
+Rcpp::List cpp_col_scan(Rcpp::NumericVector x, int K, Rcpp::LogicalVector keep);
+RcppExport SEXP _pilotdid_cpp_col_scan(SEXP xSEXP, SEXP KSEXP, SEXP keepSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type x(xSEXP);
+    Rcpp::traits::input_parameter< int >::type K(KSEXP);
+    Rcpp::traits::input_parameter< Rcpp::LogicalVector >::type keep(keepSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_col_scan(x, K, keep));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -466,7 +480,8 @@ static const R_CallMethodDef CallEntries[] = {
     {"_pilotdid_cpp_finite_rows", (DL_FUNC) &_pilotdid_cpp_finite_rows, 2},
     {"_pilotdid_cpp_group_codes", (DL_FUNC) &_pilotdid_cpp_group_codes, 1},
     {"_pilotdid_cpp_is_nested", (DL_FUNC) &_pilotdid_cpp_is_nested, 3},
-    {"_pilotdid_cpp_hash_columns", (DL_FUNC) &_pilotdid_cpp_hash_columns, 1},
+    {"_pilotdid_cpp_hash_columns", (DL_FUNC) &_pilotdid_cpp_hash_columns, 2},
+    {"_pilotdid_cpp_col_scan", (DL_FUNC) &_pilotdid_cpp_col_scan, 3},
     {"_pilotdid_cpp_synth_prepare", (DL_FUNC) &_pilotdid_cpp_synth_prepare, 14},
     {"_pilotdid_cpp_synth_fit", (DL_FUNC) &_pilotdid_cpp_synth_fit, 1},
     {"_pilotdid_cpp_synth_draws", (DL_FUNC) &_pilotdid_cpp_synth_draws, 4},

@@ -55,17 +55,44 @@ bool cpp_is_nested(Rcpp::IntegerVector fe, Rcpp::IntegerVector cl, int G) {
 // FNV-1a 64-bit hash of each column's bytes (as hexadecimal), to recognise
 // a fit's data later without keeping it.
 // [[Rcpp::export]]
-Rcpp::CharacterVector cpp_hash_columns(Rcpp::NumericMatrix X) {
-  const int N = X.nrow(), K = X.ncol();
+Rcpp::CharacterVector cpp_hash_columns(Rcpp::NumericVector x, int K) {
+  const size_t N = K > 0 ? x.size() / K : 0;
   Rcpp::CharacterVector out(K);
   for (int k = 0; k < K; ++k) {
     unsigned long long h = 1469598103934665603ULL;
-    const unsigned char* p = reinterpret_cast<const unsigned char*>(X.begin() + (size_t)k * N);
-    const size_t bytes = (size_t)N * sizeof(double);
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(x.begin() + (size_t)k * N);
+    const size_t bytes = N * sizeof(double);
     for (size_t b = 0; b < bytes; ++b) { h ^= p[b]; h *= 1099511628211ULL; }
     char buf[17];
     std::snprintf(buf, sizeof(buf), "%016llx", h);
     out[k] = buf;
   }
   return out;
+}
+
+// One pass over each of the K columns stored in `x` (a matrix or a vector),
+// on the rows where `keep` is true (every row when `keep` is empty): the
+// largest absolute value (NaN ignored) and whether every value is 0 or 1.
+// No copy of a column is made, unlike abs(X[keep, j]) in R.
+// [[Rcpp::export]]
+Rcpp::List cpp_col_scan(Rcpp::NumericVector x, int K, Rcpp::LogicalVector keep) {
+  const size_t N = K > 0 ? x.size() / K : 0;
+  const bool all = keep.size() == 0;
+  Rcpp::NumericVector maxabs(K);
+  Rcpp::LogicalVector binary(K);
+  for (int k = 0; k < K; ++k) {
+    const double* c = x.begin() + (size_t)k * N;
+    double m = 0.0;
+    bool bin = true;
+    for (size_t i = 0; i < N; ++i) {
+      if (!all && keep[i] != TRUE) continue;
+      const double v = c[i];
+      const double a = std::fabs(v);
+      if (a > m) m = a;
+      if (v != 0.0 && v != 1.0) bin = false;
+    }
+    maxabs[k] = m;
+    binary[k] = bin;
+  }
+  return Rcpp::List::create(Rcpp::Named("maxabs") = maxabs, Rcpp::Named("binary") = binary);
 }

@@ -16,7 +16,12 @@ Rcpp::NumericMatrix cpp_vcov_meat(Rcpp::NumericMatrix Xr, Rcpp::NumericVector er
   Mat scores;
   if (!by_row) {
     scores = Mat::Zero(G, K);
-    for (int i = 0; i < N; ++i) scores.row(cluster[i]) += (w[i] * e[i]) * X.row(i);
+    Vec we = w.array() * e.array();
+    for (int k = 0; k < K; ++k) {   // column by column: X is column-major
+      const double* x = X.col(k).data();
+      double* s = scores.col(k).data();
+      for (int i = 0; i < N; ++i) s[cluster[i]] += we[i] * x[i];
+    }
   }
   const int R = by_row ? N : G;
   (void)threads;
