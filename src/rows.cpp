@@ -1,6 +1,7 @@
 // rows.cpp -- row-level preparation before estimation: which rows have a finite
 // outcome and finite regressors, and dense codes of integer identifiers.
 #include "pilotdid.h"
+#include <cstring>
 #include <cmath>
 #include <vector>
 #include <cstdio>
@@ -59,10 +60,15 @@ Rcpp::CharacterVector cpp_hash_columns(Rcpp::NumericVector x, int K) {
   const size_t N = K > 0 ? x.size() / K : 0;
   Rcpp::CharacterVector out(K);
   for (int k = 0; k < K; ++k) {
+    // FNV-1a over 64-bit words (one step per value, not per byte)
     unsigned long long h = 1469598103934665603ULL;
-    const unsigned char* p = reinterpret_cast<const unsigned char*>(x.begin() + (size_t)k * N);
-    const size_t bytes = N * sizeof(double);
-    for (size_t b = 0; b < bytes; ++b) { h ^= p[b]; h *= 1099511628211ULL; }
+    const double* c = x.begin() + (size_t)k * N;
+    for (size_t i = 0; i < N; ++i) {
+      unsigned long long v;
+      std::memcpy(&v, c + i, sizeof v);
+      h ^= v;
+      h *= 1099511628211ULL;
+    }
     char buf[17];
     std::snprintf(buf, sizeof(buf), "%016llx", h);
     out[k] = buf;
