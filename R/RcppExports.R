@@ -85,6 +85,14 @@ cpp_col_scan <- function(x, K, keep) {
     .Call(`_pilotdid_cpp_col_scan`, x, K, keep)
 }
 
+cpp_raw_columns <- function(x, K, cols) {
+    .Call(`_pilotdid_cpp_raw_columns`, x, K, cols)
+}
+
+cpp_cell_dummies <- function(cell, K) {
+    .Call(`_pilotdid_cpp_cell_dummies`, cell, K)
+}
+
 cpp_synth_prepare <- function(Y, X, cohort, cohorts, method, omega_intercept, zeta_omega, zeta_lambda, min_dec, max_iter, max_iter_pre, sparse, seed, draw_type) {
     .Call(`_pilotdid_cpp_synth_prepare`, Y, X, cohort, cohorts, method, omega_intercept, zeta_omega, zeta_lambda, min_dec, max_iter, max_iter_pre, sparse, seed, draw_type)
 }

@@ -77,7 +77,7 @@ fit_panel <- function(fit) {
 # need the assignment itself (placebo_test()).
 binary_columns <- function(X, cols = seq_len(ncol(X))) {
   bin <- cols[cpp_col_scan(X, ncol(X), logical())$binary[cols]]
-  stats::setNames(lapply(bin, function(j) as.raw(X[, j])), colnames(X)[bin])
+  stats::setNames(cpp_raw_columns(X, ncol(X), bin), colnames(X)[bin])
 }
 
 # Settings of the within transformation (see ?twfe, "Fixed effects"): the

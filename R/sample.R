@@ -168,6 +168,7 @@ weight_spec <- function(weights, data, call) {
 # Values so large that their squares overflow cannot be estimated on; say so
 # rather than call the column constant.
 check_magnitudes <- function(mm, keep, call) {
+  if (all(keep)) keep <- logical()   # every row: no test per value
   big <- function(x, k) cpp_col_scan(x, k, keep)$maxabs > 1e150
   bad <- c(if (big(mm$y, 1L)) mm$yname, colnames(mm$X)[big(mm$X, ncol(mm$X))])
   if (length(bad)) {

@@ -137,7 +137,9 @@ sunab_fit <- function(spec, data, des, dots, data_name = NULL) {
                    if (inherits(dots$weights, "formula")) all.vars(dots$weights)))
   cols <- intersect(cols, names(data))
   d <- lapply(as.list(data)[cols], `[`, des$rows)
-  for (j in seq_len(nrow(des$cells))) d[[des$cells$name[j]]] <- as.numeric(!is.na(des$cell) & des$cell == j)
+  D <- cpp_cell_dummies(des$cell, nrow(des$cells))
+  for (j in seq_len(nrow(des$cells))) d[[des$cells$name[j]]] <- D[, j]
+  rm(D)
   d <- structure(d, class = "data.frame", row.names = c(NA_integer_, -length(des$rows)))
   if (is.numeric(dots$weights)) dots$weights <- dots$weights[des$rows]
   rhs <- Reduce(function(a, b) call("+", a, b), lapply(c(des$cells$name, spec$controls), str2lang))

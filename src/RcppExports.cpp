@@ -366,6 +366,31 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// cpp_raw_columns
+Rcpp::List cpp_raw_columns(Rcpp::NumericVector x, int K, Rcpp::IntegerVector cols);
+RcppExport SEXP _pilotdid_cpp_raw_columns(SEXP xSEXP, SEXP KSEXP, SEXP colsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type x(xSEXP);
+    Rcpp::traits::input_parameter< int >::type K(KSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type cols(colsSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_raw_columns(x, K, cols));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_cell_dummies
+Rcpp::NumericMatrix cpp_cell_dummies(Rcpp::IntegerVector cell, int K);
+RcppExport SEXP _pilotdid_cpp_cell_dummies(SEXP cellSEXP, SEXP KSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type cell(cellSEXP);
+    Rcpp::traits::input_parameter< int >::type K(KSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_cell_dummies(cell, K));
+    return rcpp_result_gen;
+END_RCPP
+}
 // cpp_synth_prepare
 SEXP cpp_synth_prepare(Rcpp::NumericMatrix Y, Rcpp::List X, Rcpp::IntegerVector cohort, Rcpp::IntegerVector cohorts, int method, bool omega_intercept, Rcpp::NumericVector zeta_omega, Rcpp::NumericVector zeta_lambda, Rcpp::NumericVector min_dec, int max_iter, int max_iter_pre, bool sparse, double seed, int draw_type);
 RcppExport SEXP _pilotdid_cpp_synth_prepare(SEXP YSEXP, SEXP XSEXP, SEXP cohortSEXP, SEXP cohortsSEXP, SEXP methodSEXP, SEXP omega_interceptSEXP, SEXP zeta_omegaSEXP, SEXP zeta_lambdaSEXP, SEXP min_decSEXP, SEXP max_iterSEXP, SEXP max_iter_preSEXP, SEXP sparseSEXP, SEXP seedSEXP, SEXP draw_typeSEXP) {
@@ -482,6 +507,8 @@ static const R_CallMethodDef CallEntries[] = {
     {"_pilotdid_cpp_is_nested", (DL_FUNC) &_pilotdid_cpp_is_nested, 3},
     {"_pilotdid_cpp_hash_columns", (DL_FUNC) &_pilotdid_cpp_hash_columns, 2},
     {"_pilotdid_cpp_col_scan", (DL_FUNC) &_pilotdid_cpp_col_scan, 3},
+    {"_pilotdid_cpp_raw_columns", (DL_FUNC) &_pilotdid_cpp_raw_columns, 3},
+    {"_pilotdid_cpp_cell_dummies", (DL_FUNC) &_pilotdid_cpp_cell_dummies, 2},
     {"_pilotdid_cpp_synth_prepare", (DL_FUNC) &_pilotdid_cpp_synth_prepare, 14},
     {"_pilotdid_cpp_synth_fit", (DL_FUNC) &_pilotdid_cpp_synth_fit, 1},
     {"_pilotdid_cpp_synth_draws", (DL_FUNC) &_pilotdid_cpp_synth_draws, 4},

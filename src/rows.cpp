@@ -102,3 +102,30 @@ Rcpp::List cpp_col_scan(Rcpp::NumericVector x, int K, Rcpp::LogicalVector keep) 
   }
   return Rcpp::List::create(Rcpp::Named("maxabs") = maxabs, Rcpp::Named("binary") = binary);
 }
+
+// The columns `cols` (1-based) of the matrix in `x` as raw 0/1 vectors.
+// [[Rcpp::export]]
+Rcpp::List cpp_raw_columns(Rcpp::NumericVector x, int K, Rcpp::IntegerVector cols) {
+  const size_t N = K > 0 ? x.size() / K : 0;
+  Rcpp::List out(cols.size());
+  for (int j = 0; j < cols.size(); ++j) {
+    const double* c = x.begin() + (size_t)(cols[j] - 1) * N;
+    Rcpp::RawVector r(N);
+    for (size_t i = 0; i < N; ++i) r[i] = c[i] != 0.0;
+    out[j] = r;
+  }
+  return out;
+}
+
+// 0/1 indicator columns of the cells 1..K of `cell` (NA: in no cell), as the
+// columns of an N x K matrix.
+// [[Rcpp::export]]
+Rcpp::NumericMatrix cpp_cell_dummies(Rcpp::IntegerVector cell, int K) {
+  const int N = cell.size();
+  Rcpp::NumericMatrix out(N, K);
+  for (int i = 0; i < N; ++i) {
+    const int c = cell[i];
+    if (c != NA_INTEGER && c >= 1 && c <= K) out(i, c - 1) = 1.0;
+  }
+  return out;
+}
