@@ -161,11 +161,24 @@ honest_set <- function(ctx, type, m) {
   if (type == "smoothness") {
     return(flci_interval(ctx$fs, inp$betahat, m, ctx$alpha, ctx$flci_cv))
   }
-  grid <- seq(-20 * ctx$sd_theta, 20 * ctx$sd_theta, length.out = ctx$grid_points)
+  grid <- rm_grid(ctx)
   hybrid <- if (ctx$method[[type]] == "C-LF") "LF" else "ARP"
   rm_confidence_set(inp$betahat, inp$sigma, inp$n_pre, inp$n_post, ctx$l_vec, m, ctx$alpha,
                     hybrid, grid, ctx$Z)
 }
+
+honest_excludes_zero <- function(ctx, type, m) {
+  if (type == "smoothness") {
+    ci <- honest_set(ctx, type, m)
+    return(ci[1L] > 0 || ci[2L] < 0)
+  }
+  inp <- ctx$inp
+  hybrid <- if (ctx$method[[type]] == "C-LF") "LF" else "ARP"
+  rm_excludes_zero(inp$betahat, inp$sigma, inp$n_pre, inp$n_post, ctx$l_vec, m, ctx$alpha,
+                   hybrid, rm_grid(ctx), ctx$Z)
+}
+
+rm_grid <- function(ctx) seq(-20 * ctx$sd_theta, 20 * ctx$sd_theta, length.out = ctx$grid_points)
 
 # Largest M at which the set excludes 0: the last such grid value, refined by
 # bisection up to the next grid value (sets widen with M).
@@ -184,8 +197,7 @@ honest_breakdown <- function(ctx, type, rows, tol = 1e-3) {
   width <- hi - lo
   while (hi - lo > tol * width) {
     mid <- (lo + hi) / 2
-    ci <- suppressWarnings(honest_set(ctx, type, mid))
-    if (!is.na(ci[1L]) && (ci[1L] > 0 || ci[2L] < 0)) lo <- mid else hi <- mid
+    if (honest_excludes_zero(ctx, type, mid)) lo <- mid else hi <- mid
   }
   out$M <- lo
   out

@@ -149,6 +149,40 @@ test_that("the vertex maximum equals the LP value of the ARP test (lpSolveAPI or
   }
 })
 
+test_that("the conditional-test kernel and the breakdown shortcut equal their brute-force versions", {
+  m <- medicaid_es()
+  A <- pilotdid:::rm_constraints(5, 2, 1, -1, FALSE)
+  AG <- A[, 6:7] %*% pilotdid:::gamma_inverse(c(1, 0))
+  S <- A %*% m$sigma %*% t(A)
+  V <- pilotdid:::cpp_dual_vertices(cbind(sqrt(diag(S)), AG[, -1, drop = FALSE]), 1e-10)
+  expect_false(anyDuplicated(round(V, 10)) > 0)
+  P <- V %*% S %*% t(V)
+  Vy <- drop(V %*% (A %*% m$betahat))
+  Va <- drop(V %*% AG[, 1])
+  theta <- seq(-0.05, 0.1, length.out = 7)
+  cond <- pilotdid:::cpp_arp_conditional(Vy, Va, P, theta)
+  for (t in seq_along(theta)) {
+    vals <- Vy - Va * theta[t]
+    b <- which.max(vals)
+    vb <- P[, b] / P[b, b]
+    r <- (vals - vb * vals[b]) / (1 - vb)
+    expect_equal(cond[t, 1:3], c(b, max(vals), P[b, b]), tolerance = 1e-12)
+    expect_equal(cond[t, 4], max(c(-Inf, r[1 - vb > 1e-10])), tolerance = 1e-12)
+    expect_equal(cond[t, 5], min(c(Inf, r[1 - vb < -1e-10])), tolerance = 1e-12)
+  }
+  withr::local_seed(5)
+  x <- rnorm(1000)
+  expect_equal(pilotdid:::quantile7(x, 0.995), quantile(x, 0.995, names = FALSE, type = 7), tolerance = 1e-15)
+  # the early-stopping exclusion test agrees with the full set around the breakdown
+  Z <- pilotdid:::lf_normal_draws(4L)
+  grid <- seq(-20, 20, length.out = 1000) * sqrt(m$sigma[6, 6])
+  for (Mbar in c(1.5, 1.8, 1.9, 2)) {
+    ci <- suppressWarnings(pilotdid:::rm_confidence_set(m$betahat, m$sigma, 5, 2, c(1, 0), Mbar, 0.05, "LF", grid, Z))
+    expect_identical(pilotdid:::rm_excludes_zero(m$betahat, m$sigma, 5, 2, c(1, 0), Mbar, 0.05, "LF", grid, Z),
+                     ci[1] > 0 || ci[2] < 0)
+  }
+})
+
 test_that("truncated-normal quantiles and the simulated folded-normal quantile match their definitions", {
   l <- c(-Inf, -1, 0.5, 3, 8, -2)
   u <- c(Inf, 2, 4, Inf, 9, -1)
