@@ -51,8 +51,8 @@
 #'
 #' @param x An event-study result with pre-periods: [event_study()],
 #'   `aggregate(att_gt(..., base_period = "universal"), type = "dynamic")`,
-#'   [sun_abraham()], `did_imputation(horizon = TRUE, pretrends = )` (with a
-#'   block-diagonal covariance, see [did_imputation()]), or `NULL` when
+#'   [sun_abraham()], `did_imputation(horizon = TRUE, pretrends = )` (its
+#'   joint covariance, see [did_imputation()]), or `NULL` when
 #'   `betahat` and `sigma` are given.
 #' @param type One or both of `"relative_magnitude"` and `"smoothness"`.
 #' @param Mbar Grid of \eqn{\bar M \ge 0} for relative magnitudes; by default
