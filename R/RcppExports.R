@@ -41,6 +41,18 @@ cpp_dual_vertices <- function(W, tol) {
     .Call(`_pilotdid_cpp_dual_vertices`, W, tol)
 }
 
+cpp_max_over_vertices <- function(V, D) {
+    .Call(`_pilotdid_cpp_max_over_vertices`, V, D)
+}
+
+cpp_arp_conditional <- function(Vy, Va, P, theta) {
+    .Call(`_pilotdid_cpp_arp_conditional`, Vy, Va, P, theta)
+}
+
+cpp_folded_quantile <- function(z, mu, p) {
+    .Call(`_pilotdid_cpp_folded_quantile`, z, mu, p)
+}
+
 cpp_impute_fe <- function(V0, W1, codes0, codes1, G, w0, max_exact, tol, maxit, threads) {
     .Call(`_pilotdid_cpp_impute_fe`, V0, W1, codes0, codes1, G, w0, max_exact, tol, maxit, threads)
 }

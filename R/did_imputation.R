@@ -30,23 +30,28 @@
 #' @section Joint covariance:
 #' `vcov()` returns the covariance of all estimates (pre-trend coefficients
 #' first, then the horizons), for [lincom()], [honest_did()] and
-#' [pretrend_power()]. Between horizons (or the ATT) it is the covariance
-#' version of the conservative variance above: the cross-products of the same
-#' cluster sums, \eqn{\sum_c s_{c,h} s_{c,h'}}, so its diagonal is the squared
-#' standard errors. The pre-trend coefficients come from a different fit (the
-#' [twfe()] fit on the untreated rows), and their block is that fit's
-#' clustered covariance. **The block between pre-trend coefficients and
-#' horizons is set to zero**: the matrix is block-diagonal. This is exact in
-#' one case only: with homoskedastic, uncorrelated errors the two are
-#' uncorrelated, because the horizons load on untreated outcomes through
-#' weights \eqn{v_0} in the span of the fixed effects and controls, which the
-#' pre-trend dummies are orthogonal to after partialling these out. With
-#' errors correlated within clusters (serial correlation within a unit) the
-#' covariance is in general not zero and is not estimated here (didimputation
-#' does not provide it either). [honest_did()] and [pretrend_power()] say so
-#' with a message when they use such a matrix. The reference period of the
-#' event study is then `-1` when `pretrends` leaves it out (e.g.
-#' `pretrends = -5:-2`), strictly the untreated observations not in
+#' [pretrend_power()]: the cluster-robust sandwich of the stacked estimator.
+#' Every estimate is linear in the outcomes, and each has its own cluster
+#' sums of scores: \eqn{s_{c,h} = \sum_{it \in c} v_{it,h}
+#' 	ildearepsilon_{it}} for a horizon (or the ATT), as in its conservative
+#' variance above, and \eqn{u_{c,k} = \sqrt{q}\, [(	ilde X'	ilde X)^{-1}
+#' \sum_{it \in c} 	ilde x_{it} e_{it}]_k} for a pre-trend coefficient, with
+#' \eqn{	ilde x} the regressors of its [twfe()] fit on the untreated rows
+#' after partialling out the fixed effects, \eqn{e} that fit's residuals and
+#' \eqn{q} its small-sample factor (fixest's, as for its standard errors).
+#' The covariance is \eqn{\sum_c a_c a_c'} with \eqn{a_c = (u_c, s_c)}: its
+#' diagonal blocks are the two variances reported (the squared standard
+#' errors), and its off-diagonal block \eqn{\sum_c u_c s_c'} is the covariance
+#' between pre-trend coefficients and horizons, which comes from errors
+#' correlated within a cluster (a unit's untreated outcomes enter both the
+#' pre-trend fit and the imputation). A cluster without untreated rows has
+#' \eqn{u_c = 0}. The matrix is positive semi-definite by construction; should
+#' rounding make it indefinite it is repaired as [twfe()] repairs a variance
+#' (eigenvalues below 1e-16 set to 1e-16, with a note).
+#' `didimputation::did_imputation()` reports the two sets of standard errors
+#' but no covariance between them (didimputation issue #20). The reference
+#' period of the event study is then `-1` when `pretrends` leaves it out
+#' (e.g. `pretrends = -5:-2`), strictly the untreated observations not in
 #' `pretrends`.
 #'
 #' @param formula `y ~ 1 | unit + time`, or `y ~ x1 + x2 | unit + time` with
@@ -65,7 +70,7 @@
 #'   standard errors clustered as the estimates, fixest's small-sample
 #'   factors). They are reported before the horizons, as
 #'   `didimputation::did_imputation(pretrends = )` does. Their covariance
-#'   with the estimates is not estimated: see "Joint covariance".
+#'   with the horizons is estimated: see "Joint covariance".
 #' @param cluster Column defining the clusters of the standard errors (a name
 #'   or one-sided formula); the unit by default.
 #' @param level Confidence level of the intervals.
@@ -76,9 +81,8 @@
 #'   ATT), `estimate`, `std.error`, `conf.low`, `conf.high`, `n_obs`,
 #'   the treated observations averaged), `n_treated_obs`, `n_untreated_obs`,
 #'   `n_units`, `dropped_treated` (treated observations that could not be
-#'   imputed), `vcov` (covariance of the estimates, see "Joint covariance"),
-#'   `vcov_block_diagonal` (`TRUE` when it holds pre-trend coefficients, whose
-#'   covariance with the horizons is set to zero), `first_stage` (coefficients
+#'   imputed), `vcov` (joint covariance of the estimates, see "Joint
+#'   covariance"), `first_stage` (coefficients
 #'   of the controls), `level`,
 #'   `formula`, `cohort`, `cluster`, `call`.
 #' @references Borusyak, K., Jaravel, X. and Spiess, J. (2024). Revisiting
@@ -124,13 +128,12 @@ did_imputation <- function(formula, data, cohort, horizon = NULL, pretrends = NU
                     n_obs = colSums(W1$W > 0))
   if (!is.null(pretrends)) {
     pre <- impute_pretrends(pn, smp, pretrends, cl, z, threads)
-    Vpre <- attr(pre, "vcov")
-    attr(pre, "vcov") <- NULL
+    V <- impute_joint_vcov(attr(pre, "scores"), scores)
+    attr(pre, "scores") <- NULL
     est <- rbind(pre, est)
-    V <- rbind(cbind(Vpre, matrix(0, nrow(Vpre), ncol(V))), cbind(matrix(0, nrow(V), ncol(Vpre)), V))
   }
   dimnames(V) <- list(est$term, est$term)
-  structure(list(estimates = est, vcov = V, vcov_block_diagonal = !is.null(pretrends),
+  structure(list(estimates = est, vcov = V,
                  n_treated_obs = length(smp$i1), n_untreated_obs = length(smp$i0),
                  n_units = pn$n_units, dropped_treated = smp$dropped, first_stage = fs$beta,
                  level = level, formula = formula, cohort = gcol, cluster = clcol %||% spec$unit,
@@ -211,8 +214,37 @@ impute_pretrends <- function(pn, smp, pretrends, cl, z, threads, call = caller_e
   out <- data.frame(term = rel_time_label(leads[keep]), rel_time = as.numeric(leads[keep]), estimate = unname(b),
                     std.error = unname(se), conf.low = unname(b - z * se), conf.high = unname(b + z * se),
                     n_obs = vapply(leads[keep], function(k) sum(e0 == k), 0))
-  attr(out, "vcov") <- unname(fit$vcov[ld[keep], ld[keep], drop = FALSE])
+  attr(out, "scores") <- pretrend_scores(fit, d$cl, ld[keep])
   out
+}
+
+# Cluster sums of the scores of the lead coefficients of the pre-trend fit,
+# B x'e summed by cluster (rows named by the codes of `cl`), times the square
+# root of the fit's small-sample factor: their cross-products are its
+# clustered covariance (one cluster variable, so one factor).
+pretrend_scores <- function(fit, cl, leads) {
+  s <- fit$sample
+  n <- length(fit$residuals)
+  G <- fit$n_clusters[[1L]]
+  fac <- (if (fit$ssc$K.adj) (n - 1) / (n - fit$K) else 1) * (if (fit$ssc$G.adj) G / (G - 1) else 1)
+  U <- rowsum(s$X * fit$residuals, cl[fit$obs], reorder = FALSE) %*% s$bread[, leads, drop = FALSE]
+  U * sqrt(fac)
+}
+
+# Joint covariance of pre-trend coefficients and horizons: the cluster
+# sandwich of the stacked estimator, sum over clusters of u_c u_c' with u_c
+# the cluster sums of the pre-trend scores (pretrend_scores()) stacked on
+# those of the horizons (impute_scores(); rows named by the same codes). A
+# cluster without untreated rows has zero pre-trend scores.
+impute_joint_vcov <- function(Upre, Upost) {
+  U <- matrix(0, nrow(Upost), ncol(Upre))
+  U[match(rownames(Upre), rownames(Upost)), ] <- Upre
+  V <- crossprod(cbind(U, Upost))
+  R <- psd_repair(V)
+  if (R$repaired) {
+    note("The joint covariance of pre-trend coefficients and horizons was not positive semi-definite: its eigenvalues below 1e-16 were set to 1e-16, as fixest does.")
+  }
+  R$V
 }
 
 # Averaging weights of the treated rows: one column per estimate.
@@ -308,9 +340,9 @@ rel_time_label <- function(e) {
 #'
 #' @param x,object A `pilotdid_did_imputation` result.
 #' @param ... Unused.
-#' @return `tidy()`: a data frame; `vcov()`: the covariance matrix of the
-#'   estimates, named by term (block-diagonal with pre-trend coefficients:
-#'   see [did_imputation()]); `summary()`: a `summary.pilotdid_did_imputation`
+#' @return `tidy()`: a data frame; `vcov()`: the joint covariance matrix of
+#'   the estimates, named by term (see "Joint covariance" in
+#'   [did_imputation()]); `summary()`: a `summary.pilotdid_did_imputation`
 #'   list (the tidy table and sample sizes).
 #' @family robust estimators
 #' @name imputation-methods
@@ -342,10 +374,6 @@ event_coefs.pilotdid_did_imputation <- function(x, call = rlang::caller_env()) {
   if (!nrow(e)) {
     abort_input(c("{.arg x} has no event-time coefficient.",
                   "i" = "Use {.code did_imputation(..., horizon = TRUE, pretrends = -5:-2)}."), call = call)
-  }
-  if (isTRUE(x$vcov_block_diagonal) && any(e$rel_time < 0)) {
-    note(c("The pre-trend and post coefficients of {.fn did_imputation} come from different fits; their covariance is not estimated.",
-           "i" = "The covariance used is block-diagonal (zero between pre-trend coefficients and horizons); see {.help pilotdid::did_imputation}."))
   }
   list(estimate = e$estimate, vcov = unname(x$vcov[e$term, e$term, drop = FALSE]), rel_time = e$rel_time,
        ref = setdiff(-1, e$rel_time), terms = e$term)

@@ -55,14 +55,25 @@ arp_setup <- function(Y, a, X, S, Z, kappa, hybrid) {
     X <- X[, q$pivot[seq_len(q$rank)], drop = FALSE]
   }
   V <- cpp_dual_vertices(cbind(sdv, X), 1e-10)
-  if (nrow(V)) V <- V[!duplicated(round(V, 10)), , drop = FALSE]
   P <- V %*% S %*% t(V)
   lf <- Inf
   if (hybrid == "LF" && nrow(V)) {
-    eta <- col_max(V %*% t(Z %*% eigen_root(S)))
-    lf <- stats::quantile(eta, 1 - kappa, names = FALSE, type = 7)
+    eta <- cpp_max_over_vertices(V %*% t(eigen_root(S)), Z)
+    lf <- quantile7(eta, 1 - kappa)
   }
   list(V = V, P = P, Vy = drop(V %*% Y), Va = drop(V %*% a), lf = lf)
+}
+
+# stats::quantile(x, p, type = 7) for one p, without its overhead (called
+# once per restriction and M).
+quantile7 <- function(x, p) {
+  index <- 1 + (length(x) - 1) * p
+  lo <- floor(index)
+  hi <- ceiling(index)
+  x <- sort(x, partial = unique(c(lo, hi)))
+  qs <- x[lo]
+  if (index > lo && x[hi] != qs) qs <- (1 - (index - lo)) * qs + (index - lo) * x[hi]
+  qs
 }
 
 # Accept (TRUE) / reject of the conditional (hybrid) test at each theta,
@@ -71,33 +82,22 @@ arp_setup <- function(Y, a, X, S, Z, kappa, hybrid) {
 # gamma'y to [vlo, vup] (ARP 2023, section 3; HonestDiD's primal and dual
 # branches both compute this interval).
 arp_accept <- function(pr, theta, alpha, kappa, hybrid) {
-  nv <- nrow(pr$V)
-  if (nv == 0L) return(rep(TRUE, length(theta)))
-  vals <- pr$Vy - outer(pr$Va, theta)
-  idx <- max.col(t(vals), ties.method = "first")
-  eta <- vals[cbind(idx, seq_along(theta))]
-  acc <- eta <= pr$lf
+  if (nrow(pr$V) == 0L) return(rep(TRUE, length(theta)))
+  # columns: optimal vertex, eta, its variance, vlo, vup (src/honest.cpp)
+  cond <- cpp_arp_conditional(pr$Vy, pr$Va, pr$P, theta)
+  acc <- cond[, 2L] <= pr$lf
   k <- which(acc)
   if (!length(k)) return(acc)
   mod_size <- if (hybrid == "LF") (alpha - kappa) / (1 - kappa) else alpha
-  s2 <- diag(pr$P)[idx[k]]
-  Vb <- pr$P[, idx[k], drop = FALSE] / rep(s2, each = nv)
-  Vs <- vals[, k, drop = FALSE] - Vb * rep(eta[k], each = nv)
-  den <- 1 - Vb
-  tol <- 1e-10
-  lo <- ifelse(den > tol, Vs / den, -Inf)
-  up <- ifelse(den < -tol, Vs / den, Inf)
-  vlo <- col_max(lo)
-  vup <- pmin(-col_max(-up), pr$lf)
-  sB <- sqrt(s2)
-  stat <- eta[k] / sB
+  vlo <- cond[k, 4L]
+  vup <- pmin(cond[k, 5L], pr$lf)
+  sB <- sqrt(cond[k, 3L])
+  stat <- cond[k, 2L] / sB
   inside <- vlo / sB <= stat & stat <= vup / sB
   cval <- pmax(0, qtruncnorm(1 - mod_size, vlo / sB, vup / sB))
   acc[k] <- !inside | stat <= cval
   acc
 }
-
-col_max <- function(m) m[cbind(max.col(t(m), ties.method = "first"), seq_len(ncol(m)))]
 
 # Quantile p of N(0, 1) truncated to [l, u] (TruncatedNormal::norminvp()),
 # computed on the log scale in the tail that keeps precision.
@@ -114,25 +114,43 @@ qtruncnorm <- function(p, l, u) {
 # computeConditionalCS_DeltaRM(): union over s and the sign of the sets
 # accepted on HonestDiD's grid [-20, 20] * sd(l'beta_post), gridPoints values.
 rm_confidence_set <- function(betahat, sigma, n_pre, n_post, l_vec, Mbar, alpha, hybrid, grid, Z) {
+  acc <- rm_accepted(betahat, sigma, n_pre, n_post, l_vec, Mbar, alpha, hybrid, grid, Z)
+  if (acc[1L] || acc[length(acc)]) {
+    warn_pd("The relative-magnitude set for {.arg Mbar} = {Mbar} reaches the end of the grid; its bounds are censored.")
+  }
+  if (!any(acc)) return(c(NA_real_, NA_real_))
+  range(grid[acc])
+}
+
+# Whether the set excludes 0 (lb > 0 or ub < 0 in rm_confidence_set()), for
+# the breakdown value: only whether some grid value <= 0 and some >= 0 are
+# accepted matters, so the union stops as soon as both are.
+rm_excludes_zero <- function(betahat, sigma, n_pre, n_post, l_vec, Mbar, alpha, hybrid, grid, Z) {
+  acc <- rm_accepted(betahat, sigma, n_pre, n_post, l_vec, Mbar, alpha, hybrid, grid, Z, sides = TRUE)
+  xor(any(acc[grid <= 0]), any(acc[grid >= 0]))
+}
+
+# Accepted grid values, the union over the 2 * n_pre restrictions; a value
+# already accepted is not tested again. sides = TRUE: only one accepted value
+# <= 0 and one >= 0 are looked for.
+rm_accepted <- function(betahat, sigma, n_pre, n_post, l_vec, Mbar, alpha, hybrid, grid, Z, sides = FALSE) {
   kappa <- alpha / 10
   post <- n_pre + seq_len(n_post)
   Gi <- gamma_inverse(l_vec)
   acc <- logical(length(grid))
   for (s in seq(-(n_pre - 1L), 0L)) {
     for (pos in c(TRUE, FALSE)) {
+      todo <- !acc
+      if (sides) todo <- (grid <= 0 & !any(acc[grid <= 0])) | (grid >= 0 & !any(acc[grid >= 0]))
+      if (!any(todo)) return(acc)
       A <- rm_constraints(n_pre, n_post, Mbar, s, pos)
       AG <- A[, post, drop = FALSE] %*% Gi
       pr <- arp_setup(drop(A %*% betahat), AG[, 1L], AG[, -1L, drop = FALSE],
                       A %*% sigma %*% t(A), Z, kappa, hybrid)
-      todo <- !acc
-      if (any(todo)) acc[todo] <- arp_accept(pr, grid[todo], alpha, kappa, hybrid)
+      acc[todo] <- arp_accept(pr, grid[todo], alpha, kappa, hybrid)
     }
   }
-  if (acc[1L] || acc[length(acc)]) {
-    warn_pd("The relative-magnitude set for {.arg Mbar} = {Mbar} reaches the end of the grid; its bounds are censored.")
-  }
-  if (!any(acc)) return(c(NA_real_, NA_real_))
-  range(grid[acc])
+  acc
 }
 
 # ---- smoothness: Delta^SD(M), the fixed-length confidence interval --------------
@@ -161,22 +179,27 @@ flci_setup <- function(sigma, n_pre, n_post, l_vec) {
   Q <- t(G) %*% sigma %*% G
   q <- drop(t(G) %*% sigma %*% g0)
   Wmin <- if (n_pre > 1L) -solve(Q, q) else numeric(0)
+  faces <- new.env(parent = emptyenv())
+  faces$A <- matrix(sign(Wmin), ncol = 1L)
   list(G = G, g0 = g0, const = const, Q = Q, q = q, q0 = drop(t(g0) %*% sigma %*% g0),
-       Wmin = Wmin, B0 = sum(abs(Wmin)))
+       Wmin = Wmin, B0 = sum(abs(Wmin)), Q2 = 2 * Q, q2 = -2 * q, faces = faces)
 }
 
 flci_var <- function(fs, W) drop(t(W) %*% fs$Q %*% W + 2 * sum(fs$q * W) + fs$q0)
 
 # Minimum-variance W with sum |W| <= B (cutting planes on the faces of the L1 ball).
+# The faces found so far are kept in fs$faces (an environment) and every
+# later solve starts from them: along the search over B the active faces
+# rarely change, so most solves need one QP.
 flci_inner <- function(fs, B) {
   if (B >= fs$B0) return(fs$Wmin)
   if (B <= 0) return(numeric(length(fs$Wmin)))
-  faces <- matrix(sign(fs$Wmin), ncol = 1L)
   for (it in 1:200) {
-    sol <- quadprog::solve.QP(Dmat = 2 * fs$Q, dvec = -2 * fs$q, Amat = -faces,
+    faces <- fs$faces$A
+    sol <- quadprog::solve.QP(Dmat = fs$Q2, dvec = fs$q2, Amat = -faces,
                               bvec = rep(-B, ncol(faces)))$solution
     if (sum(abs(sol)) <= B * (1 + 1e-10) + 1e-14) return(sol)
-    faces <- cbind(faces, sign(sol))
+    fs$faces$A <- cbind(faces, sign(sol))
   }
   cli::cli_abort("Internal error: the FLCI variance problem did not converge.")
 }
@@ -184,7 +207,7 @@ flci_inner <- function(fs, B) {
 # 1 - alpha quantile of |N(mu, 1)|. "exact" solves Phi(c - mu) - Phi(-c - mu)
 # = 1 - alpha; "simulated" is HonestDiD's .qfoldednormal(): the type-7 sample
 # quantile of |z + mu| over its 10^6 draws z made with set.seed(0), found
-# here by bisection on counts in the sorted draws (no resorting per mu).
+# in C++ (src/honest.cpp) by binary search in the sorted draws (no resorting per mu).
 folded_normal_cv <- function(mu, alpha, cv = "simulated") {
   if (cv == "simulated") return(folded_normal_cv_sim(mu, alpha))
   if (mu > 40) return(mu + stats::qnorm(1 - alpha))
@@ -200,40 +223,7 @@ folded_draws <- function() {
   honest_cache$z
 }
 
-folded_normal_cv_sim <- function(mu, alpha) {
-  z <- folded_draws()
-  n <- length(z)
-  j0 <- n_below(z, -mu)
-  # |z + mu| is the union of two increasing sequences: a_i = z[j0 + i] + mu
-  # and b_i = -(z[j0 + 1 - i] + mu); k-th smallest by binary search.
-  a <- function(i) if (i < 1L) -Inf else if (i > n - j0) Inf else z[j0 + i] + mu
-  b <- function(i) if (i < 1L) -Inf else if (i > j0) Inf else -(z[j0 + 1L - i] + mu)
-  kth <- function(k) {
-    lo <- max(0L, k - j0)
-    hi <- min(k, n - j0)
-    while (lo < hi) {
-      i <- (lo + hi) %/% 2L
-      if (a(i + 1L) < b(k - i)) lo <- i + 1L else hi <- i
-    }
-    max(a(lo), b(k - lo))
-  }
-  h <- 1 + (n - 1) * (1 - alpha)
-  k <- floor(h)
-  x1 <- kth(k)
-  x2 <- if (h > k) kth(k + 1) else x1
-  x1 + (h - k) * (x2 - x1)
-}
-
-# Number of elements of the sorted vector z below v.
-n_below <- function(z, v) {
-  lo <- 0L
-  hi <- length(z)
-  while (lo < hi) {
-    m <- (lo + hi + 1L) %/% 2L
-    if (z[m] < v) lo <- m else hi <- m - 1L
-  }
-  lo
-}
+folded_normal_cv_sim <- function(mu, alpha) cpp_folded_quantile(folded_draws(), mu, 1 - alpha)
 
 flci_halflength <- function(fs, B, M, alpha, cv) {
   W <- flci_inner(fs, B)

@@ -22,9 +22,14 @@
 #' @param null Value(s) under the null hypothesis (recycled).
 #' @param level Confidence level.
 #' @param ... Unused.
-#' @return A data frame with one row per combination: `term`, `estimate`,
-#'   `std.error`, `statistic`, `p.value`, `conf.low`, `conf.high`, and the
-#'   weights in attribute `"weights"` (a matrix).
+#' @return A `pilotdid_lincom` result: a data frame with one row per
+#'   combination, columns `term`, `estimate`, `std.error`, `statistic`,
+#'   `p.value`, `conf.low`, `conf.high` (what `tidy()` and `as.data.frame()`
+#'   return), and attributes `"weights"` (the matrix \eqn{W}, one row per
+#'   combination), `"vcov"` (the covariance \eqn{WVW'} of the combinations,
+#'   returned by `vcov()`), `"df"` (degrees of freedom; `Inf` for normal
+#'   inference), `"level"`, `"null"` and `"nobs"` (observations of `x`, `NA`
+#'   when it has none). Methods: [lincom-methods].
 #' @family inference
 #' @export
 #' @examples
@@ -52,8 +57,14 @@ lincom <- function(x, weights, null = 0, level = 0.95, ...) {
   out <- data.frame(term = rownames(W), estimate = est, std.error = se, statistic = stat, p.value = p,
                     conf.low = est - q * se, conf.high = est + q * se, stringsAsFactors = FALSE)
   rownames(out) <- NULL
-  attr(out, "weights") <- W
-  out
+  Vw <- W %*% V %*% t(W)
+  dimnames(Vw) <- list(out$term, out$term)
+  new_pilotdid_lincom(out, W, Vw, df, level, null, result_nobs(x))
+}
+
+new_pilotdid_lincom <- function(tab, weights, vcov, df, level, null, nobs) {
+  structure(tab, weights = weights, vcov = vcov, df = df, level = level, null = null, nobs = nobs,
+            class = c("pilotdid_lincom", "data.frame"))
 }
 
 # Degrees of freedom of the t tests of a result (Inf: normal inference).
@@ -149,7 +160,7 @@ lincom_label <- function(W, nm) {
 #' @param window With `type = "window"`, the first and last relative periods.
 #' @param level Confidence level.
 #' @param ... Unused.
-#' @return A [lincom()] data frame with one row.
+#' @return A [lincom()] result (`pilotdid_lincom`) with one row.
 #' @family inference
 #' @importFrom stats aggregate
 #' @export
@@ -184,8 +195,5 @@ event_average <- function(x, type, window, level, call = rlang::caller_env()) {
       ev$rel_time >= window[1L] & ev$rel_time <= window[2L]
     })
   if (!any(keep)) abort_input("No estimated event-time coefficient in the {.val {type}} periods.", call = call)
-  w <- stats::setNames(keep / sum(keep), ev$terms)
-  out <- lincom(x, w, level = level)
-  out$term <- type
-  out
+  lincom(x, matrix(keep / sum(keep), 1L, dimnames = list(type, ev$terms)), level = level)
 }

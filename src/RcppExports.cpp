@@ -192,6 +192,45 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// cpp_max_over_vertices
+Eigen::VectorXd cpp_max_over_vertices(Eigen::Map<Eigen::MatrixXd> V, Eigen::Map<Eigen::MatrixXd> D);
+RcppExport SEXP _pilotdid_cpp_max_over_vertices(SEXP VSEXP, SEXP DSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Eigen::Map<Eigen::MatrixXd> >::type V(VSEXP);
+    Rcpp::traits::input_parameter< Eigen::Map<Eigen::MatrixXd> >::type D(DSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_max_over_vertices(V, D));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_arp_conditional
+Eigen::MatrixXd cpp_arp_conditional(Eigen::Map<Eigen::VectorXd> Vy, Eigen::Map<Eigen::VectorXd> Va, Eigen::Map<Eigen::MatrixXd> P, Eigen::Map<Eigen::VectorXd> theta);
+RcppExport SEXP _pilotdid_cpp_arp_conditional(SEXP VySEXP, SEXP VaSEXP, SEXP PSEXP, SEXP thetaSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Eigen::Map<Eigen::VectorXd> >::type Vy(VySEXP);
+    Rcpp::traits::input_parameter< Eigen::Map<Eigen::VectorXd> >::type Va(VaSEXP);
+    Rcpp::traits::input_parameter< Eigen::Map<Eigen::MatrixXd> >::type P(PSEXP);
+    Rcpp::traits::input_parameter< Eigen::Map<Eigen::VectorXd> >::type theta(thetaSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_arp_conditional(Vy, Va, P, theta));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_folded_quantile
+double cpp_folded_quantile(Eigen::Map<Eigen::VectorXd> z, double mu, double p);
+RcppExport SEXP _pilotdid_cpp_folded_quantile(SEXP zSEXP, SEXP muSEXP, SEXP pSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Eigen::Map<Eigen::VectorXd> >::type z(zSEXP);
+    Rcpp::traits::input_parameter< double >::type mu(muSEXP);
+    Rcpp::traits::input_parameter< double >::type p(pSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_folded_quantile(z, mu, p));
+    return rcpp_result_gen;
+END_RCPP
+}
 // cpp_impute_fe
 Rcpp::List cpp_impute_fe(Rcpp::NumericMatrix V0, Rcpp::NumericMatrix W1, Rcpp::List codes0, Rcpp::List codes1, Rcpp::IntegerVector G, Rcpp::NumericVector w0, int max_exact, double tol, int maxit, int threads);
 RcppExport SEXP _pilotdid_cpp_impute_fe(SEXP V0SEXP, SEXP W1SEXP, SEXP codes0SEXP, SEXP codes1SEXP, SEXP GSEXP, SEXP w0SEXP, SEXP max_exactSEXP, SEXP tolSEXP, SEXP maxitSEXP, SEXP threadsSEXP) {
@@ -496,6 +535,9 @@ static const R_CallMethodDef CallEntries[] = {
     {"_pilotdid_cpp_entropy_weights", (DL_FUNC) &_pilotdid_cpp_entropy_weights, 8},
     {"_pilotdid_cpp_entropy_scores", (DL_FUNC) &_pilotdid_cpp_entropy_scores, 11},
     {"_pilotdid_cpp_dual_vertices", (DL_FUNC) &_pilotdid_cpp_dual_vertices, 2},
+    {"_pilotdid_cpp_max_over_vertices", (DL_FUNC) &_pilotdid_cpp_max_over_vertices, 2},
+    {"_pilotdid_cpp_arp_conditional", (DL_FUNC) &_pilotdid_cpp_arp_conditional, 4},
+    {"_pilotdid_cpp_folded_quantile", (DL_FUNC) &_pilotdid_cpp_folded_quantile, 3},
     {"_pilotdid_cpp_impute_fe", (DL_FUNC) &_pilotdid_cpp_impute_fe, 10},
     {"_pilotdid_cpp_match_nearest", (DL_FUNC) &_pilotdid_cpp_match_nearest, 9},
     {"_pilotdid_cpp_ols", (DL_FUNC) &_pilotdid_cpp_ols, 6},

@@ -13,6 +13,7 @@ every_result <- function() {
     twfe = fit,
     event_study = es,
     honest_did = honest_did(es, Mbar = c(0, 1), M = c(0, 0.05), breakdown = FALSE),
+    lincom = lincom(es, c(avg = "(current + post_1) / 2", jump = "current - pre_2")),
     pretrend_power = pretrend_power(es, slope = 0.05),
     placebo_test = placebo_test(fit, n = 20, seed = 1),
     psm_did = psm_did(y ~ treat + x1 | id + year, data = d, treat = ~ever),
