@@ -150,7 +150,9 @@ read_cohort <- function(unit, time, g = NULL, D = NULL, names = list(), what = "
   varies <- ok & g != g[match(u, u)]
   if (any(varies)) {
     abort_input(c("The cohort column {.field {names$cohort}} varies within {length(unique(u[varies]))} unit{?s}; it must be constant per unit.",
-                  example(varies)), call = call)
+                  example(varies),
+                  "i" = "Give every row of a unit its first treated period (NA, 0 or Inf for never treated)."),
+                call = call)
   }
   if (!is.null(D) && any((time >= g) != (D == 1))) {
     abort_input(c("The cohort column {.field {names$cohort}} does not agree with the treatment {.field {names$treat}}.",
@@ -217,7 +219,7 @@ balance_panel <- function(pn, what, call = caller_env()) {
 panel_rows <- function(pn, keep) {
   pn$unit <- group_codes(list(pn$unit[keep]))
   pn$n_units <- max(pn$unit) + 1L
-  for (v in c("y", "time", "period", "obs", "unit_id", "w")) pn[[v]] <- pn[[v]][keep]
+  for (v in c("y", "time", "period", "obs", "unit_id", "w", "cohort")) pn[[v]] <- pn[[v]][keep]
   pn$X <- pn$X[keep, , drop = FALSE]
   pn$d <- pn$d[keep, , drop = FALSE]
   pn

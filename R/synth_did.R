@@ -146,12 +146,9 @@ synth_treat_column <- function(treat, call = caller_env()) {
 
 # Outcome matrix (units x periods), covariate matrices, and each unit's cohort.
 synth_panel <- function(pn, tcol, spec, unbalanced, call = caller_env()) {
-  D <- pn$d[[tcol]]
-  if (!(is.numeric(D) || is.logical(D)) || !all(D %in% c(0, 1))) {
-    abort_input("The treatment {.field {tcol}} must be 0/1.", call = call)
-  }
+  pn$cohort <- read_cohort(pn$unit_id, pn$time, D = pn$d[[tcol]], what = "synthetic DID",
+                           names = list(treat = tcol, unit = spec$unit), call = call)
   pn <- synth_balance(pn, unbalanced, spec, call)
-  D <- as.numeric(pn$d[[tcol]])
   # units in sorted order: the draws do not depend on the order of the rows
   pn$unit <- match(pn$unit_id, sort(unique(pn$unit_id))) - 1L
   U <- pn$n_units
@@ -159,16 +156,8 @@ synth_panel <- function(pn, tcol, spec, unbalanced, call = caller_env()) {
   idx <- pn$unit + 1L + (pn$period - 1L) * U
   Y <- matrix(NA_real_, U, T)
   Y[idx] <- pn$y
-  Dm <- matrix(0, U, T)
-  Dm[idx] <- D
-  first <- apply(Dm, 1L, function(v) if (any(v == 1)) which(v == 1)[1L] else NA_integer_)
-  switch_off <- vapply(seq_len(U), function(u) !is.na(first[u]) && any(Dm[u, first[u]:T] == 0), NA)
+  first <- match(unit_values(pn$cohort, pn$unit, U), pn$periods)
   ids <- unit_values(pn$unit_id, pn$unit, U)
-  if (any(switch_off)) {
-    bad <- ids[switch_off]
-    abort_input(c("The treatment {.field {tcol}} switches off for {length(bad)} unit{?s}: {.val {utils::head(bad, 5)}}.",
-                  "i" = "Synthetic DID needs treatment to stay on once adopted."), call = call)
-  }
   X <- lapply(seq_len(ncol(pn$X)), function(j) { m <- matrix(NA_real_, U, T); m[idx] <- pn$X[, j]; m })
   names(X) <- colnames(pn$X)
   list(Y = Y, X = X, first = first, units = ids, periods = pn$periods, U = U, T = T,
