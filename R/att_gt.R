@@ -35,6 +35,21 @@
 #' `did::att_gt(bstrap = FALSE)`, clustered by unit. Intervals are pointwise
 #' normal intervals.
 #'
+#' @section Sampling weights:
+#' With `weights`, every mean above is weighted by the units' weights (one
+#' per unit: they must be constant within units, as in `did`), the
+#' covariate regression is weighted least squares and the propensity score a
+#' weighted logit, as `did::att_gt(weightsname = )` (through
+#' `DRDID::reg_did_panel()` and `DRDID::drdid_panel()` with `i.weights`);
+#' the influence function of a comparison unit is
+#' \eqn{-n w_i(\Delta Y_i - \bar{\Delta Y}_c)/\sum_{j \in c} w_j}. In
+#' [aggregate()] the cohort shares are weighted shares. Units with weight 0
+#' stay in the sample and count in \eqn{n}, as in `did`.
+#'
+#' @section Threads:
+#' `att_gt()` takes no `threads`: it is computed in R (one 2x2 comparison per
+#' cell), single-threaded.
+#'
 #' @section Sample:
 #' The panel is balanced as in `did`: rows with missing values are dropped,
 #' then units not observed in every period, with a note. Units treated in
@@ -56,12 +71,19 @@
 #' @param anticipation Number of periods before adoption in which units may
 #'   already react (whole number >= 0).
 #' @param base_period `"varying"` or `"universal"` (see Estimator).
+#' @param weights Optional sampling weights, one per unit: a column name
+#'   (`"pop"`), a one-sided formula (`~pop`) or a numeric vector with one
+#'   value per row of `data`, constant within units (see Sampling weights).
+#'   Missing, negative or infinite weights on rows used are an error; rows
+#'   that leave the sample may have any weight.
 #' @inheritParams did_imputation
 #' @return An object of class `pilotdid_att_gt`: `estimates` (a data frame, one
 #'   row per ATT(g,t): `group`, `time`, `rel_time` (\eqn{t - g}), `estimate`,
 #'   `std.error`, `conf.low`, `conf.high`, `post` (TRUE when \eqn{t \ge g}),
 #'   `n_treated`, `n_control`), `inf_func` (the \eqn{n \times K} influence
 #'   functions), `unit_group` (each unit's cohort, 0 for never treated),
+#'   `unit_weights` (each unit's sampling weight, mean 1; all 1 without
+#'   `weights`),
 #'   `n_units`, `periods`, `groups`, `control_group`, `anticipation`,
 #'   `base_period`, `est_method` (`"none"` without covariates),
 #'   `dropped_units`, `level`, `formula`, `cohort`, `call`.

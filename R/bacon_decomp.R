@@ -22,6 +22,15 @@
 #' \eqn{k} is treated. Weights are normalised to sum to one. These are the
 #' weights and labels of `bacondecomp::bacon()` (without controls).
 #'
+#' @section Weights:
+#' With `weights` (one per unit, constant within units), cohort sizes
+#' \eqn{n_k} are sums of unit weights and cohort means are weighted means;
+#' the weighted sum of the 2x2 estimates is then the coefficient of the
+#' weighted [twfe()] fit, exactly (unit weights act as replications of the
+#' units). Weights that vary within units have no such decomposition and are
+#' an error. `bacondecomp::bacon()` has no weights. `bacon_decomp()` takes no
+#' `threads`: it is computed in R from the cohort-by-period means.
+#'
 #' @section Unbalanced panels:
 #' The decomposition holds on balanced panels only. Rows with missing values
 #' are dropped first; then units not observed in every period are dropped,
@@ -31,6 +40,10 @@
 #' @param formula `y ~ treat | unit + time`: the outcome, a 0/1 treatment that
 #'   stays on once adopted, then the unit and time columns (time numeric).
 #'   Controls are not supported.
+#' @param weights Optional unit weights: a column name (`"pop"`), a one-sided
+#'   formula (`~pop`) or a numeric vector with one value per row of `data`,
+#'   constant within units (see Weights). Missing, negative or infinite
+#'   weights on rows used are an error.
 #' @inheritParams twfe
 #' @return An object of class `pilotdid_bacon_decomp`: `two_by_two` (a data frame with
 #'   one row per comparison: `type`, `treated` and `control` (adoption period

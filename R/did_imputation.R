@@ -27,6 +27,21 @@
 #' the \eqn{v^2}-weighted mean of the imputed effects of cohort \eqn{g} at
 #' \eqn{e} periods since adoption. Confidence intervals are normal.
 #'
+#' @section Sampling weights:
+#' With `weights` \eqn{\omega_{it}}, the first stage is weighted least squares
+#' on the untreated rows and the averaging weights of the treated rows are
+#' proportional to \eqn{\omega_{it}}, as in
+#' `didimputation::did_imputation(wname = )`. The standard errors are
+#' didimputation's: its weights of the untreated outcomes are computed with
+#' the first-stage design scaled by the weights,
+#' \eqn{v_0 = -\Omega_0 Z_0 (Z_0'\Omega_0^2 Z_0)^{-} Z_1'\Omega_1 w_1}
+#' (\eqn{\Omega} the diagonal of the weights), which is not the exact
+#' weight \eqn{-\Omega_0 Z_0 (Z_0'\Omega_0 Z_0)^{-} Z_1' w_1} of the
+#' untreated outcomes in the weighted estimate unless the weights are 0 or 1;
+#' pilotdid follows didimputation so that the two agree. Rows with weight 0
+#' are dropped with a note. Pre-trend coefficients come from the weighted
+#' [twfe()] fit.
+#'
 #' @section Joint covariance:
 #' `vcov()` returns the covariance of all estimates (pre-trend coefficients
 #' first, then the horizons), for [lincom()], [honest_did()] and
@@ -68,6 +83,10 @@
 #'   with the estimates is not estimated: see "Joint covariance".
 #' @param cluster Column defining the clusters of the standard errors (a name
 #'   or one-sided formula); the unit by default.
+#' @param weights Optional sampling weights: a column name (`"pop"`), a
+#'   one-sided formula (`~pop`) or a numeric vector with one value per row of
+#'   `data` (see Sampling weights). Missing, negative or infinite weights on
+#'   rows used are an error; rows that leave the sample may have any weight.
 #' @param level Confidence level of the intervals.
 #' @inheritParams twfe
 #' @return An object of class `pilotdid_did_imputation`: `estimates` (a data frame:

@@ -195,7 +195,7 @@ event_columns <- function(formula, data, cohort, time, cluster, weights, call = 
   unit <- unit[1L]
   clus <- if (is.null(cluster)) unit else formula_columns(cluster, "cluster", call)
   check_columns(data, clus, "cluster", call)
-  wcol <- if (inherits(weights, "formula")) all.vars(weights)
+  wcol <- if (inherits(weights, "formula")) all.vars(weights) else if (is.character(weights)) weights
   check_columns(data, wcol, "weights", call)
   list(unit = unit, time = time, cohort = cohort, cluster = clus,
        used = unique(c(setdiff(all.vars(spec$main), ".pd_check"), unlist(spec$fe), cohort, clus, wcol)))
@@ -308,7 +308,9 @@ event_formula <- function(formula, terms, call = rlang::caller_env()) {
 }
 
 event_weights <- function(weights, n, rows, call = rlang::caller_env()) {
-  if (is.null(weights) || inherits(weights, "formula")) return(weights)
+  if (is.null(weights) || inherits(weights, "formula") || (is.character(weights) && length(weights) == 1L)) {
+    return(weights)
+  }
   if (!is.numeric(weights) || length(weights) != n) {
     abort_input("{.arg weights} must be a one-sided formula or a numeric vector with one value per row of {.arg data} ({n}).",
                 call = call)

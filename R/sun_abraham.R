@@ -31,6 +31,8 @@
 #' @inheritParams did_imputation
 #' @param ref The omitted relative period(s) (default `-1`, the period before
 #'   adoption); whole numbers.
+#' @param subset Optional rows to use: an expression evaluated in `data`
+#'   (`year <= 2019`), a logical vector or row numbers.
 #' @param ... Further arguments of [twfe()]: `cluster`, `vcov`, `weights`,
 #'   `threads`.
 #' @return An object of class `pilotdid_sun_abraham`: `estimates` (a data frame, one

@@ -80,6 +80,10 @@
 #' @param level Confidence level.
 #' @param unbalanced `"error"` (default) stops on missing unit-period cells and
 #'   names them; `"drop"` drops the units with missing cells, with a message.
+#' @param subset Optional rows to use: an expression evaluated in `data`
+#'   (`year <= 2019`), a logical vector or row numbers. `synth_did()` takes no
+#'   sampling weights: the unit and time weights are its estimator (as in
+#'   `synthdid`, which has none either).
 #' @return An object of class `pilotdid_synth_did`: `estimate`, `std.error`,
 #'   `conf.low`, `conf.high`, `cohorts` (a data frame, one row per cohort:
 #'   `cohort` (first treated period), `n_treated`, `n_pre`, `n_post`, `weight`,
@@ -110,7 +114,7 @@ synth_did <- function(formula, data, treat, method = c("sdid", "sc", "did"),
                       se = c("placebo", "jackknife", "bootstrap", "none"), n = 200, seed = NULL,
                       threads = getOption("pilotdid.threads", 1L), backend = c("threads", "future"),
                       covariates = c("optimized", "projected"), level = 0.95,
-                      unbalanced = c("error", "drop")) {
+                      unbalanced = c("error", "drop"), subset = NULL) {
   call <- match.call()
   method <- check_choice(method, c("sdid", "sc", "did"), "method")
   se <- check_choice(se, c("placebo", "jackknife", "bootstrap", "none"), "se")
@@ -124,7 +128,8 @@ synth_did <- function(formula, data, treat, method = c("sdid", "sc", "did"),
   spec <- parse_did_formula(formula, example = "y ~ 1 | unit + time")
   tcol <- synth_treat_column(if (missing(treat)) NULL else treat)
   if (is.data.frame(data)) check_columns(data, tcol, "treat")
-  pn <- did_panel(spec, data, extra = tcol)
+  rows <- if (is.data.frame(data)) eval_subset(substitute(subset), data, parent.frame())
+  pn <- did_panel(spec, data, extra = tcol, rows = rows)
   sp <- synth_panel(pn, tcol, spec, unbalanced)
   synth_check_design(sp, se)
   if (ncol(pn$X) && covariates == "projected") sp <- synth_project(sp, spec)

@@ -95,3 +95,13 @@ test_that("awkward arguments across verbs get classed errors that name them", {
     tidy(fit, conf.level = 2)
   })
 })
+
+test_that("weights named by a string are the column's weights", {
+  d <- simulate_panel(n_id = 30, n_t = 6, seed = 41)
+  d$w <- 1 + (d$id %% 3)
+  a <- twfe(y ~ treat + x1 | id + year, data = d, weights = "w")
+  b <- twfe(y ~ treat + x1 | id + year, data = d, weights = ~w)
+  expect_equal(coef(a), coef(b))
+  expect_equal(vcov(a), vcov(b))
+  expect_error(twfe(y ~ treat | id + year, data = d, weights = "nope"), "nope", class = "pilotdid_error_input")
+})
