@@ -214,3 +214,19 @@ test_that("weights of 1 give the unweighted estimates, and subset equals the cal
   expect_equal(s$estimates, r$estimates)
   expect_equal(s$n_units, r$n_units)
 })
+
+test_that("units with weight 0 stay in the sample as in did (estimates and standard errors)", {
+  skip_if_not_installed("did")
+  d <- make_staggered(n_id = 60, n_t = 8, seed = 3)
+  uw <- withr::with_seed(1, stats::runif(length(unique(d$id)), 0.2, 3))
+  uw[c(2, 5, 9)] <- 0
+  d$w <- uw[match(d$id, sort(unique(d$id)))]
+  cs <- att_gt(y ~ 1 | id + year, data = d, cohort = "g", weights = "w")
+  ref <- cs_reference(d, weightsname = "w")
+  expect_equal(cs$n_units, ref$n)
+  expect_lt(rel_diff(tidy(cs)$estimate, ref$att), 1e-8)
+  expect_lt(rel_diff(tidy(cs)$std.error, ref$se), 1e-8)
+  ra <- suppressWarnings(did::aggte(ref, type = "dynamic", bstrap = FALSE, cband = FALSE))
+  a <- tidy(aggregate(cs, "dynamic"))
+  expect_lt(rel_diff(a$std.error, c(ra$se.egt, ra$overall.se)), 1e-8)
+})
