@@ -41,8 +41,8 @@ cpp_dual_vertices <- function(W, tol) {
     .Call(`_pilotdid_cpp_dual_vertices`, W, tol)
 }
 
-cpp_max_over_vertices <- function(V, D) {
-    .Call(`_pilotdid_cpp_max_over_vertices`, V, D)
+cpp_max_over_vertices <- function(VR, Z) {
+    .Call(`_pilotdid_cpp_max_over_vertices`, VR, Z)
 }
 
 cpp_arp_conditional <- function(Vy, Va, P, theta) {

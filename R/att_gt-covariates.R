@@ -1,6 +1,6 @@
 # ATT(g,t) with covariates: the panel outcome-regression and doubly-robust
 # estimators of Sant'Anna and Zhao (2020), with the influence functions of
-# DRDID::reg_did_panel() and DRDID::drdid_panel() (no sampling weights).
+# DRDID::reg_did_panel() and DRDID::drdid_panel(), sampling weights included.
 
 # Covariates of every unit in every period kept: a list with one n x k matrix
 # (intercept first) per period; NULL without covariates.
@@ -16,40 +16,41 @@ attgt_covariates <- function(pn, keep, cols) {
 }
 
 # One 2x2 comparison of the n1 units of a cell: change `dy`, treatment `D`
-# (0/1), covariates `X`. Returns the ATT and its influence function (before
-# did's n / n1 scaling).
-attgt_cell_cov <- function(dy, D, X, method, g, t) {
+# (0/1), covariates `X`, sampling weights `w`. Returns the ATT and its
+# influence function (before did's n / n1 scaling).
+attgt_cell_cov <- function(dy, D, X, w, method, g, t) {
   n1 <- length(D)
-  c0 <- D == 0
-  if (rcond(crossprod(X[c0, , drop = FALSE])) < .Machine$double.eps) {
+  w <- w / mean(w)
+  wc <- w * (1 - D)
+  XwX <- crossprod(X, wc * X)
+  if (rcond(XwX) < .Machine$double.eps) {
     warn_pd("Covariates of the comparison units of cohort {g} in period {t} are collinear: ATT({g},{t}) is NA.")
     return(list(att = NA_real_, inf = rep(0, n1)))
   }
-  beta <- stats::lm.fit(X[c0, , drop = FALSE], dy[c0])$coefficients
+  beta <- solve(XwX, crossprod(X, wc * dy))
   fit <- drop(X %*% beta)
-  XpX_inv <- solve(crossprod(X[c0, , drop = FALSE]) / n1)
-  lin_ols <- ((1 - D) * (dy - fit)) * X %*% XpX_inv
+  lin_ols <- (wc * (dy - fit)) * X %*% solve(XwX / n1)
   if (method == "reg") {
-    pbar <- mean(D)
-    eta_t <- mean(D * dy) / pbar
-    eta_c <- mean(D * fit) / pbar
-    inf_c <- D * (fit - eta_c) + lin_ols %*% (colSums(D * X) / n1)
-    return(list(att = eta_t - eta_c, inf = drop((D * (dy - eta_t) - inf_c) / pbar)))
+    wt <- w * D
+    eta_t <- mean(wt * dy) / mean(wt)
+    eta_c <- mean(wt * fit) / mean(wt)
+    inf_c <- wt * (fit - eta_c) + lin_ols %*% (colSums(wt * X) / n1)
+    return(list(att = eta_t - eta_c, inf = drop((wt * (dy - eta_t) - inf_c) / mean(wt))))
   }
-  ps <- logit_fit(X, D)
+  ps <- logit_fit(X, D, w)
   if (max(ps) >= 0.999) {
     warn_pd("The propensity score of cohort {g} in period {t} reaches 0.999 (no overlap): ATT({g},{t}) is NA.")
     return(list(att = NA_real_, inf = rep(0, n1)))
   }
   ps <- pmin(ps, 1 - 1e-6)
   trim <- ifelse(D == 1, 1, as.numeric(ps < 0.995))
-  w_t <- trim * D
-  w_c <- trim * ps * (1 - D) / (1 - ps)
+  w_t <- trim * w * D
+  w_c <- trim * w * ps * (1 - D) / (1 - ps)
   res <- dy - fit
   eta_t <- mean(w_t * res) / mean(w_t)
   eta_c <- mean(w_c * res) / mean(w_c)
-  hess <- chol2inv(chol(crossprod(X, ps * (1 - ps) * X))) * n1
-  lin_ps <- ((D - ps) * X) %*% hess
+  hess <- chol2inv(chol(crossprod(X, w * ps * (1 - ps) * X))) * n1
+  lin_ps <- ((w * (D - ps)) * X) %*% hess
   inf_t <- (w_t * (res - eta_t) - lin_ols %*% (colSums(w_t * X) / n1)) / mean(w_t)
   inf_c <- (w_c * (res - eta_c) + lin_ps %*% (colSums(w_c * (res - eta_c) * X) / n1) -
               lin_ols %*% (colSums(w_c * X) / n1)) / mean(w_c)
@@ -58,11 +59,11 @@ attgt_cell_cov <- function(dy, D, X, method, g, t) {
 
 # Fitted probabilities of a logit of D on X, by Newton-Raphson to full
 # convergence.
-logit_fit <- function(X, D, maxit = 100L) {
+logit_fit <- function(X, D, w = rep(1, length(D)), maxit = 100L) {
   beta <- numeric(ncol(X))
   for (it in seq_len(maxit)) {
     p <- stats::plogis(drop(X %*% beta))
-    step <- solve(crossprod(X, p * (1 - p) * X), crossprod(X, D - p))
+    step <- solve(crossprod(X, w * p * (1 - p) * X), crossprod(X, w * (D - p)))
     beta <- beta + drop(step)
     if (max(abs(step)) < 1e-12 * (1 + max(abs(beta)))) break
   }

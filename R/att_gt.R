@@ -35,6 +35,21 @@
 #' `did::att_gt(bstrap = FALSE)`, clustered by unit. Intervals are pointwise
 #' normal intervals.
 #'
+#' @section Sampling weights:
+#' With `weights`, every mean above is weighted by the units' weights (one
+#' per unit: they must be constant within units, as in `did`), the
+#' covariate regression is weighted least squares and the propensity score a
+#' weighted logit, as `did::att_gt(weightsname = )` (through
+#' `DRDID::reg_did_panel()` and `DRDID::drdid_panel()` with `i.weights`);
+#' the influence function of a comparison unit is
+#' \eqn{-n w_i(\Delta Y_i - \bar{\Delta Y}_c)/\sum_{j \in c} w_j}. In
+#' [aggregate()] the cohort shares are weighted shares. Units with weight 0
+#' stay in the sample and count in \eqn{n}, as in `did`.
+#'
+#' @section Threads:
+#' `att_gt()` takes no `threads`: it is computed in R (one 2x2 comparison per
+#' cell), single-threaded.
+#'
 #' @section Sample:
 #' The panel is balanced as in `did`: rows with missing values are dropped,
 #' then units not observed in every period, with a note. Units treated in
@@ -56,12 +71,19 @@
 #' @param anticipation Number of periods before adoption in which units may
 #'   already react (whole number >= 0).
 #' @param base_period `"varying"` or `"universal"` (see Estimator).
+#' @param weights Optional sampling weights, one per unit: a column name
+#'   (`"pop"`), a one-sided formula (`~pop`) or a numeric vector with one
+#'   value per row of `data`, constant within units (see Sampling weights).
+#'   Missing, negative or infinite weights on rows used are an error; rows
+#'   that leave the sample may have any weight.
 #' @inheritParams did_imputation
 #' @return An object of class `pilotdid_att_gt`: `estimates` (a data frame, one
 #'   row per ATT(g,t): `group`, `time`, `rel_time` (\eqn{t - g}), `estimate`,
 #'   `std.error`, `conf.low`, `conf.high`, `post` (TRUE when \eqn{t \ge g}),
 #'   `n_treated`, `n_control`), `inf_func` (the \eqn{n \times K} influence
 #'   functions), `unit_group` (each unit's cohort, 0 for never treated),
+#'   `unit_weights` (each unit's sampling weight, mean 1; all 1 without
+#'   `weights`),
 #'   `n_units`, `periods`, `groups`, `control_group`, `anticipation`,
 #'   `base_period`, `est_method` (`"none"` without covariates),
 #'   `dropped_units`, `level`, `formula`, `cohort`, `call`.
@@ -83,7 +105,7 @@
 #' att_gt(y ~ x1 | id + year, data = d, cohort = "cohort", est_method = "reg")
 att_gt <- function(formula, data, cohort, control_group = c("never", "notyet"), anticipation = 0,
                    base_period = c("varying", "universal"), est_method = c("dr", "reg"),
-                   level = 0.95) {
+                   weights = NULL, subset = NULL, level = 0.95) {
   call <- match.call()
   spec <- parse_did_formula(formula)
   gcol <- cohort_column(if (missing(cohort)) NULL else cohort)
@@ -92,21 +114,23 @@ att_gt <- function(formula, data, cohort, control_group = c("never", "notyet"), 
   est_method <- check_choice(est_method, c("dr", "reg"), "est_method")
   anticipation <- check_count(anticipation, "anticipation", min = 0)
   check_level(level)
-  if (is.data.frame(data)) check_columns(data, gcol, "cohort")
-  pn <- did_panel(spec, data, extra = gcol)
+  cols <- did_extra_columns(data, cohort = gcol, weights = weights)
+  rows <- if (is.data.frame(data)) eval_subset(substitute(subset), data, parent.frame())
+  pn <- did_panel(spec, data, extra = cols$extra, rows = rows)
   pn <- balance_panel(pn, "the Callaway-Sant'Anna estimator")
-  g <- read_cohort(pn, gcol)
-  wide <- attgt_wide(pn, g, anticipation, control_group)
+  g <- read_cohort(pn$unit_id, pn$time, pn$d[[gcol]], names = list(cohort = gcol, unit = spec$unit))
+  w <- did_weights(cols$weights, pn, per_unit = TRUE)
+  wide <- attgt_wide(pn, g, anticipation, w)
   res <- attgt_compute(wide, control_group, anticipation, base_period, est_method)
   out <- new_pilotdid_att_gt(res, wide, control_group, anticipation, base_period, level, formula, gcol, call)
   out$est_method <- if (is.null(wide$X)) "none" else est_method
   out
 }
 
-# Units x periods outcome matrix and each unit's cohort, after dropping
-# units treated from the start and, without never-treated units under
-# "notyet", the periods the last cohort cannot serve as comparison in.
-attgt_wide <- function(pn, g, anticipation, control_group, call = caller_env()) {
+# Units x periods outcome matrix, each unit's cohort and weight (mean 1),
+# after dropping units treated from the start and, without never-treated
+# units, the periods the last cohort cannot serve as comparison in.
+attgt_wide <- function(pn, g, anticipation, w = NULL, call = caller_env()) {
   T <- length(pn$periods)
   Y <- matrix(NA_real_, pn$n_units, T)
   Y[cbind(pn$unit + 1L, pn$period)] <- pn$y
@@ -118,27 +142,20 @@ attgt_wide <- function(pn, g, anticipation, control_group, call = caller_env()) 
   if (any(early)) {
     note("Dropped {sum(early)} unit{?s} treated by the first period (plus {.arg anticipation}): they have no pre-treatment period.")
   }
-  if (!any(keep & is.finite(G))) abort_input("No unit adopts the treatment within the sample periods.", call = call)
-  if (!any(keep & is.infinite(G))) {
-    last_g <- max(G[keep])
-    tkeep <- periods < last_g - anticipation
-    note("No never-treated unit: the last cohort ({last_g}) is the comparison group; dropped the periods from {last_g - anticipation} on.")
-    Y <- Y[, tkeep, drop = FALSE]
-    periods <- periods[tkeep]
-    G[G == last_g] <- Inf
-    if (length(periods) < 2L || !any(keep & is.finite(G))) {
-      abort_input("Too few periods or cohorts are left to compare: the design has no clean comparison group.", call = call)
-    }
-  }
-  list(Y = Y[keep, , drop = FALSE], G = G[keep], periods = periods, n = sum(keep),
+  cmp <- last_cohort_control(G[keep], periods, anticipation, call)
+  G[keep] <- cmp$g
+  tkeep <- periods < cmp$cutoff
+  W <- if (is.null(w)) rep(1, sum(keep)) else unit_values(w, pn$unit, pn$n_units)[keep]
+  list(Y = Y[keep, tkeep, drop = FALSE], G = G[keep], w = W / mean(W), periods = periods[tkeep], n = sum(keep),
        dropped_units = sum(early) + (pn$dropped_units %||% 0L), groups = sort(unique(G[keep & is.finite(G)])),
-       X = attgt_covariates(pn, keep, match(periods, pn$periods)))
+       X = attgt_covariates(pn, keep, match(periods[tkeep], pn$periods)))
 }
 
 # Every ATT(g,t) and its influence function (an n x K matrix).
 attgt_compute <- function(wide, control_group, anticipation, base_period, est_method) {
   Y <- wide$Y
   G <- wide$G
+  w <- wide$w
   tl <- wide$periods
   n <- wide$n
   first_t <- if (base_period == "varying") 2L else 1L
@@ -162,15 +179,17 @@ attgt_compute <- function(wide, control_group, anticipation, base_period, est_me
     n1[k] <- sum(treat)
     n0[k] <- sum(ctrl)
     if (is.null(wide$X)) {
-      m1 <- mean(dy[treat])
-      m0 <- mean(dy[ctrl])
+      s1 <- sum(w[treat])
+      s0 <- sum(w[ctrl])
+      m1 <- sum(w[treat] * dy[treat]) / s1
+      m0 <- sum(w[ctrl] * dy[ctrl]) / s0
       est[k] <- m1 - m0
-      IF[treat, k] <- n / n1[k] * (dy[treat] - m1)
-      IF[ctrl, k] <- -n / n0[k] * (dy[ctrl] - m0)
+      IF[treat, k] <- n * w[treat] / s1 * (dy[treat] - m1)
+      IF[ctrl, k] <- -n * w[ctrl] / s0 * (dy[ctrl] - m0)
     } else {
       sub <- treat | ctrl
       r <- attgt_cell_cov(dy[sub], as.numeric(treat[sub]), wide$X[[min(base, t)]][sub, , drop = FALSE],
-                          est_method, gk, tl[t])
+                          w[sub], est_method, gk, tl[t])
       est[k] <- r$att
       IF[sub, k] <- n / sum(sub) * r$inf
     }
@@ -190,7 +209,7 @@ new_pilotdid_att_gt <- function(res, wide, control_group, anticipation, base_per
                     conf.low = res$estimate - z * res$std.error, conf.high = res$estimate + z * res$std.error,
                     post = res$time >= res$group, n_treated = res$n_treated, n_control = res$n_control)
   structure(list(estimates = est, inf_func = res$inf_func, unit_group = ifelse(is.finite(wide$G), wide$G, 0),
-                 n_units = wide$n, periods = wide$periods, groups = wide$groups,
+                 unit_weights = wide$w, n_units = wide$n, periods = wide$periods, groups = wide$groups,
                  control_group = control_group, anticipation = anticipation, base_period = base_period,
                  dropped_units = wide$dropped_units, level = level, formula = formula, cohort = gcol,
                  call = call),
@@ -266,12 +285,13 @@ aggregate.pilotdid_att_gt <- function(x, type = c("simple", "group", "dynamic", 
   ok <- !is.na(e$estimate)
   n <- x$n_units
   ug <- x$unit_group
-  pg_all <- vapply(x$groups, function(g) mean(ug == g), 0)
+  uw <- x$unit_weights %||% rep(1, n)
+  pg_all <- vapply(x$groups, function(g) mean(uw * (ug == g)), 0)
   pg <- pg_all[match(e$group, x$groups)]
   agg <- function(keep, w_att, with_wif = TRUE) {
     w <- w_att / sum(w_att)
     inf <- x$inf_func[, keep, drop = FALSE] %*% w
-    if (with_wif) inf <- inf + aggte_wif(keep, pg, ug, e$group) %*% e$estimate[keep]
+    if (with_wif) inf <- inf + aggte_wif(keep, pg, ug, e$group, uw) %*% e$estimate[keep]
     c(estimate = sum(w * e$estimate[keep]), inf = list(drop(inf)))
   }
   post <- ok & e$time >= e$group & e$rel_time <= max_e
@@ -304,7 +324,7 @@ aggregate.pilotdid_att_gt <- function(x, type = c("simple", "group", "dynamic", 
       att_g <- vapply(rows, `[[`, 0, "estimate")
       inf_g <- vapply(rows, `[[`, numeric(n), "inf")
       w <- pg_all / sum(pg_all)
-      wif <- aggte_wif(seq_along(x$groups), pg_all, ug, x$groups)
+      wif <- aggte_wif(seq_along(x$groups), pg_all, ug, x$groups, uw)
       list(estimate = sum(w * att_g), inf = drop(inf_g %*% w + wif %*% att_g))
     },
     dynamic = , calendar = {
@@ -349,10 +369,10 @@ add_uniform_band <- function(x, biters, seed) {
 }
 
 # Influence function of estimated cohort-share weights (did's wif()): columns
-# for the ATT(g,t) in `keep`.
-aggte_wif <- function(keep, pg, ug, group) {
+# for the ATT(g,t) in `keep`; `uw` the units' sampling weights (mean 1).
+aggte_wif <- function(keep, pg, ug, group, uw) {
   s <- sum(pg[keep])
-  ind <- vapply(keep, function(k) as.numeric(ug == group[k]) - pg[k], numeric(length(ug)))
+  ind <- vapply(keep, function(k) uw * (ug == group[k]) - pg[k], numeric(length(ug)))
   ind <- matrix(ind, ncol = length(keep))
   ind / s - rowSums(ind) %o% (pg[keep] / s^2)
 }

@@ -22,6 +22,15 @@
 #' \eqn{k} is treated. Weights are normalised to sum to one. These are the
 #' weights and labels of `bacondecomp::bacon()` (without controls).
 #'
+#' @section Weights:
+#' With `weights` (one per unit, constant within units), cohort sizes
+#' \eqn{n_k} are sums of unit weights and cohort means are weighted means;
+#' the weighted sum of the 2x2 estimates is then the coefficient of the
+#' weighted [twfe()] fit, exactly (unit weights act as replications of the
+#' units). Weights that vary within units have no such decomposition and are
+#' an error. `bacondecomp::bacon()` has no weights. `bacon_decomp()` takes no
+#' `threads`: it is computed in R from the cohort-by-period means.
+#'
 #' @section Unbalanced panels:
 #' The decomposition holds on balanced panels only. Rows with missing values
 #' are dropped first; then units not observed in every period are dropped,
@@ -31,6 +40,10 @@
 #' @param formula `y ~ treat | unit + time`: the outcome, a 0/1 treatment that
 #'   stays on once adopted, then the unit and time columns (time numeric).
 #'   Controls are not supported.
+#' @param weights Optional unit weights: a column name (`"pop"`), a one-sided
+#'   formula (`~pop`) or a numeric vector with one value per row of `data`,
+#'   constant within units (see Weights). Missing, negative or infinite
+#'   weights on rows used are an error.
 #' @inheritParams twfe
 #' @return An object of class `pilotdid_bacon_decomp`: `two_by_two` (a data frame with
 #'   one row per comparison: `type`, `treated` and `control` (adoption period
@@ -48,43 +61,35 @@
 #' bd
 #' tidy(bd)
 #' autoplot(bd)
-bacon_decomp <- function(formula, data) {
+bacon_decomp <- function(formula, data, weights = NULL, subset = NULL) {
   spec <- parse_did_formula(formula, "y ~ treat | id + year")
   if (length(spec$controls) != 1L) {
     abort_input(c("{.arg formula} must have exactly one regressor, the treatment: {.code y ~ treat | id + year}.",
                   "i" = "The decomposition with controls is not supported."))
   }
-  pn <- did_panel(spec, data)
+  cols <- did_extra_columns(data, weights = weights)
+  rows <- if (is.data.frame(data)) eval_subset(substitute(subset), data, parent.frame())
+  pn <- did_panel(spec, data, extra = cols$extra, rows = rows)
   pn <- balance_panel(pn, "the decomposition")
-  D <- pn$X[, 1L]
-  if (!all(D %in% c(0, 1))) abort_input("The treatment {.field {spec$controls}} must be 0/1.")
-  first <- bacon_cohorts(D, pn, spec$controls)
-  tab <- bacon_two_by_two(pn$y, pn$unit, pn$period, first, length(pn$periods), pn$periods)
+  w <- did_weights(cols$weights, pn, per_unit = TRUE)
+  g <- read_cohort(pn$unit_id, pn$time, D = pn$X[, 1L], what = "the decomposition",
+                   names = list(treat = spec$controls, unit = spec$unit))
+  # period index (1..T) at which each unit adopts; T + 1 for never treated
+  first <- unit_values(match(g, pn$periods, nomatch = length(pn$periods) + 1L), pn$unit, pn$n_units)
+  uw <- if (is.null(w)) rep(1, pn$n_units) else unit_values(w, pn$unit, pn$n_units)
+  tab <- bacon_two_by_two(pn$y, pn$unit, pn$period, first, length(pn$periods), pn$periods, uw)
   new_pilotdid_bacon_decomp(tab, pn, formula)
 }
 
-# Period index (1..T) at which each unit adopts; T + 1 for never treated.
-bacon_cohorts <- function(D, pn, treat, call = caller_env()) {
-  T <- length(pn$periods)
-  on <- D == 1
-  first <- rep(T + 1L, pn$n_units)
-  f <- tapply(pn$period[on], pn$unit[on], min)
-  first[as.integer(names(f)) + 1L] <- f
-  off_after <- on != (pn$period >= first[pn$unit + 1L])
-  if (any(off_after)) {
-    abort_input("The treatment {.field {treat}} switches off for {length(unique(pn$unit[off_after]))} unit{?s}: the decomposition needs it to stay on once adopted.",
-                call = call)
-  }
-  first
-}
-
 # All 2x2 comparisons from the cohort-by-period means.
-bacon_two_by_two <- function(y, unit, period, first, T, periods, call = caller_env()) {
+# `uw`: each unit's weight (1 without weights), so that cohort sizes and
+# means are weighted.
+bacon_two_by_two <- function(y, unit, period, first, T, periods, uw, call = caller_env()) {
   coh <- first[unit + 1L]
   cohorts <- sort(unique(first))
-  n_k <- tabulate(match(first, cohorts), nbins = length(cohorts))
+  n_k <- as.vector(rowsum(uw, factor(first, cohorts), reorder = TRUE))
   means <- matrix(0, length(cohorts), T)
-  sums <- tapply(y, list(factor(coh, cohorts), factor(period, seq_len(T))), sum)
+  sums <- tapply(uw[unit + 1L] * y, list(factor(coh, cohorts), factor(period, seq_len(T))), sum)
   means[] <- sums / (n_k %o% rep(1, T))
   never <- T + 1L
   rows <- list()

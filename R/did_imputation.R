@@ -27,16 +27,31 @@
 #' the \eqn{v^2}-weighted mean of the imputed effects of cohort \eqn{g} at
 #' \eqn{e} periods since adoption. Confidence intervals are normal.
 #'
+#' @section Sampling weights:
+#' With `weights` \eqn{\omega_{it}}, the first stage is weighted least squares
+#' on the untreated rows and the averaging weights of the treated rows are
+#' proportional to \eqn{\omega_{it}}, as in
+#' `didimputation::did_imputation(wname = )`. The standard errors are
+#' didimputation's: its weights of the untreated outcomes are computed with
+#' the first-stage design scaled by the weights,
+#' \eqn{v_0 = -\Omega_0 Z_0 (Z_0'\Omega_0^2 Z_0)^{-} Z_1'\Omega_1 w_1}
+#' (\eqn{\Omega} the diagonal of the weights), which is not the exact
+#' weight \eqn{-\Omega_0 Z_0 (Z_0'\Omega_0 Z_0)^{-} Z_1' w_1} of the
+#' untreated outcomes in the weighted estimate unless the weights are 0 or 1;
+#' pilotdid follows didimputation so that the two agree. Rows with weight 0
+#' are dropped with a note. Pre-trend coefficients come from the weighted
+#' [twfe()] fit.
+#'
 #' @section Joint covariance:
 #' `vcov()` returns the covariance of all estimates (pre-trend coefficients
 #' first, then the horizons), for [lincom()], [honest_did()] and
 #' [pretrend_power()]: the cluster-robust sandwich of the stacked estimator.
 #' Every estimate is linear in the outcomes, and each has its own cluster
 #' sums of scores: \eqn{s_{c,h} = \sum_{it \in c} v_{it,h}
-#' 	ildearepsilon_{it}} for a horizon (or the ATT), as in its conservative
-#' variance above, and \eqn{u_{c,k} = \sqrt{q}\, [(	ilde X'	ilde X)^{-1}
-#' \sum_{it \in c} 	ilde x_{it} e_{it}]_k} for a pre-trend coefficient, with
-#' \eqn{	ilde x} the regressors of its [twfe()] fit on the untreated rows
+#' \tilde\varepsilon_{it}} for a horizon (or the ATT), as in its conservative
+#' variance above, and \eqn{u_{c,k} = \sqrt{q}\, [(\tilde X'\tilde X)^{-1}
+#' \sum_{it \in c} \tilde x_{it} e_{it}]_k} for a pre-trend coefficient, with
+#' \eqn{\tilde x} the regressors of its [twfe()] fit on the untreated rows
 #' after partialling out the fixed effects, \eqn{e} that fit's residuals and
 #' \eqn{q} its small-sample factor (fixest's, as for its standard errors).
 #' The covariance is \eqn{\sum_c a_c a_c'} with \eqn{a_c = (u_c, s_c)}: its
@@ -73,6 +88,10 @@
 #'   with the horizons is estimated: see "Joint covariance".
 #' @param cluster Column defining the clusters of the standard errors (a name
 #'   or one-sided formula); the unit by default.
+#' @param weights Optional sampling weights: a column name (`"pop"`), a
+#'   one-sided formula (`~pop`) or a numeric vector with one value per row of
+#'   `data` (see Sampling weights). Missing, negative or infinite weights on
+#'   rows used are an error; rows that leave the sample may have any weight.
 #' @param level Confidence level of the intervals.
 #' @inheritParams twfe
 #' @return An object of class `pilotdid_did_imputation`: `estimates` (a data frame:
@@ -97,7 +116,8 @@
 #'                       pretrends = -3:-1)
 #' tidy(imp)
 did_imputation <- function(formula, data, cohort, horizon = NULL, pretrends = NULL, cluster = NULL,
-                           level = 0.95, threads = getOption("pilotdid.threads", 1L)) {
+                           weights = NULL, subset = NULL, level = 0.95,
+                           threads = getOption("pilotdid.threads", 1L)) {
   call <- match.call()
   spec <- parse_did_formula(formula)
   gcol <- cohort_column(if (missing(cohort)) NULL else cohort)
@@ -109,12 +129,15 @@ did_imputation <- function(formula, data, cohort, horizon = NULL, pretrends = NU
     abort_input("{.arg pretrends} must be negative whole numbers (periods before adoption), e.g. {.code -3:-1}.")
   }
   threads <- resolve_threads(threads)
-  if (is.data.frame(data)) {
-    check_columns(data, gcol, "cohort")
-    check_columns(data, clcol, "cluster")
+  cols <- did_extra_columns(data, cohort = gcol, cluster = clcol, weights = weights)
+  rows <- if (is.data.frame(data)) eval_subset(substitute(subset), data, parent.frame())
+  pn <- did_panel(spec, data, extra = cols$extra, rows = rows)
+  pn$w <- did_weights(cols$weights, pn)
+  if (!is.null(pn$w) && any(pn$w == 0)) {
+    note("Dropped {sum(pn$w == 0)} row{?s} with zero weight.")
+    pn <- panel_rows(pn, pn$w != 0)
   }
-  pn <- did_panel(spec, data, extra = c(gcol, clcol))
-  g <- read_cohort(pn, gcol)
+  g <- read_cohort(pn$unit_id, pn$time, pn$d[[gcol]], names = list(cohort = gcol, unit = spec$unit))
   smp <- impute_sample(pn, g)
   W1 <- impute_weights(smp, horizon)
   fs <- impute_first_stage(smp, W1$W, threads)
@@ -180,7 +203,7 @@ impute_sample <- function(pn, g, call = caller_env()) {
   }
   if (!length(i1)) abort_input("No treated observation can be imputed.", call = call)
   rows <- c(i0, i1)
-  list(i0 = i0, i1 = i1, rows = rows, dropped = dropped,
+  list(i0 = i0, i1 = i1, rows = rows, dropped = dropped, w = pn$w %||% rep(1, length(pn$y)),
        codes0 = list(match(pn$unit[i0], u0) - 1L, match(pn$period[i0], p0) - 1L),
        codes1 = list(match(pn$unit[i1], u0) - 1L, match(pn$period[i1], p0) - 1L),
        G = c(length(u0), length(p0)), y = pn$y, X = pn$X, g = g, e = pn$time - g,
@@ -207,7 +230,7 @@ impute_pretrends <- function(pn, smp, pretrends, cl, z, threads, call = caller_e
   f <- stats::as.formula(paste("y ~", paste(c(ld, xs), collapse = " + "), "| unit + time"))
   old <- options(pilotdid.quiet = TRUE)
   on.exit(options(old))
-  fit <- twfe(f, data = d, cluster = ~cl, threads = threads)
+  fit <- twfe(f, data = d, cluster = ~cl, weights = smp$w[i0], threads = threads)
   keep <- ld %in% names(fit$coefficients)
   b <- fit$coefficients[ld[keep]]
   se <- sqrt(diag(fit$vcov))[ld[keep]]
@@ -247,11 +270,13 @@ impute_joint_vcov <- function(Upre, Upost) {
   R$V
 }
 
-# Averaging weights of the treated rows: one column per estimate.
+# Averaging weights of the treated rows (proportional to the sampling
+# weights): one column per estimate.
 impute_weights <- function(smp, horizon, call = caller_env()) {
   e1 <- smp$e[smp$i1]
+  w1 <- smp$w[smp$i1]
   if (is.null(horizon) || isFALSE(horizon)) {
-    W <- matrix(1 / length(e1), length(e1), 1L)
+    W <- matrix(w1 / sum(w1), length(e1), 1L)
     return(list(W = W, term = "ATT", rel_time = NA_real_))
   }
   if (isTRUE(horizon)) {
@@ -266,18 +291,19 @@ impute_weights <- function(smp, horizon, call = caller_env()) {
     h <- setdiff(h, miss)
     if (!length(h)) abort_input("No treated observation at any horizon in {.arg horizon}.", call = call)
   }
-  W <- vapply(h, function(k) (e1 == k) / sum(e1 == k), numeric(length(e1)))
+  W <- vapply(h, function(k) w1 * (e1 == k) / sum(w1[e1 == k]), numeric(length(e1)))
   W <- matrix(W, nrow = length(e1))
   list(W = W, term = rel_time_label(h), rel_time = as.numeric(h))
 }
 
-# First stage on the untreated rows, imputation on the treated ones, and the
-# weights v_0 of the untreated outcomes.
+# First stage on the untreated rows (weighted least squares), imputation on
+# the treated ones, and the weights v_0 of the untreated outcomes in the
+# standard errors.
 impute_first_stage <- function(smp, W1, threads) {
   y0 <- smp$y[smp$i0]
   X0 <- smp$X[smp$i0, , drop = FALSE]
   X1 <- smp$X[smp$i1, , drop = FALSE]
-  w0 <- rep(1, length(y0))
+  w0 <- smp$w[smp$i0]
   beta <- numeric()
   r0 <- y0
   if (ncol(X0)) {
@@ -286,24 +312,41 @@ impute_first_stage <- function(smp, W1, threads) {
     report_dropped(X0, dm, w0, ols$kept)
     X0 <- X0[, ols$kept, drop = FALSE]
     X1 <- X1[, ols$kept, drop = FALSE]
-    Xt0 <- dm$X[, ols$kept, drop = FALSE]
     beta <- stats::setNames(as.vector(ols$coef), colnames(X0))
     r0 <- y0 - drop(X0 %*% beta)
   }
-  ctl <- demean_control()
-  fe <- cpp_impute_fe(matrix(r0), W1, smp$codes0, smp$codes1, smp$G, w0, ctl$max_exact, ctl$tol,
-                      ctl$maxit, threads)
-  if (any(fe$iterations < 0L)) warn_pd("The fixed-effect solver stopped without converging; results may be inaccurate.")
-  v0 <- fe$v0
-  if (length(beta)) {
-    rhs <- crossprod(X1, W1) - crossprod(X0, v0)
-    b <- solve(crossprod(Xt0), rhs)
-    v0 <- Xt0 %*% b + v0
-  }
+  fe <- impute_fe(matrix(r0), matrix(0, length(smp$i1), 0L), smp, w0, threads)
   adj1 <- smp$y[smp$i1] - fe$fit1[, 1L]
   if (length(beta)) adj1 <- adj1 - drop(X1 %*% beta)
   list(estimate = drop(crossprod(W1, adj1)), adj1 = adj1, resid0 = r0 - fe$fit0[, 1L],
-       v0 = -v0, beta = beta)
+       v0 = impute_v0(smp, W1, X0, X1, threads), beta = beta)
+}
+
+# The weights of the untreated outcomes in the standard errors, as
+# didimputation computes them: with the first-stage design Z scaled by the
+# sampling weights w, v_0 = -W_0 Z_0 (Z_0'W_0^2 Z_0)^- Z_1'W_1 a, `a` the
+# averaging weights (columns of W1). Without weights this is the exact
+# v_0 = -Z_0 (Z_0'Z_0)^- Z_1'a of Borusyak, Jaravel and Spiess.
+impute_v0 <- function(smp, W1, X0, X1, threads) {
+  w0 <- smp$w[smp$i0]
+  om <- w0^2
+  rhs1 <- W1 * smp$w[smp$i1]
+  v0 <- impute_fe(matrix(0, length(w0), 0L), rhs1, smp, om, threads)$v0
+  if (ncol(X0)) {
+    Xt0 <- within_transform(X0, smp$y[smp$i0], smp$codes0, om, threads)$X
+    rhs <- crossprod(X1, rhs1) - crossprod(X0, om * v0)
+    v0 <- Xt0 %*% solve(crossprod(Xt0, om * Xt0), rhs) + v0
+  }
+  -w0 * v0
+}
+
+# Fixed effects fitted on the untreated rows with weights `w0` (columns of
+# V0), and the weights of untreated rows for the treated weights W1 (C++).
+impute_fe <- function(V0, W1, smp, w0, threads) {
+  ctl <- demean_control()
+  fe <- cpp_impute_fe(V0, W1, smp$codes0, smp$codes1, smp$G, w0, ctl$max_exact, ctl$tol, ctl$maxit, threads)
+  if (any(fe$iterations < 0L)) warn_pd("The fixed-effect solver stopped without converging; results may be inaccurate.")
+  fe
 }
 
 # Cluster sums of didimputation's conservative scores, clustered by `cl`

@@ -78,14 +78,14 @@ event_study <- function(formula, data, cohort, time = NULL, window = c(-5, 5), r
                         bin = TRUE, cluster = NULL, weights = NULL, subset = NULL, ...) {
   call <- match.call()
   data <- check_data(data)
-  if (missing(cohort)) abort_input("{.arg cohort} is missing: name the column with each unit's adoption period.")
+  cohort <- cohort_column(if (missing(cohort)) NULL else cohort)
   check_event_dots(list(...))
   opts <- check_event_options(window, ref, bin)
   cols <- event_columns(formula, data, cohort, time, cluster, weights)
   rows <- eval_subset(substitute(subset), data, parent.frame())
   d <- event_sample_data(data, rows, cols)
   rel <- relative_time(d, cols)
-  check_event_design(rel, d[[cols$unit]], cols, opts)
+  check_event_design(rel, cols, opts)
   dm <- event_dummies(rel, opts)
   if (!all(dm$keep)) {
     note("Dropped {sum(!dm$keep)} row{?s} of treated units outside the event window [{opts$window[1]}, {opts$window[2]}] ({.code bin = FALSE}).")
@@ -169,15 +169,7 @@ event_columns <- function(formula, data, cohort, time, cluster, weights, call = 
   check_columns(data, setdiff(all.vars(spec$main), ".pd_check"), "formula", call)
   plain <- lengths(spec$fe) == 1L
   fe_plain <- unlist(spec$fe[plain])
-  cohort <- formula_columns(cohort, "cohort", call)
-  if (length(cohort) != 1L) {
-    abort_input("{.arg cohort} must name one column, e.g. {.code \"adopt\"} or {.code ~adopt}.", call = call)
-  }
   check_columns(data, cohort, "cohort", call)
-  if (!is.numeric(data[[cohort]]) && !all(is.na(data[[cohort]]))) {
-    abort_input(c("The cohort column {.field {cohort}} must be numeric (the first treated period).",
-                  "x" = "It is {.cls {class(data[[cohort]])[1]}}."), call = call)
-  }
   if (is.null(time)) {
     if (length(spec$fe) < 2L) {
       abort_input(c("{.arg formula} needs unit and time fixed effects, e.g. {.code y ~ x | id + year}.",
@@ -204,7 +196,7 @@ event_columns <- function(formula, data, cohort, time, cluster, weights, call = 
   unit <- unit[1L]
   clus <- if (is.null(cluster)) unit else formula_columns(cluster, "cluster", call)
   check_columns(data, clus, "cluster", call)
-  wcol <- if (inherits(weights, "formula")) all.vars(weights)
+  wcol <- if (inherits(weights, "formula")) all.vars(weights) else if (is.character(weights)) weights
   check_columns(data, wcol, "weights", call)
   list(unit = unit, time = time, cohort = cohort, cluster = clus,
        used = unique(c(setdiff(all.vars(spec$main), ".pd_check"), unlist(spec$fe), cohort, clus, wcol)))
@@ -223,29 +215,20 @@ relative_time <- function(d, cols, call = rlang::caller_env()) {
     abort_input(c("The time column {.field {cols$time}} must be finite.",
                   "x" = "{sum(is.infinite(tt))} row{?s} {?has/have} an infinite value."), call = call)
   }
-  coh <- as.double(d[[cols$cohort]])
-  never <- is.na(coh) | coh == 0 | is.infinite(coh)
-  rel <- d[[cols$time]] - coh
+  coh <- read_cohort(d[[cols$unit]], tt, d[[cols$cohort]], names = list(cohort = cols$cohort, unit = cols$unit),
+                     call = call)
+  never <- is.infinite(coh)
+  rel <- tt - coh
   rel[never] <- NA
   bad <- !is.na(rel) & rel != round(rel)
   if (any(bad)) {
     abort_input(c("Relative time {.code {cols$time} - {cols$cohort}} must be whole numbers.",
                   "x" = "{sum(bad)} row{?s} {?has/have} fractional values, e.g. {rel[bad][1]}."), call = call)
   }
-  coh[never] <- Inf
   list(rel = rel, never = never, cohort = coh)
 }
 
-check_event_design <- function(rel, unit, cols, opts, call = rlang::caller_env()) {
-  uc <- group_codes(list(unit))
-  first_cohort <- rel$cohort[match(seq_len(attr(uc, "G")) - 1L, uc)]
-  varies <- unique(unit[rel$cohort != first_cohort[uc + 1L] & !is.na(unit)])
-  if (length(varies)) {
-    abort_input(c("The cohort column {.field {cols$cohort}} must be constant within each unit ({.field {cols$unit}}).",
-                  "x" = "It varies within {length(varies)} unit{?s}, e.g. {cols$unit} = {.val {utils::head(varies, 3)}}.",
-                  "i" = "Give every row of a unit its first treated period (NA, 0 or Inf for never treated)."),
-                call = call)
-  }
+check_event_design <- function(rel, cols, opts, call = rlang::caller_env()) {
   if (all(rel$never)) {
     abort_input(c("No treated unit: every value of the cohort column {.field {cols$cohort}} is NA, 0 or Inf.",
                   "i" = "An event study needs units with an adoption period."), call = call)
@@ -326,7 +309,9 @@ event_formula <- function(formula, terms, call = rlang::caller_env()) {
 }
 
 event_weights <- function(weights, n, rows, call = rlang::caller_env()) {
-  if (is.null(weights) || inherits(weights, "formula")) return(weights)
+  if (is.null(weights) || inherits(weights, "formula") || (is.character(weights) && length(weights) == 1L)) {
+    return(weights)
+  }
   if (!is.numeric(weights) || length(weights) != n) {
     abort_input("{.arg weights} must be a one-sided formula or a numeric vector with one value per row of {.arg data} ({n}).",
                 call = call)

@@ -132,9 +132,15 @@ placebo_inputs <- function(fit, data, env, unit, time, cohort, treat, type, seed
   periods <- sort(unique(tvals))
   if (length(periods) < 2L) abort_input("The sample has a single period.", call = call)
   period <- match(tvals, periods) - 1L
-  u <- group_codes(list(column(unit)))
+  uvals <- column(unit)
+  u <- group_codes(list(uvals))
   U <- max(u) + 1L
-  first <- placebo_cohorts(D, u, period, U, length(periods), data, cohort, smp$obs, periods, treat, call)
+  g <- read_cohort(uvals, tvals, if (!is.null(cohort)) data[[cohort]][smp$obs], D,
+                   names = list(cohort = cohort, treat = treat, unit = unit), call = call)
+  # first treated period index per unit (0-based; T = never)
+  first <- rep(length(periods), U)
+  first[u + 1L] <- pmin(findInterval(g, periods, left.open = TRUE), length(periods))
+  first <- as.integer(first)
   if (!any(first < length(periods))) abort_input("No unit is treated in the sample.", call = call)
   w <- smp$w %||% rep(1, length(D))
   ctrl <- setdiff(colnames(smp$X), treat)
@@ -147,34 +153,6 @@ placebo_inputs <- function(fit, data, env, unit, time, cohort, treat, type, seed
        G = n_levels(smp$codes), design = match(type, c("space", "time", "mixed")) - 1L,
        seed = seed, student = studentized, vcov_info = placebo_vcov_info(fit, smp, studentized, call),
        treat = treat)
-}
-
-# First treated period index per unit (T = never), checking the design.
-placebo_cohorts <- function(D, u, period, U, T, data, cohort, obs, periods, treat, call) {
-  first <- rep(T, U)
-  on <- D == 1
-  first_on <- tapply(period[on], u[on], min)
-  first[as.integer(names(first_on)) + 1L] <- first_on
-  last_off <- rep(-1L, U)
-  off_max <- tapply(period[!on], u[!on], max)
-  last_off[as.integer(names(off_max)) + 1L] <- off_max
-  if (any(last_off > first & first < T)) {
-    abort_input("The treatment {.field {treat}} switches off for {sum(last_off > first & first < T)} unit{?s}: a staggered design needs it to stay on once adopted.",
-                call = call)
-  }
-  if (!is.null(cohort)) {
-    cv <- data[[cohort]][obs]
-    if (!is.numeric(cv)) abort_input("The cohort column {.field {cohort}} must be numeric.", call = call)
-    cv[is.na(cv) | cv == 0 | is.infinite(cv)] <- Inf
-    rng <- tapply(cv, u, function(x) length(unique(x)))
-    if (any(rng > 1L)) abort_input("The cohort column {.field {cohort}} varies within {sum(rng > 1L)} unit{?s}.", call = call)
-    k <- findInterval(cv, periods, left.open = TRUE)
-    if (!identical(as.numeric(period >= k), as.numeric(D))) {
-      abort_input("The cohort column {.field {cohort}} does not agree with the treatment {.field {treat}}.", call = call)
-    }
-    first[u + 1L] <- pmin(k, T)
-  }
-  as.integer(first)
 }
 
 placebo_vcov_info <- function(fit, smp, studentized, call) {

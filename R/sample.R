@@ -149,10 +149,12 @@ singleton_rows <- function(codes) {
   which(!alive)
 }
 
+# Where the weights come from: `col` (a column, named by a one-sided formula
+# or a string) or `values` (a vector with one value per row of `data`).
 weight_spec <- function(weights, data, call) {
   if (is.null(weights)) return(list())
-  if (inherits(weights, "formula")) {
-    col <- all.vars(weights)
+  if (inherits(weights, "formula") || (is.character(weights) && length(weights) == 1L)) {
+    col <- if (is.character(weights)) weights[!is.na(weights)] else all.vars(weights)
     if (length(col) != 1L) abort_input("{.arg weights} must name one column, e.g. {.code ~pop}.", call = call)
     check_columns(data, col, "weights", call)
     if (!is.numeric(data[[col]])) abort_input("Weight column {.field {col}} must be numeric.", call = call)

@@ -1,6 +1,9 @@
-# Shared steps of the heterogeneity-robust staggered estimators
-# (bacon_decomp(), att_gt(), sun_abraham(), did_imputation()): parsing
-# `y ~ controls | unit + time`, building the panel, and reading adoption cohorts.
+# Shared steps of the staggered estimators (bacon_decomp(), att_gt(),
+# sun_abraham(), did_imputation(), event_study(), placebo_test(),
+# synth_did()): parsing `y ~ controls | unit + time`, building the panel,
+# sampling weights, reading adoption cohorts (read_cohort(): the one reader of
+# a cohort column or 0/1 treatment) and the comparison group when no unit is
+# never treated (last_cohort_control()).
 
 # `y ~ controls | unit + time`; the controls may be `1` (none). Returns the main
 # formula, the control labels and the unit and time column names.
@@ -37,13 +40,21 @@ cohort_column <- function(cohort, call = caller_env()) {
 
 # The panel for the staggered estimators: outcome `y`, controls `X` (N x p, p
 # may be 0), unit codes `unit` (0-based), numeric `time`, the sorted `periods`,
-# and `period` (1-based index into `periods`). Rows with missing or infinite
-# values are dropped with a note; a unit observed twice in a period is an error.
-did_panel <- function(spec, data, extra = NULL, call = caller_env()) {
+# and `period` (1-based index into `periods`), `obs` (rows of `data`). Only
+# the rows `rows` (from eval_subset(); NULL = all) are used. Rows with missing
+# or infinite values are dropped with a note; a unit observed twice in a
+# period is an error.
+did_panel <- function(spec, data, extra = NULL, rows = NULL, call = caller_env()) {
   data <- check_data(data, call = call)
   check_columns(data, c(all.vars(spec$main), spec$unit, spec$time), "formula", call)
   used <- unique(c(all.vars(spec$main), spec$unit, spec$time, extra))
-  d <- structure(as.list(data)[used], class = "data.frame", row.names = c(NA_integer_, -nrow(data)))
+  d <- as.list(data)[used]
+  if (!is.null(rows) && !identical(rows, seq_len(nrow(data)))) {
+    if (!length(rows)) abort_input("{.arg subset} selects no row.", call = call)
+    d <- lapply(d, `[`, rows)
+  }
+  rows <- rows %||% seq_len(nrow(data))
+  d <- structure(d, class = "data.frame", row.names = c(NA_integer_, -length(rows)))
   mm <- if (length(spec$controls)) model_data(spec$main, d, call) else outcome_only(spec$main, d, call)
   # the note counts missing values of the model's columns only: an NA cohort
   # (never treated) or cluster (`extra`) does not drop the row here
@@ -66,7 +77,39 @@ did_panel <- function(spec, data, extra = NULL, call = caller_env()) {
   }
   list(y = mm$y[idx], X = mm$X[idx, , drop = FALSE], unit = unit, n_units = max(unit) + 1L,
        unit_id = d[[spec$unit]][idx], time = time, periods = periods, period = period,
-       obs = idx, yname = mm$yname, d = d[idx, , drop = FALSE])
+       obs = rows[idx], yname = mm$yname, d = d[idx, , drop = FALSE], unit_name = spec$unit)
+}
+
+# Columns of `data` a staggered verb reads besides the formula's: the cohort,
+# cluster and weight columns, checked to exist (when `data` is a data frame;
+# did_panel() says when it is not).
+did_extra_columns <- function(data, cohort = NULL, cluster = NULL, weights = NULL, call = caller_env()) {
+  if (!is.data.frame(data)) return(list(extra = c(cohort, cluster), weights = list()))
+  check_columns(data, cohort, "cohort", call)
+  check_columns(data, cluster, "cluster", call)
+  w <- weight_spec(weights, data, call)
+  list(extra = c(cohort, cluster, w$col), weights = w)
+}
+
+# Sampling weights of the panel's rows (NULL without weights), checked as
+# twfe() checks them (R/sample.R): finite, >= 0, none missing on rows used
+# (rows that left the panel may have any weight). `per_unit`: they must also
+# be constant within units (did's convention for panel data).
+did_weights <- function(info, pn, per_unit = FALSE, call = caller_env()) {
+  if (!length(info)) return(NULL)
+  w <- if (!is.null(info$values)) info$values[pn$obs] else as.double(pn$d[[info$col]])
+  check_weights(w, rep(TRUE, length(w)), call)
+  if (!any(w > 0)) abort_input("{.arg weights} are all zero on the rows used.", call = call)
+  if (per_unit) {
+    wu <- unit_values(w, pn$unit, pn$n_units)
+    varies <- wu[pn$unit + 1L] != w
+    if (any(varies)) {
+      ids <- unique(pn$unit_id[varies])
+      abort_input(c("{.arg weights} vary within {length(ids)} unit{?s}; they must be constant per unit (one weight per unit, as in {.pkg did}).",
+                    "x" = "For example {.field {pn$unit_name}} {.val {utils::head(ids, 3)}}."), call = call)
+    }
+  }
+  rescale_weights(w, rep(TRUE, length(w)))
 }
 
 # Outcome alone (`y ~ 1`, no controls).
@@ -80,26 +123,84 @@ outcome_only <- function(main, d, call) {
   list(y = as.double(y), X = matrix(0, length(y), 0L), yname = yname)
 }
 
-# First treated period of every row's unit from a cohort column: NA, 0 and
-# Inf mean never treated (Inf). Checks that it is numeric and constant
-# within units.
-read_cohort <- function(pn, col, call = caller_env()) {
-  g <- pn$d[[col]]
-  if (is.logical(g) && all(is.na(g))) g <- as.double(g) # an all-NA column: nobody treated
+# The adoption cohort of every row: its unit's first treated period, on the
+# scale of `time`, Inf for never treated. The one reader of adoption timing:
+# from a cohort column `g` (numeric; NA, 0 and Inf mean never treated;
+# constant within units) or, when `g` is NULL, from a 0/1 treatment `D` that
+# stays on once adopted. Given both, they must agree. `unit`: the unit of each
+# row (rows with a missing unit are not checked); `names`: the column names
+# for messages (`cohort`, `treat`, `unit`); `what`: the method that needs a
+# staggered treatment.
+read_cohort <- function(unit, time, g = NULL, D = NULL, names = list(), what = "a staggered design",
+                        call = caller_env()) {
+  u <- match(unit, unique(unit))
+  ok <- !is.na(unit)
+  example <- function(bad) {
+    ids <- utils::head(unique(unit[bad]), 3L)
+    c("x" = gsub("([{}])", "\\1\\1", cli::format_inline("For example {names$unit %||% 'unit'} {.val {ids}}.")))
+  }
+  if (is.null(g)) return(cohort_from_treatment(u, ok, time, D, names, what, example, call))
+  if (!is.numeric(g) && all(is.na(g))) g <- rep(NA_real_, length(g)) # an all-NA column: nobody treated
   if (!is.numeric(g)) {
-    abort_input("The cohort column {.field {col}} must be numeric (first treated period; NA, 0 or Inf for never treated).",
-                call = call)
+    abort_input(c("The cohort column {.field {names$cohort}} must be numeric (first treated period; NA, 0 or Inf for never treated).",
+                  "x" = "It is {.cls {class(g)[1]}}."), call = call)
   }
   g <- as.double(g)
   g[is.na(g) | g == 0 | is.infinite(g)] <- Inf
-  first <- rep(NA_real_, pn$n_units)
-  first[pn$unit + 1L] <- g
-  if (any(first[pn$unit + 1L] != g)) {
-    bad <- length(unique(pn$unit[first[pn$unit + 1L] != g]))
-    abort_input("The cohort column {.field {col}} varies within {bad} unit{?s}; it must be constant per unit.",
+  varies <- ok & g != g[match(u, u)]
+  if (any(varies)) {
+    abort_input(c("The cohort column {.field {names$cohort}} varies within {length(unique(u[varies]))} unit{?s}; it must be constant per unit.",
+                  example(varies),
+                  "i" = "Give every row of a unit its first treated period (NA, 0 or Inf for never treated)."),
                 call = call)
   }
+  if (!is.null(D) && any((time >= g) != (D == 1))) {
+    abort_input(c("The cohort column {.field {names$cohort}} does not agree with the treatment {.field {names$treat}}.",
+                  example((time >= g) != (D == 1))), call = call)
+  }
   g
+}
+
+# read_cohort() from a 0/1 treatment: the first period with D = 1.
+cohort_from_treatment <- function(u, ok, time, D, names, what, example, call) {
+  if (!(is.numeric(D) || is.logical(D)) || !all(D %in% c(0, 1))) {
+    abort_input("The treatment {.field {names$treat}} must be 0/1.", call = call)
+  }
+  on <- D == 1
+  start <- rep(Inf, max(u, 0L))
+  first_on <- tapply(time[on], u[on], min)
+  start[as.integer(names(first_on))] <- first_on
+  g <- start[u]
+  off <- ok & on != (time >= g)
+  if (any(off)) {
+    abort_input(c("The treatment {.field {names$treat}} switches off for {length(unique(u[off]))} unit{?s}: {what} needs it to stay on once adopted.",
+                  example(off)), call = call)
+  }
+  g
+}
+
+# The comparison group when no unit is never treated: the last cohort. `g`
+# holds the cohorts of the units (or rows) that take part (Inf = never
+# treated), `periods` the sample periods. Without never-treated units, the
+# last cohort becomes the comparison group (its `g` set to Inf) and the
+# periods from its adoption (minus `anticipation`) on are to be dropped
+# (`cutoff`; Inf when nothing changes): did's `control_group =
+# "notyettreated"` convention, and Sun and Abraham's (fixest's sunab()).
+last_cohort_control <- function(g, periods, anticipation = 0, call = caller_env()) {
+  cohorts <- sort(unique(g[is.finite(g)]))
+  if (!length(cohorts)) abort_input("No unit adopts the treatment within the sample periods.", call = call)
+  if (any(is.infinite(g))) return(list(g = g, cutoff = Inf, control = "never treated"))
+  if (length(cohorts) < 2L) {
+    abort_input("There is no never-treated unit and a single adoption cohort: no comparison group.", call = call)
+  }
+  last_g <- cohorts[length(cohorts)]
+  cutoff <- last_g - anticipation
+  note("No never-treated unit: the last cohort ({last_g}) is the comparison group; dropped the periods from {cutoff} on.")
+  if (sum(periods < cutoff) < 2L) {
+    abort_input("Too few periods or cohorts are left to compare: the design has no clean comparison group.", call = call)
+  }
+  g[g == last_g] <- Inf
+  list(g = g, cutoff = cutoff, control = paste("cohort", last_g))
 }
 
 # Keep the units observed in every period (a note names how many were dropped).
@@ -111,10 +212,14 @@ balance_panel <- function(pn, what, call = caller_env()) {
   if (all(full)) return(pn)
   if (!any(full)) abort_input("No unit is observed in every period: {what} needs a balanced panel.", call = call)
   note("Dropped {sum(!full)} unit{?s} not observed in all {T} periods: {what} needs a balanced panel.")
-  keep <- full[pn$unit + 1L]
+  panel_rows(pn, full[pn$unit + 1L])
+}
+
+# The panel on the rows `keep` (logical), units coded again.
+panel_rows <- function(pn, keep) {
   pn$unit <- group_codes(list(pn$unit[keep]))
   pn$n_units <- max(pn$unit) + 1L
-  for (v in c("y", "time", "period", "obs", "unit_id")) pn[[v]] <- pn[[v]][keep]
+  for (v in c("y", "time", "period", "obs", "unit_id", "w", "cohort")) pn[[v]] <- pn[[v]][keep]
   pn$X <- pn$X[keep, , drop = FALSE]
   pn$d <- pn$d[keep, , drop = FALSE]
   pn

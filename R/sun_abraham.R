@@ -31,6 +31,8 @@
 #' @inheritParams did_imputation
 #' @param ref The omitted relative period(s) (default `-1`, the period before
 #'   adoption); whole numbers.
+#' @param subset Optional rows to use: an expression evaluated in `data`
+#'   (`year <= 2019`), a logical vector or row numbers.
 #' @param ... Further arguments of [twfe()]: `cluster`, `vcov`, `weights`,
 #'   `threads`.
 #' @return An object of class `pilotdid_sun_abraham`: `estimates` (a data frame, one
@@ -51,7 +53,7 @@
 #' sa <- sun_abraham(y ~ x1 | id + year, data = d, cohort = "cohort")
 #' sa
 #' tidy(sa)
-sun_abraham <- function(formula, data, cohort, ref = -1, level = 0.95, ...) {
+sun_abraham <- function(formula, data, cohort, ref = -1, level = 0.95, subset = NULL, ...) {
   call <- match.call()
   spec <- parse_did_formula(formula)
   gcol <- cohort_column(if (missing(cohort)) NULL else cohort)
@@ -59,11 +61,12 @@ sun_abraham <- function(formula, data, cohort, ref = -1, level = 0.95, ...) {
   if (!is.numeric(ref) || !length(ref) || anyNA(ref) || any(ref != round(ref))) {
     abort_input("{.arg ref} must be whole numbers (relative periods).")
   }
-  if (is.data.frame(data)) check_columns(data, gcol, "cohort")
-  pn <- did_panel(spec, data, extra = gcol)
-  g <- read_cohort(pn, gcol)
+  cols <- did_extra_columns(data, cohort = gcol)
+  rows <- if (is.data.frame(data)) eval_subset(substitute(subset), data, parent.frame())
+  pn <- did_panel(spec, data, extra = cols$extra, rows = rows)
+  g <- read_cohort(pn$unit_id, pn$time, pn$d[[gcol]], names = list(cohort = gcol, unit = spec$unit))
   nm <- ...names() %||% rep("", ...length())
-  bad <- intersect(nm, c("formula", "data", "subset"))
+  bad <- intersect(nm, c("formula", "data"))
   if (length(bad)) abort_input("{.arg {bad}} cannot be passed to {.fn twfe} through {.arg ...}.")
   unknown <- setdiff(nm, names(formals(twfe)))
   if (length(unknown)) {
@@ -89,21 +92,11 @@ sunab_design <- function(pn, g, ref, call = caller_env()) {
     note("Dropped {n_al} unit{?s} treated from the first period on: they have no pre-treatment period.")
     keep <- keep & !always
   }
+  cmp <- last_cohort_control(g[keep], pn$periods, call = call)
+  g[keep] <- cmp$g
+  keep <- keep & pn$time < cmp$cutoff
   cohorts <- sort(unique(g[keep & is.finite(g)]))
-  if (!length(cohorts)) abort_input("No unit adopts the treatment within the sample periods.", call = call)
-  control <- "never treated"
-  if (!any(keep & is.infinite(g))) {
-    if (length(cohorts) < 2L) {
-      abort_input("There is no never-treated unit and a single adoption cohort: no comparison group.", call = call)
-    }
-    last_g <- cohorts[length(cohorts)]
-    drop_t <- keep & pn$time >= last_g
-    note("No never-treated unit: the last cohort ({last_g}) is the comparison group; dropped the {sum(drop_t)} observation{?s} from {last_g} on.")
-    keep <- keep & !drop_t
-    g[g == last_g] <- Inf
-    cohorts <- cohorts[-length(cohorts)]
-    control <- paste("cohort", last_g)
-  }
+  control <- cmp$control
   rows <- which(keep)
   e <- pn$time[rows] - g[rows]
   gr <- g[rows]
@@ -134,7 +127,8 @@ format_num <- function(x) gsub(".", "p", sub("^-", "m", format(x, scientific = F
 sunab_fit <- function(spec, data, des, dots, data_name = NULL) {
   cols <- unique(c(all.vars(spec$main), spec$unit, spec$time,
                    formula_columns(dots$cluster, "cluster"),
-                   if (inherits(dots$weights, "formula")) all.vars(dots$weights)))
+                   if (inherits(dots$weights, "formula")) all.vars(dots$weights),
+                   if (is.character(dots$weights)) dots$weights))
   cols <- intersect(cols, names(data))
   d <- lapply(as.list(data)[cols], `[`, des$rows)
   D <- cpp_cell_dummies(des$cell, nrow(des$cells))

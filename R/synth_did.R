@@ -80,6 +80,10 @@
 #' @param level Confidence level.
 #' @param unbalanced `"error"` (default) stops on missing unit-period cells and
 #'   names them; `"drop"` drops the units with missing cells, with a message.
+#' @param subset Optional rows to use: an expression evaluated in `data`
+#'   (`year <= 2019`), a logical vector or row numbers. `synth_did()` takes no
+#'   sampling weights: the unit and time weights are its estimator (as in
+#'   `synthdid`, which has none either).
 #' @return An object of class `pilotdid_synth_did`: `estimate`, `std.error`,
 #'   `conf.low`, `conf.high`, `cohorts` (a data frame, one row per cohort:
 #'   `cohort` (first treated period), `n_treated`, `n_pre`, `n_post`, `weight`,
@@ -110,7 +114,7 @@ synth_did <- function(formula, data, treat, method = c("sdid", "sc", "did"),
                       se = c("placebo", "jackknife", "bootstrap", "none"), n = 200, seed = NULL,
                       threads = getOption("pilotdid.threads", 1L), backend = c("threads", "future"),
                       covariates = c("optimized", "projected"), level = 0.95,
-                      unbalanced = c("error", "drop")) {
+                      unbalanced = c("error", "drop"), subset = NULL) {
   call <- match.call()
   method <- check_choice(method, c("sdid", "sc", "did"), "method")
   se <- check_choice(se, c("placebo", "jackknife", "bootstrap", "none"), "se")
@@ -124,7 +128,8 @@ synth_did <- function(formula, data, treat, method = c("sdid", "sc", "did"),
   spec <- parse_did_formula(formula, example = "y ~ 1 | unit + time")
   tcol <- synth_treat_column(if (missing(treat)) NULL else treat)
   if (is.data.frame(data)) check_columns(data, tcol, "treat")
-  pn <- did_panel(spec, data, extra = tcol)
+  rows <- if (is.data.frame(data)) eval_subset(substitute(subset), data, parent.frame())
+  pn <- did_panel(spec, data, extra = tcol, rows = rows)
   sp <- synth_panel(pn, tcol, spec, unbalanced)
   synth_check_design(sp, se)
   if (ncol(pn$X) && covariates == "projected") sp <- synth_project(sp, spec)
@@ -146,12 +151,9 @@ synth_treat_column <- function(treat, call = caller_env()) {
 
 # Outcome matrix (units x periods), covariate matrices, and each unit's cohort.
 synth_panel <- function(pn, tcol, spec, unbalanced, call = caller_env()) {
-  D <- pn$d[[tcol]]
-  if (!(is.numeric(D) || is.logical(D)) || !all(D %in% c(0, 1))) {
-    abort_input("The treatment {.field {tcol}} must be 0/1.", call = call)
-  }
+  pn$cohort <- read_cohort(pn$unit_id, pn$time, D = pn$d[[tcol]], what = "synthetic DID",
+                           names = list(treat = tcol, unit = spec$unit), call = call)
   pn <- synth_balance(pn, unbalanced, spec, call)
-  D <- as.numeric(pn$d[[tcol]])
   # units in sorted order: the draws do not depend on the order of the rows
   pn$unit <- match(pn$unit_id, sort(unique(pn$unit_id))) - 1L
   U <- pn$n_units
@@ -159,16 +161,8 @@ synth_panel <- function(pn, tcol, spec, unbalanced, call = caller_env()) {
   idx <- pn$unit + 1L + (pn$period - 1L) * U
   Y <- matrix(NA_real_, U, T)
   Y[idx] <- pn$y
-  Dm <- matrix(0, U, T)
-  Dm[idx] <- D
-  first <- apply(Dm, 1L, function(v) if (any(v == 1)) which(v == 1)[1L] else NA_integer_)
-  switch_off <- vapply(seq_len(U), function(u) !is.na(first[u]) && any(Dm[u, first[u]:T] == 0), NA)
+  first <- match(unit_values(pn$cohort, pn$unit, U), pn$periods)
   ids <- unit_values(pn$unit_id, pn$unit, U)
-  if (any(switch_off)) {
-    bad <- ids[switch_off]
-    abort_input(c("The treatment {.field {tcol}} switches off for {length(bad)} unit{?s}: {.val {utils::head(bad, 5)}}.",
-                  "i" = "Synthetic DID needs treatment to stay on once adopted."), call = call)
-  }
   X <- lapply(seq_len(ncol(pn$X)), function(j) { m <- matrix(NA_real_, U, T); m[idx] <- pn$X[, j]; m })
   names(X) <- colnames(pn$X)
   list(Y = Y, X = X, first = first, units = ids, periods = pn$periods, U = U, T = T,

@@ -79,7 +79,8 @@
 #' @param lag Number of lags of `vcov = "NW"` or `"DK"`; by default
 #'   \eqn{\lfloor T^{1/4} \rfloor}, with \eqn{T} the number of periods (fixest's default).
 #' @param weights Optional observation weights: a one-sided formula naming a
-#'   column (`~pop`) or a numeric vector with one value per row of `data`.
+#'   column (`~pop`), the column's name (`"pop"`) or a numeric vector with one
+#'   value per row of `data`.
 #'   Negative or missing weights are an error; rows with zero weight are dropped.
 #' @param subset Optional rows to use: an expression evaluated in `data`
 #'   (`year <= 2019`), a logical vector or row numbers.

@@ -193,14 +193,14 @@ BEGIN_RCPP
 END_RCPP
 }
 // cpp_max_over_vertices
-Eigen::VectorXd cpp_max_over_vertices(Eigen::Map<Eigen::MatrixXd> V, Eigen::Map<Eigen::MatrixXd> D);
-RcppExport SEXP _pilotdid_cpp_max_over_vertices(SEXP VSEXP, SEXP DSEXP) {
+Eigen::VectorXd cpp_max_over_vertices(Eigen::Map<Eigen::MatrixXd> VR, Eigen::Map<Eigen::MatrixXd> Z);
+RcppExport SEXP _pilotdid_cpp_max_over_vertices(SEXP VRSEXP, SEXP ZSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
-    Rcpp::traits::input_parameter< Eigen::Map<Eigen::MatrixXd> >::type V(VSEXP);
-    Rcpp::traits::input_parameter< Eigen::Map<Eigen::MatrixXd> >::type D(DSEXP);
-    rcpp_result_gen = Rcpp::wrap(cpp_max_over_vertices(V, D));
+    Rcpp::traits::input_parameter< Eigen::Map<Eigen::MatrixXd> >::type VR(VRSEXP);
+    Rcpp::traits::input_parameter< Eigen::Map<Eigen::MatrixXd> >::type Z(ZSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_max_over_vertices(VR, Z));
     return rcpp_result_gen;
 END_RCPP
 }

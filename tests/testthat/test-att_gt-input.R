@@ -105,3 +105,30 @@ test_that("integer64 id, time and cohort columns give the same estimates", {
   expect_equal(tidy(a), tidy(base), tolerance = 1e-12)
   expect_equal(tidy(aggregate(a, "dynamic")), tidy(aggregate(base, "dynamic")), tolerance = 1e-12)
 })
+
+test_that("bad weights are classed errors naming weights; NA weights on rows that leave the sample are fine", {
+  d <- make_staggered(n_id = 40, n_t = 6, cohorts = c(2012, 2014), seed = 31)
+  d$w <- 1 + (d$id %% 3)
+  # a unit with a missing outcome leaves the balanced panel: its weight may be NA
+  gone <- d$id == d$id[1]
+  d2 <- d
+  d2$y[gone & d2$year == 2011] <- NA
+  d2$w[gone] <- NA
+  a <- suppressMessages(att_gt(y ~ 1 | id + year, data = d2, cohort = "g", weights = ~w))
+  b <- att_gt(y ~ 1 | id + year, data = d[!gone, ], cohort = "g", weights = ~w)
+  expect_equal(a$estimates, b$estimates)
+  bad <- function(w) {
+    d$w <- w
+    att_gt(y ~ 1 | id + year, data = d, cohort = "g", weights = ~w)
+  }
+  expect_error(bad(replace(d$w, 5, NA)), "weights.*missing", class = "pilotdid_error_input")
+  expect_error(bad(replace(d$w, d$id == 2, -1)), "weights.*negative", class = "pilotdid_error_input")
+  expect_error(bad(replace(d$w, d$id == 2, Inf)), "weights.*infinite", class = "pilotdid_error_input")
+  expect_error(bad(d$w + (d$year == 2011)), "constant per unit", class = "pilotdid_error_input")
+  expect_error(bad(0 * d$w), "all zero", class = "pilotdid_error_input")
+  expect_error(att_gt(y ~ 1 | id + year, data = d, cohort = "g", weights = ~nope), "nope",
+               class = "pilotdid_error_input")
+  expect_error(att_gt(y ~ 1 | id + year, data = d, cohort = "g", weights = 1:3), "weights",
+               class = "pilotdid_error_input")
+  expect_snapshot(error = TRUE, bad(d$w + (d$year == 2011)))
+})

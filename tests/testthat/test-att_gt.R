@@ -172,3 +172,61 @@ test_that("units dropped for balance are counted in dropped_units", {
   expect_gte(cs$dropped_units, 3L)
   expect_equal(cs$n_units, 40L - cs$dropped_units)
 })
+
+test_that("sampling weights equal did::att_gt(weightsname =) and did::aggte(), without and with covariates", {
+  skip_if_not_installed("did")
+  d <- make_staggered(n_id = 80, n_t = 8, seed = 3)
+  uw <- withr::with_seed(1, stats::runif(length(unique(d$id)), 0.2, 3))
+  d$w <- uw[match(d$id, sort(unique(d$id)))]
+  for (m in c("none", "reg", "dr")) for (cg in c("never", "notyet")) {
+    f <- if (m == "none") y ~ 1 | id + year else y ~ x1 | id + year
+    em <- if (m == "none") "dr" else m
+    cs <- suppressMessages(att_gt(f, data = d, cohort = "g", weights = "w", est_method = em, control_group = cg))
+    ref <- cs_reference(d, xformla = if (m != "none") ~x1, weightsname = "w", est_method = em,
+                        control_group = c(never = "nevertreated", notyet = "notyettreated")[[cg]])
+    tb <- tidy(cs)
+    expect_lt(rel_diff(tb$estimate, ref$att), 1e-8)
+    expect_lt(rel_diff(tb$std.error, ref$se), 1e-8)
+    for (type in c("simple", "dynamic", "group")) {
+      ra <- suppressWarnings(did::aggte(ref, type = type, bstrap = FALSE, cband = FALSE))
+      a <- tidy(aggregate(cs, type))
+      expect_lt(rel_diff(a$estimate, c(if (type != "simple") ra$att.egt, ra$overall.att)), 1e-8)
+      expect_lt(rel_diff(a$std.error, c(if (type != "simple") ra$se.egt, ra$overall.se)), 1e-8)
+    }
+  }
+  # weights given as a formula or a vector are the same weights; unit weights
+  # scaled by a constant change nothing
+  a <- suppressMessages(att_gt(y ~ 1 | id + year, data = d, cohort = "g", weights = "w"))
+  b <- suppressMessages(att_gt(y ~ 1 | id + year, data = d, cohort = "g", weights = ~w))
+  v <- suppressMessages(att_gt(y ~ 1 | id + year, data = d, cohort = "g", weights = 7 * d$w))
+  expect_equal(b$estimates, a$estimates)
+  expect_equal(v$estimates, a$estimates, tolerance = 1e-12)
+})
+
+test_that("weights of 1 give the unweighted estimates, and subset equals the call on the subset", {
+  d <- make_staggered(n_id = 60, n_t = 8, seed = 5)
+  d$one <- 1
+  a <- att_gt(y ~ x1 | id + year, data = d, cohort = "g", est_method = "dr")
+  b <- att_gt(y ~ x1 | id + year, data = d, cohort = "g", est_method = "dr", weights = ~one)
+  expect_equal(b$estimates, a$estimates, tolerance = 1e-10)
+  s <- att_gt(y ~ 1 | id + year, data = d, cohort = "g", subset = year >= 2009 & id != 3)
+  r <- att_gt(y ~ 1 | id + year, data = d[d$year >= 2009 & d$id != 3, ], cohort = "g")
+  expect_equal(s$estimates, r$estimates)
+  expect_equal(s$n_units, r$n_units)
+})
+
+test_that("units with weight 0 stay in the sample as in did (estimates and standard errors)", {
+  skip_if_not_installed("did")
+  d <- make_staggered(n_id = 60, n_t = 8, seed = 3)
+  uw <- withr::with_seed(1, stats::runif(length(unique(d$id)), 0.2, 3))
+  uw[c(2, 5, 9)] <- 0
+  d$w <- uw[match(d$id, sort(unique(d$id)))]
+  cs <- att_gt(y ~ 1 | id + year, data = d, cohort = "g", weights = "w")
+  ref <- cs_reference(d, weightsname = "w")
+  expect_equal(cs$n_units, ref$n)
+  expect_lt(rel_diff(tidy(cs)$estimate, ref$att), 1e-8)
+  expect_lt(rel_diff(tidy(cs)$std.error, ref$se), 1e-8)
+  ra <- suppressWarnings(did::aggte(ref, type = "dynamic", bstrap = FALSE, cband = FALSE))
+  a <- tidy(aggregate(cs, "dynamic"))
+  expect_lt(rel_diff(a$std.error, c(ra$se.egt, ra$overall.se)), 1e-8)
+})

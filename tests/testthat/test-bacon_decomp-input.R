@@ -57,3 +57,22 @@ test_that("duplicate rows, a non 0/1 or switching treatment, no treated and all 
     bacon_decomp(y ~ treat | id + year, data = "d")
   })
 })
+
+test_that("bad weights are classed errors: missing, negative, infinite, varying within units", {
+  d <- simulate_panel(n_id = 30, n_t = 6, cohorts = c(2012, 2014), seed = 14)
+  d$w <- 1 + (d$id %% 2)
+  bad <- function(w) {
+    d$w <- w
+    bacon_decomp(y ~ treat | id + year, data = d, weights = ~w)
+  }
+  expect_error(bad(replace(d$w, 4, NA)), "weights.*missing", class = "pilotdid_error_input")
+  expect_error(bad(replace(d$w, d$id == 2, -1)), "weights.*negative", class = "pilotdid_error_input")
+  expect_error(bad(replace(d$w, d$id == 2, Inf)), "weights.*infinite", class = "pilotdid_error_input")
+  expect_error(bad(d$w + (d$year == 2012)), "constant per unit", class = "pilotdid_error_input")
+  # a unit leaving the balanced panel (missing outcome) may have a missing weight
+  d2 <- d
+  d2$y[d2$id == 1 & d2$year == 2011] <- NA
+  d2$w[d2$id == 1] <- NA
+  expect_equal(suppressMessages(bacon_decomp(y ~ treat | id + year, data = d2, weights = ~w))$two_by_two,
+               bacon_decomp(y ~ treat | id + year, data = d[d$id != 1, ], weights = ~w)$two_by_two)
+})

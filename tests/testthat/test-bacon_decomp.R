@@ -91,3 +91,28 @@ test_that("bad inputs give clear errors", {
   expect_error(bacon_decomp(y ~ treat | id + year, data = d_off), class = "pilotdid_error_input")
   expect_error(bacon_decomp(y ~ treat | id + year, data = as.matrix(d)), class = "pilotdid_error_input")
 })
+
+test_that("with unit weights the 2x2 terms sum to the weighted twfe() coefficient and equal bacondecomp on replicated units", {
+  d <- simulate_panel(n_id = 40, n_t = 8, cohorts = c(2011, 2013, 2015), seed = 12)
+  d$w <- 1 + (d$id %% 3)
+  bd <- bacon_decomp(y ~ treat | id + year, data = d, weights = ~w)
+  fit <- twfe(y ~ treat | id + year, data = d, weights = ~w)
+  expect_equal(sum(bd$two_by_two$weight * bd$two_by_two$estimate), unname(coef(fit)["treat"]), tolerance = 1e-12)
+  expect_equal(sum(bd$two_by_two$weight), 1, tolerance = 1e-14)
+  # integer unit weights = units replicated that many times
+  rep_d <- d[rep(seq_len(nrow(d)), d$w), ]
+  rep_d$id <- paste(rep_d$id, stats::ave(rep_d$year, rep_d$id, rep_d$year, FUN = seq_along))
+  un <- bacon_decomp(y ~ treat | id + year, data = rep_d)
+  expect_equal(bd$two_by_two, un$two_by_two, tolerance = 1e-12)
+  skip_if_not_installed("bacondecomp")
+  ref <- suppressMessages(bacondecomp::bacon(y ~ treat, data = rep_d, id_var = "id", time_var = "year", quietly = TRUE))
+  expect_equal(sort(bd$two_by_two$estimate), sort(ref$estimate), tolerance = 1e-10)
+  expect_equal(sort(bd$two_by_two$weight), sort(ref$weight), tolerance = 1e-10)
+})
+
+test_that("bacon_decomp(subset =) equals the call on the subset", {
+  d <- simulate_panel(n_id = 40, n_t = 8, cohorts = c(2011, 2013, 2015), seed = 13)
+  s <- bacon_decomp(y ~ treat | id + year, data = d, subset = id > 5)
+  r <- bacon_decomp(y ~ treat | id + year, data = d[d$id > 5, ])
+  expect_equal(s$two_by_two, r$two_by_two)
+})

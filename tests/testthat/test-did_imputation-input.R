@@ -97,3 +97,26 @@ test_that("integer64 id, time and cohort columns give the same estimates", {
                       horizon = TRUE)
   expect_equal(a$estimates, base$estimates, tolerance = 1e-12)
 })
+
+test_that("bad weights are classed errors naming weights; NA weights on rows that leave the sample are fine", {
+  d <- input_impute(530)
+  d$w <- 1 + (d$id %% 3)
+  d2 <- d
+  d2$y[3] <- NA
+  d2$w[3] <- NA
+  a <- suppressMessages(did_imputation(y ~ 1 | id + year, data = d2, cohort = "g", weights = ~w, horizon = TRUE))
+  b <- did_imputation(y ~ 1 | id + year, data = d[-3, ], cohort = "g", weights = ~w, horizon = TRUE)
+  expect_equal(a$estimates, b$estimates)
+  bad <- function(w) {
+    d$w <- w
+    did_imputation(y ~ 1 | id + year, data = d, cohort = "g", weights = ~w)
+  }
+  expect_error(bad(replace(d$w, 5, NA)), "weights.*missing", class = "pilotdid_error_input")
+  expect_error(bad(replace(d$w, 5, -1)), "weights.*negative", class = "pilotdid_error_input")
+  expect_error(bad(replace(d$w, 5, Inf)), "weights.*infinite", class = "pilotdid_error_input")
+  expect_error(bad(0 * d$w), "all zero", class = "pilotdid_error_input")
+  # zero weights drop their rows, with a note
+  expect_message(z <- bad(replace(d$w, 5, 0)), "zero weight")
+  expect_equal(z$estimates, did_imputation(y ~ 1 | id + year, data = d[-5, ], cohort = "g", weights = ~w)$estimates)
+  expect_snapshot(error = TRUE, bad(replace(d$w, 5, -1)))
+})

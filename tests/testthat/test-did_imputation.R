@@ -212,3 +212,38 @@ test_that("honest_did() and lincom() on did_imputation() use its joint covarianc
   imp2 <- did_imputation(y ~ 1 | id + year, data = d, cohort = "cohort", horizon = TRUE)
   expect_equal(sqrt(diag(vcov(imp2))), imp2$estimates$std.error, tolerance = 1e-10, ignore_attr = TRUE)
 })
+
+test_that("sampling weights equal didimputation::did_imputation(wname =), estimates and standard errors", {
+  skip_if_not_installed("didimputation")
+  d <- make_staggered(n_id = 80, n_t = 8, seed = 3, drop_share = 0.05)
+  d$w <- withr::with_seed(2, stats::runif(nrow(d), 0.2, 3))
+  for (ctrl in c(FALSE, TRUE)) for (hz in list(NULL, TRUE)) {
+    f <- if (ctrl) y ~ x1 | id + year else y ~ 1 | id + year
+    fit <- suppressMessages(did_imputation(f, data = d, cohort = "g", weights = ~w, horizon = hz))
+    ref <- didimputation_ref(data = d, yname = "y", gname = "g", tname = "year", idname = "id", wname = "w",
+                             first_stage = if (ctrl) ~ x1 | id + year, horizon = hz)
+    expect_lt(rel_diff(tidy(fit)$estimate, ref$estimate), 1e-8)
+    expect_lt(rel_diff(tidy(fit)$std.error, ref$std.error), 1e-8)
+  }
+  # pre-trend coefficients: didimputation's weighted fixest fit
+  fit <- suppressMessages(did_imputation(y ~ 1 | id + year, data = d, cohort = "g", weights = "w",
+                                         horizon = TRUE, pretrends = -3:-1))
+  ref <- didimputation_ref(data = d, yname = "y", gname = "g", tname = "year", idname = "id", wname = "w",
+                           horizon = TRUE, pretrends = -3:-1)
+  expect_lt(rel_diff(tidy(fit)$estimate, ref$estimate), 1e-8)
+  expect_lt(rel_diff(tidy(fit)$std.error, ref$std.error), 1e-8)
+})
+
+test_that("imputation weights: the estimate is the weighted mean of the imputed effects, subset is the subset", {
+  d <- make_staggered(n_id = 50, n_t = 7, seed = 8)
+  d$w <- withr::with_seed(3, stats::runif(nrow(d), 0.5, 2))
+  fit <- did_imputation(y ~ 1 | id + year, data = d, cohort = "g", weights = ~w)
+  # hand computation: weighted two-way fixed effects on the untreated rows
+  tr <- !is.na(d$cohort) & d$year >= d$cohort
+  fs <- stats::lm(y ~ factor(id) + factor(year), data = d[!tr, ], weights = w)
+  tau <- d$y[tr] - stats::predict(fs, newdata = d[tr, ])
+  expect_equal(fit$estimates$estimate, sum(d$w[tr] * tau) / sum(d$w[tr]), tolerance = 1e-10)
+  s <- did_imputation(y ~ 1 | id + year, data = d, cohort = "g", weights = ~w, subset = year <= 2012)
+  r <- did_imputation(y ~ 1 | id + year, data = d[d$year <= 2012, ], cohort = "g", weights = ~w)
+  expect_equal(s$estimates, r$estimates)
+})

@@ -183,6 +183,9 @@ test_that("subset, weights and cluster are handled like twfe()", {
   es_v <- event_study(y ~ x1 | id + year, data = d, cohort = "cohort", subset = year >= 2011,
                       weights = d$w, cluster = "prov")
   expect_equal(es_v$table, es$table, tolerance = 1e-10)
+  es_s <- event_study(y ~ x1 | id + year, data = d, cohort = "cohort", subset = year >= 2011,
+                      weights = "w", cluster = ~prov)
+  expect_equal(es_s$table, es$table)
 })
 
 test_that("collinear event dummies are dropped with a warning and left out of the table", {

@@ -77,7 +77,6 @@ test_that("bad inputs give clear errors", {
     sun_abraham(y ~ 1 | id + year, data = d)
     sun_abraham(y ~ 1 | id + year, data = d, cohort = "cohort", ref = 0.5)
     sun_abraham(y ~ 1 | id + year, data = d_one, cohort = "cohort")
-    sun_abraham(y ~ 1 | id + year, data = d, cohort = "cohort", subset = year > 2010)
   })
   expect_error(sun_abraham(y ~ 1 | id + year, data = d, cohort = "cohort", level = 2),
                class = "pilotdid_error_input")
@@ -103,4 +102,16 @@ test_that("a reference period absent from the data is refused, as in event_study
                class = "pilotdid_error_input")
   expect_error(sun_abraham(y ~ 1 | id + year, data = d, cohort = "cohort", ref = -20), "-20",
                class = "pilotdid_error_input")
+})
+
+test_that("subset equals the call on the subset; a weight column may be named by a string", {
+  d <- make_staggered(n_id = 40, n_t = 8, seed = 9)
+  d$w <- 1 + (d$id %% 4)
+  s <- suppressMessages(sun_abraham(y ~ x1 | id + year, data = d, cohort = "cohort", subset = year > 2008))
+  r <- suppressMessages(sun_abraham(y ~ x1 | id + year, data = d[d$year > 2008, ], cohort = "cohort"))
+  expect_equal(tidy(s), tidy(r))
+  expect_equal(s$fit$obs, which(d$year > 2008)[r$fit$obs])
+  a <- sun_abraham(y ~ x1 | id + year, data = d, cohort = "cohort", weights = "w")
+  b <- sun_abraham(y ~ x1 | id + year, data = d, cohort = "cohort", weights = ~w)
+  expect_equal(tidy(a), tidy(b))
 })

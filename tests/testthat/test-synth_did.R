@@ -278,3 +278,12 @@ test_that("the future backend returns the same draws as the threads backend", {
   b <- prop99_fit(se = "placebo", n = 12, seed = 4, backend = "future")
   expect_identical(a$draws, b$draws)
 })
+
+test_that("synth_did(subset =) equals the call on the subset", {
+  keep <- california_prop99$Year >= 1975
+  s <- synth_did(PacksPerCapita ~ 1 | State + Year, data = california_prop99, treat = "treated", se = "none",
+                 subset = Year >= 1975)
+  r <- synth_did(PacksPerCapita ~ 1 | State + Year, data = california_prop99[keep, ], treat = "treated", se = "none")
+  expect_equal(coef(s), coef(r))
+  expect_equal(tidy(s, what = "unit_weights"), tidy(r, what = "unit_weights"))
+})

@@ -120,3 +120,13 @@ test_that("integer64 columns (data.table::fread, databases) give the results of 
   expect_error(suppressMessages(twfe(big ~ treat | id + year, data = d64)), "must be numeric",
                class = "pilotdid_error_input")
 })
+
+test_that("weights named by a string are the column's weights", {
+  d <- simulate_panel(n_id = 30, n_t = 6, seed = 41)
+  d$w <- 1 + (d$id %% 3)
+  a <- twfe(y ~ treat + x1 | id + year, data = d, weights = "w")
+  b <- twfe(y ~ treat + x1 | id + year, data = d, weights = ~w)
+  expect_equal(coef(a), coef(b))
+  expect_equal(vcov(a), vcov(b))
+  expect_error(twfe(y ~ treat | id + year, data = d, weights = "nope"), "nope", class = "pilotdid_error_input")
+})
