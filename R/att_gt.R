@@ -142,7 +142,7 @@ attgt_wide <- function(pn, g, anticipation, w = NULL, call = caller_env()) {
   if (any(early)) {
     note("Dropped {sum(early)} unit{?s} treated by the first period (plus {.arg anticipation}): they have no pre-treatment period.")
   }
-  cmp <- last_cohort_control(G[keep], periods, anticipation, call)
+  cmp <- last_cohort_control(G[keep], periods, anticipation, call = call)
   G[keep] <- cmp$g
   tkeep <- periods < cmp$cutoff
   W <- if (is.null(w)) rep(1, sum(keep)) else unit_values(w, pn$unit, pn$n_units)[keep]

@@ -186,7 +186,9 @@ cohort_from_treatment <- function(u, ok, time, D, names, what, example, call) {
 # periods from its adoption (minus `anticipation`) on are to be dropped
 # (`cutoff`; Inf when nothing changes): did's `control_group =
 # "notyettreated"` convention, and Sun and Abraham's (fixest's sunab()).
-last_cohort_control <- function(g, periods, anticipation = 0, call = caller_env()) {
+# `time`: the period of each row of `g` when `g` holds rows, for the count of
+# observations dropped in the note.
+last_cohort_control <- function(g, periods, anticipation = 0, time = NULL, call = caller_env()) {
   cohorts <- sort(unique(g[is.finite(g)]))
   if (!length(cohorts)) abort_input("No unit adopts the treatment within the sample periods.", call = call)
   if (any(is.infinite(g))) return(list(g = g, cutoff = Inf, control = "never treated"))
@@ -195,7 +197,9 @@ last_cohort_control <- function(g, periods, anticipation = 0, call = caller_env(
   }
   last_g <- cohorts[length(cohorts)]
   cutoff <- last_g - anticipation
-  note("No never-treated unit: the last cohort ({last_g}) is the comparison group; dropped the periods from {cutoff} on.")
+  # rows dropped: those of `time` (one per row of `g`), else a balanced panel of units
+  n_drop <- if (is.null(time)) length(g) * sum(periods >= cutoff) else sum(time >= cutoff)
+  note("No never-treated unit: the last cohort ({last_g}) is the comparison group; dropped the {n_drop} observation{?s} from {cutoff} on.")
   if (sum(periods < cutoff) < 2L) {
     abort_input("Too few periods or cohorts are left to compare: the design has no clean comparison group.", call = call)
   }

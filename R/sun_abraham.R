@@ -92,7 +92,7 @@ sunab_design <- function(pn, g, ref, call = caller_env()) {
     note("Dropped {n_al} unit{?s} treated from the first period on: they have no pre-treatment period.")
     keep <- keep & !always
   }
-  cmp <- last_cohort_control(g[keep], pn$periods, call = call)
+  cmp <- last_cohort_control(g[keep], pn$periods, time = pn$time[keep], call = call)
   g[keep] <- cmp$g
   keep <- keep & pn$time < cmp$cutoff
   cohorts <- sort(unique(g[keep & is.finite(g)]))
