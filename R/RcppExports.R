@@ -101,8 +101,8 @@ cpp_raw_columns <- function(x, K, cols) {
     .Call(`_pilotdid_cpp_raw_columns`, x, K, cols)
 }
 
-cpp_cell_dummies <- function(cell, K) {
-    .Call(`_pilotdid_cpp_cell_dummies`, cell, K)
+cpp_model_matrix <- function(cols, cell_code, cell_of, N) {
+    .Call(`_pilotdid_cpp_model_matrix`, cols, cell_code, cell_of, N)
 }
 
 cpp_synth_prepare <- function(Y, X, cohort, cohorts, method, omega_intercept, zeta_omega, zeta_lambda, min_dec, max_iter, max_iter_pre, sparse, seed, draw_type) {

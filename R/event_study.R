@@ -92,15 +92,14 @@ event_study <- function(formula, data, cohort, time = NULL, window = c(-5, 5), r
   }
   check_event_names(dm$terms$label, cols)
   if (!all(dm$keep)) d <- d[dm$keep, , drop = FALSE]
-  bin <- dm$bin[dm$keep]
-  for (j in seq_len(nrow(dm$terms))) {
-    d[[dm$terms$label[j]]] <- as.double(!is.na(bin) & bin == dm$terms$rel_time[j])
-  }
+  # the event-time dummies as codes: twfe_fit() writes them straight into the model matrix
+  cells <- list(code = match(dm$bin[dm$keep], dm$terms$rel_time), names = dm$terms$label)
   w <- event_weights(weights, nrow(data), rows[dm$keep])
   vc <- list(...)$vcov
   if (is.null(cluster) && !is.null(vc) && vc[1L] != "cluster") cols$cluster <- NULL
-  fit <- twfe(formula = event_formula(formula, dm$terms$label), data = d,
-              cluster = cols$cluster, weights = w, ...)
+  f <- event_formula(formula, dm$terms$label)
+  fit <- twfe_fit(f, d, seq_len(nrow(d)), cluster = cols$cluster, weights = w, cells = cells, ...)
+  fit$call <- call("twfe", formula = f)
   used <- fit$obs
   fit <- event_fit_rows(fit, data, rows, dm$keep, call$data)
   treated <- !rel$never[dm$keep][used]

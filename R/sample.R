@@ -22,12 +22,13 @@ eval_subset <- function(expr, data, env, call = caller_env()) {
 
 # Build the estimation sample: outcome, regressors, weights, fixed-effect and
 # cluster codes, after removing unusable rows (each removal reported).
-twfe_sample <- function(spec, data, rows, cl_vars, weights, drop_singletons,
+twfe_sample <- function(spec, data, rows, cl_vars, weights, drop_singletons, cells = NULL,
                         call = caller_env()) {
   fe_vars <- unique(unlist(spec$fe))
   w_info <- weight_spec(weights, data, call)
-  used <- unique(c(all.vars(spec$main), fe_vars, unlist(cl_vars), w_info$col))
-  check_columns(data, all.vars(spec$main), "formula", call)
+  vars <- setdiff(all.vars(spec$main), cells$names)
+  used <- unique(c(vars, fe_vars, unlist(cl_vars), w_info$col))
+  check_columns(data, vars, "formula", call)
   check_columns(data, fe_vars, "formula", call)
   check_columns(data, unlist(cl_vars), "cluster", call)
   d <- as.list(data)[used]
@@ -38,7 +39,8 @@ twfe_sample <- function(spec, data, rows, cl_vars, weights, drop_singletons,
   if (!identical(rows, seq_len(nrow(data)))) d <- lapply(d, `[`, rows)
   d <- structure(d, class = "data.frame", row.names = c(NA_integer_, -length(rows)))
   w <- if (!is.null(w_info$values)) w_info$values[rows] else if (!is.null(w_info$col)) d[[w_info$col]]
-  mm <- model_data(spec$main, d, call)
+  if (!is.null(cells)) cells$code <- cells$code[rows]
+  mm <- model_data(spec$main, d, call, cells)
   ok <- complete_rows(mm, d, c(fe_vars, unlist(cl_vars), w_info$col))
   if (!is.null(w)) check_weights(w, ok$keep, call)
   keep <- ok$keep
@@ -98,14 +100,30 @@ fe_levels <- function(cols, codes) {
 
 # Outcome vector and regressor matrix (no intercept) from the main formula.
 # Plain numeric columns take a fast path; anything else goes through model.matrix().
-model_data <- function(main, d, call) {
+# `cells` (see twfe_fit()): leading 0/1 regressors built from integer codes.
+model_data <- function(main, d, call, cells = NULL) {
   labels <- attr(stats::terms(main), "term.labels")
   lhs <- main[[2L]]
-  if (is.name(lhs) && all(labels %in% names(d)) &&
-      all(vapply(d[c(as.character(lhs), labels)], is.numeric, TRUE))) {
-    X <- do.call(cbind, lapply(d[labels], as.double))
+  is_cell <- labels %in% cells$names
+  if (any(is_cell) && !all(is_cell[seq_len(sum(is_cell))])) {
+    cli::cli_abort("Internal error: cell regressors must lead the formula.", call = call)
+  }
+  plain <- labels[!is_cell]
+  cell_of <- match(labels, cells$names, nomatch = 0L)
+  if (is.name(lhs) && all(plain %in% names(d)) &&
+      all(vapply(d[c(as.character(lhs), plain)], is.numeric, TRUE))) {
+    # one copy: each column written once into the matrix
+    X <- cpp_model_matrix(unname(as.list(d)[plain]), cells$code %||% integer(), cell_of, nrow(d))
     colnames(X) <- labels
     return(list(y = as.double(d[[as.character(lhs)]]), X = X, yname = as.character(lhs)))
+  }
+  if (any(is_cell)) {
+    rest <- if (length(plain)) stats::reformulate(plain, response = lhs, env = environment(main))
+            else stats::as.formula(call("~", lhs, 1), env = environment(main))
+    mm <- model_data(rest, d, call)
+    X <- cbind(cpp_model_matrix(list(), cells$code, cell_of[is_cell], nrow(d)), mm$X)
+    colnames(X)[seq_len(sum(is_cell))] <- labels[is_cell]
+    return(list(y = mm$y, X = X, yname = mm$yname))
   }
   mf <- stats::model.frame(main, data = d, na.action = stats::na.pass, drop.unused.levels = TRUE)
   y <- stats::model.response(mf)

@@ -133,7 +133,7 @@ outcome_only <- function(main, d, call) {
 # staggered treatment.
 read_cohort <- function(unit, time, g = NULL, D = NULL, names = list(), what = "a staggered design",
                         call = caller_env()) {
-  u <- match(unit, unique(unit))
+  u <- group_codes(list(unit)) + 1L   # match(unit, unique(unit)), fast on integer ids
   ok <- !is.na(unit)
   example <- function(bad) {
     ids <- utils::head(unique(unit[bad]), 3L)
@@ -147,7 +147,9 @@ read_cohort <- function(unit, time, g = NULL, D = NULL, names = list(), what = "
   }
   g <- as.double(g)
   g[is.na(g) | g == 0 | is.infinite(g)] <- Inf
-  varies <- ok & g != g[match(u, u)]
+  first_g <- numeric(max(u))
+  first_g[rev(u)] <- rev(g)   # the last write wins: each unit's first row
+  varies <- ok & g != first_g[u]
   if (any(varies)) {
     abort_input(c("The cohort column {.field {names$cohort}} varies within {length(unique(u[varies]))} unit{?s}; it must be constant per unit.",
                   example(varies),

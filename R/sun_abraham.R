@@ -57,6 +57,7 @@ sun_abraham <- function(formula, data, cohort, ref = -1, level = 0.95, subset = 
   call <- match.call()
   spec <- parse_did_formula(formula)
   gcol <- cohort_column(if (missing(cohort)) NULL else cohort)
+  data <- check_data(data)
   check_level(level)
   if (!is.numeric(ref) || !length(ref) || anyNA(ref) || any(ref != round(ref))) {
     abort_input("{.arg ref} must be whole numbers (relative periods).")
@@ -131,9 +132,6 @@ sunab_fit <- function(spec, data, des, dots, data_name = NULL) {
                    if (is.character(dots$weights)) dots$weights))
   cols <- intersect(cols, names(data))
   d <- lapply(as.list(data)[cols], `[`, des$rows)
-  D <- cpp_cell_dummies(des$cell, nrow(des$cells))
-  for (j in seq_len(nrow(des$cells))) d[[des$cells$name[j]]] <- D[, j]
-  rm(D)
   d <- structure(d, class = "data.frame", row.names = c(NA_integer_, -length(des$rows)))
   if (is.numeric(dots$weights)) dots$weights <- dots$weights[des$rows]
   rhs <- Reduce(function(a, b) call("+", a, b), lapply(c(des$cells$name, spec$controls), str2lang))
@@ -141,7 +139,8 @@ sunab_fit <- function(spec, data, des, dots, data_name = NULL) {
                          env = environment(spec$formula))
   old <- options(pilotdid.quiet = TRUE)
   on.exit(options(old))
-  fit <- do.call(twfe, c(list(formula = f, data = d), dots))
+  cells <- list(code = des$cell, names = des$cells$name)
+  fit <- do.call(twfe_fit, c(list(formula = f, data = d, rows = seq_along(des$rows), cells = cells), dots))
   fit$call <- call("twfe", formula = f)   # do.call() inlined the data into the call
   options(old)
   sunab_removed_note(fit$removed, d[setdiff(cols, c(all.vars(spec$main), spec$unit, spec$time))])

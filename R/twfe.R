@@ -113,17 +113,29 @@ twfe <- function(formula, data, cluster = NULL, vcov = NULL, weights = NULL, sub
                  threads = getOption("pilotdid.threads", 1L)) {
   call <- match.call()
   data <- check_data(data)
-  check_flag(drop_singletons, "drop_singletons")
-  spec <- parse_fe_formula(formula)
-  vspec <- vcov_spec(vcov, cluster, spec$fe_names, lag)
-  ssc <- check_ssc(ssc)
-  threads <- resolve_threads(threads)
   rows <- eval_subset(substitute(subset), data, parent.frame())
-  smp <- twfe_sample(spec, data, rows, vspec$cluster, weights, drop_singletons)
-  fit <- twfe_estimate(smp, vspec, ssc, threads)
+  fit <- twfe_fit(formula, data, rows, cluster, vcov, weights, drop_singletons, ssc, lag, threads)
   fit$call <- call
-  fit$formula <- formula
   fit$data_name <- if (is.language(call$data)) call$data
+  fit
+}
+
+# twfe() once the data and its rows are known. `cells` (internal, for the
+# event-study verbs): 0/1 regressors given as one integer per row of `data`
+# instead of columns, list(code, names): regressor names[j] is code == j (NA:
+# none). They lead the formula's regressors; no column of them is ever built
+# in a data frame, so the model matrix is the only copy.
+twfe_fit <- function(formula, data, rows, cluster = NULL, vcov = NULL, weights = NULL, drop_singletons = FALSE,
+                     ssc = NULL, lag = NULL, threads = getOption("pilotdid.threads", 1L), cells = NULL,
+                     call = caller_env()) {
+  check_flag(drop_singletons, "drop_singletons", call)
+  spec <- parse_fe_formula(formula, call = call)
+  vspec <- vcov_spec(vcov, cluster, spec$fe_names, lag, call = call)
+  ssc <- check_ssc(ssc, call)
+  threads <- resolve_threads(threads, call)
+  smp <- twfe_sample(spec, data, rows, vspec$cluster, weights, drop_singletons, cells, call)
+  fit <- twfe_estimate(smp, vspec, ssc, threads)
+  fit$formula <- formula
   fit$args <- list(rows = rows, cluster = cluster, weights = weights, drop_singletons = drop_singletons)
   new_pilotdid_twfe(fit)
 }

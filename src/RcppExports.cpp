@@ -418,15 +418,17 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
-// cpp_cell_dummies
-Rcpp::NumericMatrix cpp_cell_dummies(Rcpp::IntegerVector cell, int K);
-RcppExport SEXP _pilotdid_cpp_cell_dummies(SEXP cellSEXP, SEXP KSEXP) {
+// cpp_model_matrix
+Rcpp::NumericMatrix cpp_model_matrix(Rcpp::List cols, Rcpp::IntegerVector cell_code, Rcpp::IntegerVector cell_of, int N);
+RcppExport SEXP _pilotdid_cpp_model_matrix(SEXP colsSEXP, SEXP cell_codeSEXP, SEXP cell_ofSEXP, SEXP NSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
-    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type cell(cellSEXP);
-    Rcpp::traits::input_parameter< int >::type K(KSEXP);
-    rcpp_result_gen = Rcpp::wrap(cpp_cell_dummies(cell, K));
+    Rcpp::traits::input_parameter< Rcpp::List >::type cols(colsSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type cell_code(cell_codeSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type cell_of(cell_ofSEXP);
+    Rcpp::traits::input_parameter< int >::type N(NSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_model_matrix(cols, cell_code, cell_of, N));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -550,7 +552,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_pilotdid_cpp_hash_columns", (DL_FUNC) &_pilotdid_cpp_hash_columns, 2},
     {"_pilotdid_cpp_col_scan", (DL_FUNC) &_pilotdid_cpp_col_scan, 3},
     {"_pilotdid_cpp_raw_columns", (DL_FUNC) &_pilotdid_cpp_raw_columns, 3},
-    {"_pilotdid_cpp_cell_dummies", (DL_FUNC) &_pilotdid_cpp_cell_dummies, 2},
+    {"_pilotdid_cpp_model_matrix", (DL_FUNC) &_pilotdid_cpp_model_matrix, 4},
     {"_pilotdid_cpp_synth_prepare", (DL_FUNC) &_pilotdid_cpp_synth_prepare, 14},
     {"_pilotdid_cpp_synth_fit", (DL_FUNC) &_pilotdid_cpp_synth_fit, 1},
     {"_pilotdid_cpp_synth_draws", (DL_FUNC) &_pilotdid_cpp_synth_draws, 4},

@@ -117,15 +117,47 @@ Rcpp::List cpp_raw_columns(Rcpp::NumericVector x, int K, Rcpp::IntegerVector col
   return out;
 }
 
-// 0/1 indicator columns of the cells 1..K of `cell` (NA: in no cell), as the
-// columns of an N x K matrix.
+// The model matrix (N rows) of the regressors j = 1..K: the indicator of
+// cell_code == cell_of[j] when cell_of[j] > 0, else the next vector of `cols`
+// (double, integer or logical; NA stays NA). Each value is written once: no
+// temporary copies as with cbind(as.double(...)).
 // [[Rcpp::export]]
-Rcpp::NumericMatrix cpp_cell_dummies(Rcpp::IntegerVector cell, int K) {
-  const int N = cell.size();
-  Rcpp::NumericMatrix out(N, K);
-  for (int i = 0; i < N; ++i) {
-    const int c = cell[i];
-    if (c != NA_INTEGER && c >= 1 && c <= K) out(i, c - 1) = 1.0;
+Rcpp::NumericMatrix cpp_model_matrix(Rcpp::List cols, Rcpp::IntegerVector cell_code,
+                                     Rcpp::IntegerVector cell_of, int N) {
+  const int K = cell_of.size();
+  Rcpp::NumericMatrix out(Rcpp::no_init(N, K));
+  // cell columns: zeros, then one pass over the rows setting the ones
+  int max_cell = 0;
+  for (int j = 0; j < K; ++j) if (cell_of[j] > max_cell) max_cell = cell_of[j];
+  std::vector<int> col_of(max_cell + 1, -1);
+  for (int j = 0; j < K; ++j) {
+    if (cell_of[j] <= 0) continue;
+    col_of[cell_of[j]] = j;
+    std::fill(out.begin() + (size_t)j * N, out.begin() + (size_t)(j + 1) * N, 0.0);
+  }
+  if (max_cell > 0) {
+    if (cell_code.size() != N) Rcpp::stop("cell codes have %d values, not %d", (int)cell_code.size(), N);
+    for (int i = 0; i < N; ++i) {
+      const int c = cell_code[i];
+      if (c >= 1 && c <= max_cell && col_of[c] >= 0) out[(size_t)col_of[c] * N + i] = 1.0;
+    }
+  }
+  int next = 0;
+  for (int j = 0; j < K; ++j) {
+    double* o = out.begin() + (size_t)j * N;
+    if (cell_of[j] > 0) continue;
+    SEXP x = cols[next++];
+    if (Rf_xlength(x) != N) Rcpp::stop("column %d has %d values, not %d", next, (int)Rf_xlength(x), N);
+    switch (TYPEOF(x)) {
+      case REALSXP: std::memcpy(o, REAL(x), sizeof(double) * N); break;
+      case INTSXP:
+      case LGLSXP: {
+        const int* v = TYPEOF(x) == INTSXP ? INTEGER(x) : LOGICAL(x);
+        for (int i = 0; i < N; ++i) o[i] = v[i] == NA_INTEGER ? NA_REAL : (double)v[i];
+        break;
+      }
+      default: Rcpp::stop("column %d is not numeric", next);
+    }
   }
   return out;
 }
