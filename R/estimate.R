@@ -8,6 +8,10 @@ twfe_estimate <- function(smp, vspec, ssc, threads) {
   w <- smp$w %||% rep(1, n)
   G <- n_levels(smp$codes)
   dm <- within_transform(smp$X, smp$y, smp$codes, w, threads)
+  if (sum(w * dm$y^2) <= 1e-20 * sum(w * smp$y^2)) {
+    abort_input("The outcome {.field {smp$yname}} is constant within the fixed effects: there is no variation left to estimate any coefficient from.",
+                call = NULL)
+  }
   ols <- cpp_ols(dm$X, dm$y, w, dm$ss, 1e-10, threads)
   kept <- ols$kept
   dropped <- report_dropped(smp$X, dm, w, kept)

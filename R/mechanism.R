@@ -86,6 +86,10 @@ mechanism <- function(fit, mediators, design = c("mediator", "interaction", "thr
   yname <- deparse1(fit$formula[[2L]])
   if (yname %in% mediators) abort_input("The outcome {.field {yname}} cannot be its own mediator.")
   if (treat %in% mediators) abort_input("The treatment {.field {treat}} cannot be its own mediator.")
+  ctrl <- intersect(mediators, names(fit$coefficients))
+  if (length(ctrl) && design == "mediator") {
+    note("Mediator{?s} {.field {ctrl}} {?is a control/are controls} of {.arg fit}: left out of the controls of {?its/their} own equation{?s}.")
+  }
   rows <- fit$obs %||% seq_len(nrow(data))
   flat <- mediators[vapply(mediators, function(v) {
     x <- data[[v]][rows]

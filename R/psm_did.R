@@ -367,7 +367,7 @@ report_missing <- function(ok, tr, X, cell, treat_name, time_name) {
   if (!is.null(time_name)) counts <- c(counts, stats::setNames(sum(is.na(cell)), time_name))
   counts <- counts[counts > 0]
   detail <- paste0(names(counts), " (", counts, ")", collapse = ", ")
-  note("Left {sum(!ok)} row{?s} with missing values out of the matching: {detail}.")
+  note("Left {sum(!ok)} row{?s} with missing or infinite values out of the matching: {detail}.")
 }
 
 # Logit propensity score per cell (glm.fit, so equal to glm()'s fitted values),

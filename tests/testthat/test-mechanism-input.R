@@ -97,3 +97,12 @@ test_that("tidy(conf.level =) is checked and used by every design", {
   expect_error(tidy(med, conf.level = 2), "conf.level", class = "pilotdid_error_input")
   expect_error(tidy(ts, conf.level = NA), "conf.level", class = "pilotdid_error_input")
 })
+
+test_that("a mediator that is a control of the fit is left out of its own equation, with a note", {
+  d <- make_mediator_panel(seed = 119)
+  fit <- twfe(y ~ treat + x1 + m | id + year, data = d)
+  expect_message(a <- mechanism(fit, "m"), "m is a control of `fit`")
+  ref <- twfe(m ~ treat + x1 | id + year, data = d)
+  expect_equal(a$effects$estimate, unname(coef(ref)["treat"]))
+  expect_equal(a$effects$std.error, unname(sqrt(diag(vcov(ref)))["treat"]))
+})

@@ -318,7 +318,7 @@ test_that("bad input gives clear errors", {
 test_that("missing covariate values leave rows out of the matching, with a note", {
   d <- make_psm_panel(n_id = 40, seed = 17)
   d$x2[c(1, 7, 9)] <- NA
-  expect_message(res <- psm_did(psm_fml, data = d, treat = ~ever), "Left 3 rows with missing values out of the matching: x2 \\(3\\)")
+  expect_message(res <- psm_did(psm_fml, data = d, treat = ~ever), "Left 3 rows with missing or infinite values out of the matching: x2 \\(3\\)")
   expect_equal(nrow(res$scores), nrow(d) - 3)
   expect_false(any(res$scores$row %in% c(1, 7, 9)))
 })

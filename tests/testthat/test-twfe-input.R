@@ -130,3 +130,16 @@ test_that("weights named by a string are the column's weights", {
   expect_equal(vcov(a), vcov(b))
   expect_error(twfe(y ~ treat | id + year, data = d, weights = "nope"), "nope", class = "pilotdid_error_input")
 })
+
+test_that("an outcome constant within the fixed effects is an error, not zero estimates with tiny SEs", {
+  d <- make_panel(n_id = 20, n_t = 5, seed = 412)
+  d$yc <- 5
+  expect_error(twfe(yc ~ treat + x1 | id + year, data = d), "constant within the fixed effects",
+               class = "pilotdid_error_input")
+  d$yu <- d$id * 2   # varies across units only: absorbed by the unit effects
+  expect_error(twfe(yu ~ treat + x1 | id + year, data = d), "yu.*constant within the fixed effects",
+               class = "pilotdid_error_input")
+  # a little variation left is a regular fit
+  d$yu[1] <- d$yu[1] + 1
+  expect_equal(nobs(twfe(yu ~ treat + x1 | id + year, data = d)), nrow(d))
+})
