@@ -35,11 +35,11 @@ if (length(args) >= 3L && args[1] == "--case") {
   base <- rss("VmRSS")
   t <- system.time(est <- switch(args[2],
     att_gt = { a <- tidy(aggregate(pilotdid::att_gt(y ~ 1 | id + year, data = d, cohort = "g"), "dynamic"))
-               a$estimate[a$term != "ATT"] },
+               a$estimate[!startsWith(a$term, "ATT")] },
     did = did::aggte(did::att_gt("y", "year", "id", "g", data = d, bstrap = FALSE, cband = FALSE),
                      "dynamic", bstrap = FALSE, cband = FALSE)$att.egt,
     att_gt_dr = { a <- tidy(aggregate(pilotdid::att_gt(y ~ x | id + year, data = d, cohort = "g"), "dynamic"))
-                  a$estimate[a$term != "ATT"] },
+                  a$estimate[!startsWith(a$term, "ATT")] },
     did_dr = did::aggte(did::att_gt("y", "year", "id", "g", xformla = ~x, data = d, bstrap = FALSE, cband = FALSE),
                         "dynamic", bstrap = FALSE, cband = FALSE)$att.egt,
     sun_abraham = { s <- tidy(pilotdid::sun_abraham(y ~ 1 | id + year, data = d, cohort = "g"))
