@@ -65,6 +65,26 @@ cpp_placebo_assignment <- function(state, j) {
     .Call(`_pilotdid_cpp_placebo_assignment`, state, j)
 }
 
+cpp_resample_prepare <- function(Zr, w, unit, U, levels, n_levels, kind, seed, group, target, cluster, Gc, jt, jm, tol) {
+    .Call(`_pilotdid_cpp_resample_prepare`, Zr, w, unit, U, levels, n_levels, kind, seed, group, target, cluster, Gc, jt, jm, tol)
+}
+
+cpp_resample_draws <- function(state, first, count, threads) {
+    .Call(`_pilotdid_cpp_resample_draws`, state, first, count, threads)
+}
+
+cpp_resample_assign <- function(state, first, count) {
+    .Call(`_pilotdid_cpp_resample_assign`, state, first, count)
+}
+
+cpp_resample_crossprod <- function(state, c) {
+    .Call(`_pilotdid_cpp_resample_crossprod`, state, c)
+}
+
+cpp_resample_info <- function(state) {
+    .Call(`_pilotdid_cpp_resample_info`, state)
+}
+
 cpp_finite_rows <- function(X, y) {
     .Call(`_pilotdid_cpp_finite_rows`, X, y)
 }
