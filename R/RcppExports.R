@@ -21,6 +21,10 @@ cpp_boot_wald_draws <- function(A, R, type, enumerate, seed, first, count, threa
     .Call(`_pilotdid_cpp_boot_wald_draws`, A, R, type, enumerate, seed, first, count, threads)
 }
 
+cpp_multiplier_draws <- function(inf, se, seed, first, count, threads) {
+    .Call(`_pilotdid_cpp_multiplier_draws`, inf, se, seed, first, count, threads)
+}
+
 cpp_demean <- function(X, y, codes, G, w, max_exact, tol, maxit, threads) {
     .Call(`_pilotdid_cpp_demean`, X, y, codes, G, w, max_exact, tol, maxit, threads)
 }

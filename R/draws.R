@@ -1,5 +1,6 @@
 # The loop that runs every random-draw kernel of the package on this
-# machine's threads (placebo_test(), boot_test(), synth_did()): chunks of
+# machine's threads (placebo_test(), boot_test(), synth_did(), heterogeneity(),
+# mechanism(), aggregate(cband = TRUE)): chunks of
 # draws sized by measured time, so that Ctrl-C (checked between chunks, on
 # the main thread) is honoured within about `budget` seconds and the progress
 # bar moves. A draw depends on its index and the seed only, never on the
@@ -29,6 +30,15 @@ run_draws <- function(run, n, label, first_chunk = 2L, budget = 0.2) {
 draw_chunk_size <- function(last, elapsed, left, budget = 0.2) {
   per <- max(elapsed, 1e-4) / last
   as.integer(max(1L, min(left, 4 * last, floor(budget / per))))
+}
+
+# Draws 0 .. n-1 of `run(inputs, first, count, threads, state)` as rows: on
+# this machine's threads with `state` built once, or on the workers of the
+# user's future plan, each building its own state from `inputs`.
+draw_rows <- function(run, inputs, n, threads, backend, label, state = NULL) {
+  if (backend == "future") return(run_draws_future(run, n, list(inputs = inputs, threads = 1L)))
+  run_draws(function(first, count) run(inputs, first, count, threads, state), n, label,
+            first_chunk = 2L * threads)
 }
 
 # The same draws in one chunk per worker of the user's future plan

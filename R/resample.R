@@ -85,11 +85,9 @@ resample_run <- function(inputs, first, count, threads, state = NULL) {
 
 # All n draws on this machine's threads or the future plan's workers.
 resample_draws <- function(inputs, n, threads, backend, label) {
-  if (backend == "future") return(run_draws_future(resample_run, n, list(inputs = inputs, threads = 1L)))
-  state <- resample_state(inputs)
-  if (!inputs$fast || n * resample_cost(state) < 2e7) threads <- 1L
-  run_draws(function(first, count) resample_run(inputs, first, count, threads, state), n, label,
-            first_chunk = 2L * threads)
+  state <- if (backend == "threads") resample_state(inputs)
+  if (backend == "threads" && (!inputs$fast || n * resample_cost(state) < 2e7)) threads <- 1L
+  draw_rows(resample_run, inputs, n, threads, backend, label, state)
 }
 
 # Refit path, permutation: each group of each assignment (columns: group of

@@ -108,6 +108,22 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// cpp_multiplier_draws
+Rcpp::NumericVector cpp_multiplier_draws(Rcpp::NumericMatrix inf, Rcpp::NumericVector se, double seed, double first, int count, int threads);
+RcppExport SEXP _pilotdid_cpp_multiplier_draws(SEXP infSEXP, SEXP seSEXP, SEXP seedSEXP, SEXP firstSEXP, SEXP countSEXP, SEXP threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type inf(infSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type se(seSEXP);
+    Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
+    Rcpp::traits::input_parameter< double >::type first(firstSEXP);
+    Rcpp::traits::input_parameter< int >::type count(countSEXP);
+    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_multiplier_draws(inf, se, seed, first, count, threads));
+    return rcpp_result_gen;
+END_RCPP
+}
 // cpp_demean
 Rcpp::List cpp_demean(Rcpp::NumericMatrix X, Rcpp::NumericVector y, Rcpp::List codes, Rcpp::IntegerVector G, Rcpp::NumericVector w, int max_exact, double tol, int maxit, int threads);
 RcppExport SEXP _pilotdid_cpp_demean(SEXP XSEXP, SEXP ySEXP, SEXP codesSEXP, SEXP GSEXP, SEXP wSEXP, SEXP max_exactSEXP, SEXP tolSEXP, SEXP maxitSEXP, SEXP threadsSEXP) {
@@ -527,6 +543,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_pilotdid_cpp_boot_weights", (DL_FUNC) &_pilotdid_cpp_boot_weights, 6},
     {"_pilotdid_cpp_boot_pvalue", (DL_FUNC) &_pilotdid_cpp_boot_pvalue, 7},
     {"_pilotdid_cpp_boot_wald_draws", (DL_FUNC) &_pilotdid_cpp_boot_wald_draws, 8},
+    {"_pilotdid_cpp_multiplier_draws", (DL_FUNC) &_pilotdid_cpp_multiplier_draws, 6},
     {"_pilotdid_cpp_demean", (DL_FUNC) &_pilotdid_cpp_demean, 9},
     {"_pilotdid_cpp_entropy_range", (DL_FUNC) &_pilotdid_cpp_entropy_range, 4},
     {"_pilotdid_cpp_entropy_weights", (DL_FUNC) &_pilotdid_cpp_entropy_weights, 8},

@@ -21,6 +21,7 @@
 // enumeration draw j is the sign vector of the bits of j. Results do not depend
 // on the number of threads.
 #include "pilotdid.h"
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <limits>
@@ -286,6 +287,37 @@ Rcpp::NumericVector cpp_boot_wald_draws(Rcpp::NumericMatrix A, Rcpp::NumericMatr
         continue;
       }
       out[j] = num.dot(ldlt.solve(num));
+    }
+  }
+  return Rcpp::NumericVector(out.begin(), out.end());
+}
+
+// Multiplier bootstrap of influence functions (aggregate(cband = TRUE)): draw
+// j gives max_k |sum_i v_i psi_ik / n| / se_k with Mammen weights v_i (one per
+// unit) from the stream (seed, j). Draws first .. first + count - 1.
+// [[Rcpp::export]]
+Rcpp::NumericVector cpp_multiplier_draws(Rcpp::NumericMatrix inf, Rcpp::NumericVector se, double seed,
+                                         double first, int count, int threads) {
+  using namespace pilotdid;
+  const int n = inf.nrow(), K = inf.ncol();
+  MapMat Psi(inf.begin(), n, K);
+  std::vector<double> out(count);
+  const uint64_t s = (uint64_t)seed, f = (uint64_t)first;
+  (void)threads;
+#ifdef _OPENMP
+#pragma omp parallel num_threads(threads)
+#endif
+  {
+    Vec v(n), b(K);
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
+    for (int j = 0; j < count; ++j) {
+      boot_weights(MAMMEN, false, s, f + (uint64_t)j, n, v.data());
+      b.noalias() = Psi.transpose() * v;
+      double mx = 0.0;
+      for (int k = 0; k < K; ++k) mx = std::max(mx, std::fabs(b[k] / n) / se[k]);
+      out[j] = mx;
     }
   }
   return Rcpp::NumericVector(out.begin(), out.end());
