@@ -41,15 +41,31 @@ draw_rows <- function(run, inputs, n, threads, backend, label, state = NULL) {
             first_chunk = 2L * threads)
 }
 
-# The same draws in one chunk per worker of the user's future plan
-# (`future.apply`): `run(first, count, ...)` with `args` gives the rows.
+# The same draws in a few chunks per worker of the user's future plan
+# (`future.apply`): `run(first, count, ...)` with `args` gives the rows. Each
+# chunk reports its draws to a progressr progressor (shown inside
+# progressr::with_progress() or with global handlers; silent otherwise).
 run_draws_future <- function(run, n, args, call = caller_env()) {
   if (!requireNamespace("future.apply", quietly = TRUE)) {
     abort_input("{.code backend = \"future\"} needs the {.pkg future.apply} package.", call = call)
   }
   workers <- max(1L, future::nbrOfWorkers())
-  bounds <- unique(round(seq(0, n, length.out = workers + 1L)))
-  res <- future.apply::future_mapply(run, first = bounds[-length(bounds)], count = diff(bounds),
-                                     MoreArgs = args, SIMPLIFY = FALSE, future.seed = NULL)
+  bounds <- unique(round(seq(0, n, length.out = min(n, 4L * workers) + 1L)))
+  p <- if (requireNamespace("progressr", quietly = TRUE)) progressr::progressor(steps = n)
+  res <- future.apply::future_mapply(progress_task(run, p), first = bounds[-length(bounds)],
+                                     count = diff(bounds), MoreArgs = args, SIMPLIFY = FALSE,
+                                     future.seed = NULL)
   do.call(rbind, res)
+}
+
+# `run` reporting `count` steps to the progressor `p` (NULL: none); built in
+# its own small environment so that only `run` and `p` travel with it.
+progress_task <- function(run, p) {
+  force(run)
+  force(p)
+  function(first, count, ...) {
+    out <- run(first = first, count = count, ...)
+    if (!is.null(p)) p(amount = count)
+    out
+  }
 }
