@@ -266,29 +266,17 @@ Rcpp::NumericVector cpp_boot_wald_draws(Rcpp::NumericMatrix A, Rcpp::NumericMatr
   MapMat Am(A.begin(), q, G), Rm(R.begin(), L, (size_t)q * G);
   std::vector<double> out(count);
   const uint64_t s = (uint64_t)seed, f = (uint64_t)first;
-  (void)threads;
-#ifdef _OPENMP
-#pragma omp parallel num_threads(threads)
-#endif
-  {
-    Vec v(G), num(q);
-    Mat Psi(L, q), S(q, q);
-#ifdef _OPENMP
-#pragma omp for schedule(static)
-#endif
-    for (int j = 0; j < count; ++j) {
-      boot_weights(type, enumerate, s, f + (uint64_t)j, G, v.data());
-      num.noalias() = Am * v;
-      for (int k = 0; k < q; ++k) Psi.col(k).noalias() = Rm.middleCols((size_t)k * G, G) * v;
-      S.noalias() = Psi.transpose() * Psi;
-      Eigen::LDLT<Mat> ldlt(S);
-      if (ldlt.info() != Eigen::Success || !(ldlt.vectorD().minCoeff() > 0)) {
-        out[j] = std::numeric_limits<double>::quiet_NaN();
-        continue;
-      }
-      out[j] = num.dot(ldlt.solve(num));
-    }
-  }
+  struct Scratch { Vec v, num; Mat Psi, S; };
+  auto make = [&]() { return Scratch{Vec(G), Vec(q), Mat(L, q), Mat(q, q)}; };
+  for_each_draw(count, threads, make, [&](Scratch& sc, int j) {
+    boot_weights(type, enumerate, s, f + (uint64_t)j, G, sc.v.data());
+    sc.num.noalias() = Am * sc.v;
+    for (int k = 0; k < q; ++k) sc.Psi.col(k).noalias() = Rm.middleCols((size_t)k * G, G) * sc.v;
+    sc.S.noalias() = sc.Psi.transpose() * sc.Psi;
+    Eigen::LDLT<Mat> ldlt(sc.S);
+    out[j] = ldlt.info() != Eigen::Success || !(ldlt.vectorD().minCoeff() > 0) ?
+      std::numeric_limits<double>::quiet_NaN() : sc.num.dot(ldlt.solve(sc.num));
+  });
   return Rcpp::NumericVector(out.begin(), out.end());
 }
 
@@ -303,22 +291,13 @@ Rcpp::NumericVector cpp_multiplier_draws(Rcpp::NumericMatrix inf, Rcpp::NumericV
   MapMat Psi(inf.begin(), n, K);
   std::vector<double> out(count);
   const uint64_t s = (uint64_t)seed, f = (uint64_t)first;
-  (void)threads;
-#ifdef _OPENMP
-#pragma omp parallel num_threads(threads)
-#endif
-  {
-    Vec v(n), b(K);
-#ifdef _OPENMP
-#pragma omp for schedule(static)
-#endif
-    for (int j = 0; j < count; ++j) {
-      boot_weights(MAMMEN, false, s, f + (uint64_t)j, n, v.data());
-      b.noalias() = Psi.transpose() * v;
-      double mx = 0.0;
-      for (int k = 0; k < K; ++k) mx = std::max(mx, std::fabs(b[k] / n) / se[k]);
-      out[j] = mx;
-    }
-  }
+  auto make = [&]() { return std::make_pair(Vec(n), Vec(K)); };
+  for_each_draw(count, threads, make, [&](std::pair<Vec, Vec>& vb, int j) {
+    boot_weights(MAMMEN, false, s, f + (uint64_t)j, n, vb.first.data());
+    vb.second.noalias() = Psi.transpose() * vb.first;
+    double mx = 0.0;
+    for (int k = 0; k < K; ++k) mx = std::max(mx, std::fabs(vb.second[k] / n) / se[k]);
+    out[j] = mx;
+  });
   return Rcpp::NumericVector(out.begin(), out.end());
 }

@@ -238,33 +238,17 @@ struct Acc {
 // when it is dropped.
 static double coef_of(const Mat& S, const Vec& raw, int dep, const std::vector<int>& regs, int target,
                       double tol) {
-  const int p = regs.size();
   std::vector<int> kept;
-  Mat L = Mat::Zero(p, p);
-  for (int j = 0; j < p; ++j) {
-    const int cj = regs[j];
-    Vec l(kept.size());
-    for (size_t a = 0; a < kept.size(); ++a) {
-      double v = S(regs[kept[a]], cj);
-      for (size_t b = 0; b < a; ++b) v -= L(a, b) * l[b];
-      l[a] = v / L(a, a);
-    }
-    const double dd = S(cj, cj) - l.squaredNorm();
-    if (!(dd > tol * S(cj, cj)) || !(S(cj, cj) > tol * raw[cj])) continue;
-    const int r = kept.size();
-    for (int a = 0; a < r; ++a) L(r, a) = l[a];
-    L(r, r) = std::sqrt(dd);
-    kept.push_back(j);
-  }
+  Mat L;
+  seq_cholesky(S, regs, raw.data(), tol, kept, L);
   int pos = -1;
   for (size_t a = 0; a < kept.size(); ++a) if (regs[kept[a]] == target) pos = a;
   if (pos < 0) return std::numeric_limits<double>::quiet_NaN();
   const int P = kept.size();
   Vec rhs(P);
   for (int a = 0; a < P; ++a) rhs[a] = S(regs[kept[a]], dep);
-  Mat Lk = L.topLeftCorner(P, P);
-  Lk.triangularView<Eigen::Lower>().solveInPlace(rhs);
-  Lk.transpose().triangularView<Eigen::Upper>().solveInPlace(rhs);
+  L.triangularView<Eigen::Lower>().solveInPlace(rhs);
+  L.transpose().triangularView<Eigen::Upper>().solveInPlace(rhs);
   return rhs[pos];
 }
 
@@ -369,22 +353,16 @@ Rcpp::NumericMatrix cpp_resample_draws(SEXP state, double first, int count, int 
   const int cols = s.kind == PERMUTATION ? s.K : 3;
   Rcpp::NumericMatrix out(count, cols);
   double* o = out.begin();
-  (void)threads;
-#ifdef _OPENMP
-#pragma omp parallel num_threads(threads)
-#endif
-  {
+  auto make = [&s]() {
     Scratch sc;
     sc.acc.resize(s.kind == PERMUTATION ? s.K : 1);
     for (Acc& a : sc.acc) a.init(s.st);
-#ifdef _OPENMP
-#pragma omp for schedule(static)
-#endif
-    for (int j = 0; j < count; ++j) {
-      if (s.kind == PERMUTATION) perm_draw(s, (long)first + j, sc, o + j, count);
-      else boot_draw(s, (long)first + j, sc, o + j, count);
-    }
-  }
+    return sc;
+  };
+  for_each_draw(count, threads, make, [&](Scratch& sc, int j) {
+    if (s.kind == PERMUTATION) perm_draw(s, (long)first + j, sc, o + j, count);
+    else boot_draw(s, (long)first + j, sc, o + j, count);
+  });
   return out;
 }
 

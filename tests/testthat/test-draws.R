@@ -105,3 +105,16 @@ test_that("the future backend reports progress through progressr", {
   expect_equal(steps, 40)
   expect_identical(het$draws, heterogeneity(fit, big, n = 40, seed = 1)$draws)
 })
+
+test_that("threads and backend are checked before any draw", {
+  d <- make_group_panel(n_id = 30, n_t = 5, seed = 305)
+  d$m <- d$x1 + d$treat
+  fit <- twfe(y ~ treat + x1 | id + year, data = d)
+  cs <- att_gt(y ~ 1 | id + year, data = make_staggered(n_id = 60, n_t = 6, seed = 306), cohort = "g")
+  expect_error(heterogeneity(fit, big, n = 10, backend = "gpu"), class = "pilotdid_error_input")
+  expect_error(heterogeneity(fit, big, n = 10, threads = 0), class = "pilotdid_error_input")
+  expect_error(mechanism(fit, "m", design = "three_step", n = 10, backend = "mpi"), class = "pilotdid_error_input")
+  expect_error(mechanism(fit, "m", design = "three_step", n = 10, threads = NA), class = "pilotdid_error_input")
+  expect_error(aggregate(cs, "dynamic", cband = TRUE, backend = "x"), class = "pilotdid_error_input")
+  expect_error(aggregate(cs, "dynamic", cband = TRUE, threads = -1), class = "pilotdid_error_input")
+})
