@@ -10,15 +10,15 @@ het_permutation <- function(smp, g, treat, fit, n, seed, threads = 1L, backend =
   engine <- match.arg(engine)
   het_check_units(g, smp$codes[[1L]], fit$fe[1L], call)
   X <- smp$X[, setdiff(colnames(smp$X), fit$dropped_vars), drop = FALSE]
-  inputs <- resample_inputs(smp, X, seed, group = g, target = match(treat, colnames(X)), engine = engine)
-  actual <- resample_run(inputs, -1, 1L, 1L)[1L, ]
-  draws <- resample_draws(inputs, n, threads, backend, "Permutations")
+  setup <- resample_setup(smp, X, seed, group = g, target = match(treat, colnames(X)), engine = engine)
+  actual <- resample_run(setup$inputs, -1, 1L, 1L, setup$state)[1L, ]
+  draws <- resample_draws(setup, n, threads, backend, "Permutations")
   ok <- stats::complete.cases(draws)
   if (any(!ok)) {
     note("Left out {sum(!ok)} of {n} permutation{?s} in which a group's treatment coefficient could not be estimated.")
   }
   list(draws = draws, actual = actual, n = n, seed = seed, n_failed = sum(!ok),
-       engine = if (inputs$fast) "fast" else "loop",
+       engine = if (setup$inputs$fast) "fast" else "loop",
        p_pairs = het_perm_p(draws[ok, , drop = FALSE], actual),
        p_joint = het_perm_p_joint(draws[ok, , drop = FALSE], actual))
 }

@@ -202,6 +202,6 @@ mech_bootstrap <- function(f_out, treat, m, n_boot, seed, threads = 1L, backend 
   jm <- match(m, colnames(X))
   if (is.na(jt) || is.na(jm)) return(rep(NA_real_, n_boot))
   cl <- if (f_out$vcov_type == "cluster") smp$cl_codes[[1L]] else smp$codes[[1L]]
-  inputs <- resample_inputs(smp, X, seed, cluster = dense_codes(cl), jt = jt, jm = jm, engine = engine)
-  resample_draws(inputs, n_boot, threads, backend, "Bootstrap draws")[, 1L]
+  setup <- resample_setup(smp, X, seed, cluster = dense_codes(cl), jt = jt, jm = jm, engine = engine)
+  resample_draws(setup, n_boot, threads, backend, "Bootstrap draws")[, 1L]
 }

@@ -12,26 +12,35 @@
 # (bootstrap).
 
 # Everything a draw needs, as plain R objects (future workers rebuild the
-# state from them). `group` (per row) or `cluster` (per row) selects the kind.
-resample_inputs <- function(smp, X, seed, group = NULL, target = NULL, cluster = NULL, jt = NULL, jm = NULL,
-                            engine = "auto") {
+# state from them), and the state for this session: `group` (per row, 1..K)
+# makes permutations, `cluster` (per row, 0-based) a cluster bootstrap. The
+# fast path is used unless `engine = "loop"`, the units are not nested in the
+# clusters, or its blocks of levels would cost more than refitting.
+resample_setup <- function(smp, X, seed, group = NULL, target = NULL, cluster = NULL, jt = NULL, jm = NULL,
+                           engine = "auto") {
+  inputs <- resample_inputs(smp, X, seed, group, target, cluster, jt, jm, engine)
+  state <- resample_state(inputs)
+  if (inputs$fast && resample_cost(state) > 50 * length(smp$y) * (ncol(X) + 1)) {
+    inputs <- resample_inputs(smp, X, seed, group, target, cluster, jt, jm, engine = "loop")
+    state <- resample_state(inputs)
+  }
+  list(inputs = inputs, state = state)
+}
+
+resample_inputs <- function(smp, X, seed, group, target, cluster, jt, jm, engine) {
   unit <- dense_codes(smp$codes[[1L]])
   boot <- !is.null(cluster)
   lev <- resample_levels(smp$codes)
   fast <- engine == "auto" && (!boot || resample_nested(smp$codes, lev$kept, cluster))
   per_unit <- function(x) x[match(seq_len(max(unit) + 1L) - 1L, unit)]
-  inputs <- list(kind = as.integer(boot), seed = seed, fast = fast, N = length(smp$y),
+  inputs <- list(kind = as.integer(boot), seed = seed, fast = fast,
                  group = if (!boot) per_unit(group) - 1L else integer(),
                  target = if (!boot) target else 0L,
                  cluster = if (boot) per_unit(cluster) else integer(), Gc = if (boot) max(cluster) + 1L else 0L,
                  jt = jt %||% 0L, jm = jm %||% 0L)
   if (fast) {
-    inputs <- c(inputs, list(Z = cbind(smp$y, X), w = smp$w %||% rep(1, length(smp$y)), unit = unit,
-                             levels = lev$levels, n_levels = lev$n))
-    if (resample_cost(resample_state(inputs)) > 50 * length(smp$y) * (ncol(X) + 1)) {
-      return(resample_inputs(smp, X, seed, group, target, cluster, jt, jm, engine = "loop"))
-    }
-    return(inputs)
+    return(c(inputs, list(Z = cbind(smp$y, X), w = smp$w %||% rep(1, length(smp$y)), unit = unit,
+                          levels = lev$levels, n_levels = lev$n)))
   }
   c(inputs, list(Z = matrix(0, 0L, 0L), w = numeric(), unit = integer(), levels = list(), n_levels = 0L,
                  X = X, y = smp$y, w_rows = smp$w %||% rep(1, length(smp$y)), codes = unname(smp$codes),
@@ -83,11 +92,11 @@ resample_run <- function(inputs, first, count, threads, state = NULL) {
   if (inputs$kind == 0L) resample_refit_groups(inputs, assign) else resample_refit_clusters(inputs, assign)
 }
 
-# All n draws on this machine's threads or the future plan's workers.
-resample_draws <- function(inputs, n, threads, backend, label) {
-  state <- if (backend == "threads") resample_state(inputs)
-  if (backend == "threads" && (!inputs$fast || n * resample_cost(state) < 2e7)) threads <- 1L
-  draw_rows(resample_run, inputs, n, threads, backend, label, state)
+# All n draws of a resample_setup() on this machine's threads or the future
+# plan's workers.
+resample_draws <- function(setup, n, threads, backend, label) {
+  if (!setup$inputs$fast || n * resample_cost(setup$state) < 2e7) threads <- 1L
+  draw_rows(resample_run, setup$inputs, n, threads, backend, label, setup$state)
 }
 
 # Refit path, permutation: each group of each assignment (columns: group of

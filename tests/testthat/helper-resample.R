@@ -6,8 +6,8 @@
 # (`g_row`, 1..K); NA for rows outside the fit's sample.
 perm_groups <- function(fit, g_row, seed, n) {
   smp <- pilotdid:::fit_sample(fit)
-  inputs <- pilotdid:::resample_inputs(smp, smp$X, seed, group = g_row[smp$obs], target = 1L)
-  a <- pilotdid:::cpp_resample_assign(pilotdid:::resample_state(inputs), 0, n) + 1L
+  setup <- pilotdid:::resample_setup(smp, smp$X, seed, group = g_row[smp$obs], target = 1L)
+  a <- pilotdid:::cpp_resample_assign(setup$state, 0, n) + 1L
   out <- matrix(NA_integer_, length(g_row), n)
   out[smp$obs, ] <- a[pilotdid:::dense_codes(smp$codes[[1L]]) + 1L, ]
   out
@@ -20,8 +20,8 @@ boot_resamples <- function(data, f_out, seed, n) {
   smp <- pilotdid:::fit_sample(f_out)
   cl <- if (f_out$vcov_type == "cluster") smp$cl_codes[[1L]] else smp$codes[[1L]]
   cl <- pilotdid:::dense_codes(cl)
-  inputs <- pilotdid:::resample_inputs(smp, smp$X, seed, cluster = cl, jt = 1L, jm = 2L)
-  a <- pilotdid:::cpp_resample_assign(pilotdid:::resample_state(inputs), 0, n) + 1L
+  setup <- pilotdid:::resample_setup(smp, smp$X, seed, cluster = cl, jt = 1L, jm = 2L)
+  a <- pilotdid:::cpp_resample_assign(setup$state, 0, n) + 1L
   rows <- split(smp$obs, cl)
   lapply(seq_len(n), function(k) {
     do.call(rbind, lapply(seq_len(nrow(a)), function(j) transform(data[rows[[a[j, k]]], ], copy = j)))

@@ -59,13 +59,13 @@ test_that("draws are identical for 1 and 2 threads", {
   fit <- twfe(y ~ treat + x1 | id + year + prov^year, data = d)
   smp <- pilotdid:::fit_sample(fit)
   for (kind in c("perm", "boot")) {
-    inputs <- if (kind == "perm") {
-      pilotdid:::resample_inputs(smp, smp$X, 3, group = as.integer(d$big[smp$obs]) + 1L, target = 1L)
+    setup <- if (kind == "perm") {
+      pilotdid:::resample_setup(smp, smp$X, 3, group = as.integer(d$big[smp$obs]) + 1L, target = 1L)
     } else {
-      pilotdid:::resample_inputs(smp, smp$X, 3, cluster = pilotdid:::dense_codes(smp$codes[[1]]), jt = 1L, jm = 2L)
+      pilotdid:::resample_setup(smp, smp$X, 3, cluster = pilotdid:::dense_codes(smp$codes[[1]]), jt = 1L, jm = 2L)
     }
-    expect_true(inputs$fast)
-    st <- pilotdid:::resample_state(inputs)
+    expect_true(setup$inputs$fast)
+    st <- setup$state
     one <- pilotdid:::cpp_resample_draws(st, 0, 50, 1L)
     expect_identical(pilotdid:::cpp_resample_draws(st, 0, 50, 2L), one)
     expect_identical(pilotdid:::cpp_resample_draws(st, 20, 30, 2L), one[21:50, , drop = FALSE])

@@ -169,6 +169,21 @@ test_that("permutation: the per-unit fast path equals refits on unbalanced, weig
   expect_equal(het$draws, loop$draws, tolerance = 1e-8)
 })
 
+test_that("permutation: a large crossed fixed effect takes the refit path, whose draws equal refits", {
+  d <- make_group_panel(n_id = 60, n_t = 6, seed = 91)
+  d$firm <- withr::with_seed(5, sample.int(60, nrow(d), replace = TRUE))   # 66 connected levels
+  fit <- twfe(y ~ treat + x1 | id + year + firm, data = d)
+  het <- suppressMessages(heterogeneity(fit, big, n = 5, seed = 3))
+  expect_equal(het$engine, "loop")
+  pg <- perm_groups(fit, as.integer(d$big) + 1L, 3, 5)
+  for (j in c(1, 5)) {
+    ref <- vapply(1:2, function(k) {
+      unname(coef(suppressMessages(twfe(y ~ treat + x1 | id + year + firm, data = d[pg[, j] %in% k, ])))[1])
+    }, 0)
+    expect_equal(het$draws[j, ], ref, tolerance = 1e-8)
+  }
+})
+
 test_that("permutation p-values are roughly uniform under the null", {
   p <- vapply(1:60, function(r) {
     d <- make_group_panel(n_id = 30, n_t = 5, seed = 1000 + r)
