@@ -21,6 +21,10 @@ cpp_boot_wald_draws <- function(A, R, type, enumerate, seed, first, count, threa
     .Call(`_pilotdid_cpp_boot_wald_draws`, A, R, type, enumerate, seed, first, count, threads)
 }
 
+cpp_multiplier_draws <- function(inf, se, seed, first, count, threads) {
+    .Call(`_pilotdid_cpp_multiplier_draws`, inf, se, seed, first, count, threads)
+}
+
 cpp_demean <- function(X, y, codes, G, w, max_exact, tol, maxit, threads) {
     .Call(`_pilotdid_cpp_demean`, X, y, codes, G, w, max_exact, tol, maxit, threads)
 }
@@ -75,6 +79,26 @@ cpp_placebo_draws <- function(state, first, count, threads) {
 
 cpp_placebo_assignment <- function(state, j) {
     .Call(`_pilotdid_cpp_placebo_assignment`, state, j)
+}
+
+cpp_resample_prepare <- function(Zr, w, unit, U, levels, n_levels, kind, seed, group, target, cluster, Gc, jt, jm, tol) {
+    .Call(`_pilotdid_cpp_resample_prepare`, Zr, w, unit, U, levels, n_levels, kind, seed, group, target, cluster, Gc, jt, jm, tol)
+}
+
+cpp_resample_draws <- function(state, first, count, threads) {
+    .Call(`_pilotdid_cpp_resample_draws`, state, first, count, threads)
+}
+
+cpp_resample_assign <- function(state, first, count) {
+    .Call(`_pilotdid_cpp_resample_assign`, state, first, count)
+}
+
+cpp_resample_crossprod <- function(state, c) {
+    .Call(`_pilotdid_cpp_resample_crossprod`, state, c)
+}
+
+cpp_resample_info <- function(state) {
+    .Call(`_pilotdid_cpp_resample_info`, state)
 }
 
 cpp_finite_rows <- function(X, y) {

@@ -245,8 +245,14 @@ new_pilotdid_att_gt <- function(res, wide, control_group, anticipation, base_per
 #'   weights), never narrower than the pointwise interval.
 #' @param n Number of bootstrap draws for `cband`.
 #' @param biters Deprecated name of `n`.
-#' @param seed Seed of the bootstrap draws (`NULL`: R's current stream, so
-#'   [set.seed()] makes them reproducible).
+#' @param seed Seed of the bootstrap draws (`NULL`: one drawn from R's
+#'   current stream, so [set.seed()] makes them reproducible). Draw \eqn{j}
+#'   depends on `seed` and \eqn{j} only, so the band is the same whatever
+#'   `threads` or `backend`.
+#' @param threads Threads for the draws (`backend = "threads"`).
+#' @param backend `"threads"` (OpenMP in this R session) or `"future"` (chunks
+#'   of draws on the workers of the current [future::plan()]); the draws are
+#'   the same.
 #' @param ... Unused.
 #' @return An object of class `pilotdid_aggregate`: `estimates` (a data frame, one
 #'   row per cohort, event time or period: `term`, `group`, `time`,
@@ -268,7 +274,8 @@ new_pilotdid_att_gt <- function(res, wide, control_group, anticipation, base_per
 #' aggregate(cs, "dynamic", cband = TRUE, seed = 1)$crit_value
 aggregate.pilotdid_att_gt <- function(x, type = c("simple", "group", "dynamic", "calendar"),
                                      min_e = -Inf, max_e = Inf, level = x$level, cband = FALSE,
-                                     n = 1000, seed = NULL, ..., biters = NULL) {
+                                     n = 1000, seed = NULL, threads = getOption("pilotdid.threads", 1L),
+                                     backend = c("threads", "future"), ..., biters = NULL) {
   type <- check_choice(type, c("simple", "group", "dynamic", "calendar"), "type")
   check_flag(cband, "cband")
   biters <- check_count(deprecated_arg(n, biters, "n", "biters"), "n", min = 2)
@@ -281,6 +288,8 @@ aggregate.pilotdid_att_gt <- function(x, type = c("simple", "group", "dynamic", 
                          abs(seed) > .Machine$integer.max)) {
     abort_input("{.arg seed} must be a single whole number (or {.code NULL}).")
   }
+  backend <- check_choice(backend, c("threads", "future"), "backend")
+  threads <- resolve_threads(threads)
   e <- x$estimates
   ok <- !is.na(e$estimate)
   n <- x$n_units
@@ -334,31 +343,20 @@ aggregate.pilotdid_att_gt <- function(x, type = c("simple", "group", "dynamic", 
       list(estimate = mean(att_r), inf = rowMeans(matrix(inf_r, nrow = n)))
     })
   out <- new_pilotdid_aggregate(rows, overall, type, n, level)
-  if (cband && type != "simple") out <- add_uniform_band(out, biters, seed)
+  if (cband && type != "simple") out <- add_uniform_band(out, biters, band_seed(seed), threads, backend)
   out
 }
 
 # Uniform (sup-t) band over the rows of an aggregation: the critical value is
 # the `level` quantile of max_k |b_k| / se_k over multiplier-bootstrap draws
-# b = sum_i V_i psi_i / n with Mammen's two-point weights V_i, drawn from R's
-# generator (seeded by `seed`, reproducible under set.seed()).
-add_uniform_band <- function(x, biters, seed) {
+# b = sum_i V_i psi_i / n with Mammen's two-point weights V_i, one stream per
+# draw from `seed` (cpp_multiplier_draws()), whatever `threads` or `backend`.
+add_uniform_band <- function(x, biters, seed, threads = 1L, backend = "threads") {
   e <- x$estimates
   ok <- which(!is.na(e$std.error))
-  inf <- x$inf_func[, ok, drop = FALSE]
-  n <- nrow(inf)
-  se <- e$std.error[ok]
-  a <- (1 - sqrt(5)) / 2
-  b <- (1 + sqrt(5)) / 2
-  p_a <- (sqrt(5) + 1) / (2 * sqrt(5))
-  chunk <- max(1L, min(biters, floor(1e7 / n)))
-  tmax <- with_seed(seed, {
-    unlist(lapply(split(seq_len(biters), ceiling(seq_len(biters) / chunk)), function(idx) {
-      V <- matrix(ifelse(stats::runif(n * length(idx)) < p_a, a, b), n)
-      draws <- crossprod(V, inf) / n
-      apply(abs(draws) / rep(se, each = nrow(draws)), 1L, max)
-    }), use.names = FALSE)
-  })
+  inputs <- list(inf = x$inf_func[, ok, drop = FALSE], se = e$std.error[ok], seed = seed)
+  if (biters * length(inputs$inf) < 2e7) threads <- 1L
+  tmax <- draw_rows(multiplier_run, inputs, biters, threads, backend, "Bootstrap draws")[, 1L]
   crit <- max(stats::quantile(tmax, x$level, type = 1, names = FALSE), stats::qnorm((1 + x$level) / 2))
   e$band.low <- e$estimate - crit * e$std.error
   e$band.high <- e$estimate + crit * e$std.error
@@ -366,6 +364,14 @@ add_uniform_band <- function(x, biters, seed) {
   x$crit_value <- crit
   x$biters <- biters
   x
+}
+
+# The seed of the draws: a whole number in 0..2^52 (negative seeds, allowed
+# by aggregate(), are mapped above the positive ones).
+band_seed <- function(seed) placebo_seed(if (is.null(seed) || seed >= 0) seed else 2^52 + seed)
+
+multiplier_run <- function(inputs, first, count, threads, state = NULL) {
+  matrix(cpp_multiplier_draws(inputs$inf, inputs$se, inputs$seed, first, count, threads))
 }
 
 # Influence function of estimated cohort-share weights (did's wif()): columns

@@ -1,5 +1,6 @@
 # The loop that runs every random-draw kernel of the package on this
-# machine's threads (placebo_test(), boot_test(), synth_did()): chunks of
+# machine's threads (placebo_test(), boot_test(), synth_did(), heterogeneity(),
+# mechanism(), aggregate(cband = TRUE)): chunks of
 # draws sized by measured time, so that Ctrl-C (checked between chunks, on
 # the main thread) is honoured within about `budget` seconds and the progress
 # bar moves. A draw depends on its index and the seed only, never on the
@@ -31,15 +32,40 @@ draw_chunk_size <- function(last, elapsed, left, budget = 0.2) {
   as.integer(max(1L, min(left, 4 * last, floor(budget / per))))
 }
 
-# The same draws in one chunk per worker of the user's future plan
-# (`future.apply`): `run(first, count, ...)` with `args` gives the rows.
+# Draws 0 .. n-1 of `run(inputs, first, count, threads, state)` as rows: on
+# this machine's threads with `state` built once, or on the workers of the
+# user's future plan, each building its own state from `inputs`.
+draw_rows <- function(run, inputs, n, threads, backend, label, state = NULL) {
+  if (backend == "future") return(run_draws_future(run, n, list(inputs = inputs, threads = 1L)))
+  run_draws(function(first, count) run(inputs, first, count, threads, state), n, label,
+            first_chunk = 2L * threads)
+}
+
+# The same draws in a few chunks per worker of the user's future plan
+# (`future.apply`): `run(first, count, ...)` with `args` gives the rows. Each
+# chunk reports its draws to a progressr progressor (shown inside
+# progressr::with_progress() or with global handlers; silent otherwise).
 run_draws_future <- function(run, n, args, call = caller_env()) {
   if (!requireNamespace("future.apply", quietly = TRUE)) {
     abort_input("{.code backend = \"future\"} needs the {.pkg future.apply} package.", call = call)
   }
   workers <- max(1L, future::nbrOfWorkers())
-  bounds <- unique(round(seq(0, n, length.out = workers + 1L)))
-  res <- future.apply::future_mapply(run, first = bounds[-length(bounds)], count = diff(bounds),
-                                     MoreArgs = args, SIMPLIFY = FALSE, future.seed = NULL)
+  bounds <- unique(round(seq(0, n, length.out = min(n, 4L * workers) + 1L)))
+  p <- if (requireNamespace("progressr", quietly = TRUE)) progressr::progressor(steps = n)
+  res <- future.apply::future_mapply(progress_task(run, p), first = bounds[-length(bounds)],
+                                     count = diff(bounds), MoreArgs = args, SIMPLIFY = FALSE,
+                                     future.seed = NULL)
   do.call(rbind, res)
+}
+
+# `run` reporting `count` steps to the progressor `p` (NULL: none); built in
+# its own small environment so that only `run` and `p` travel with it.
+progress_task <- function(run, p) {
+  force(run)
+  force(p)
+  function(first, count, ...) {
+    out <- run(first = first, count = count, ...)
+    if (!is.null(p)) p(amount = count)
+    out
+  }
 }

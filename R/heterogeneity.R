@@ -17,10 +17,13 @@
 #'   draws with \eqn{|b^*_j - b^*_i| \ge |b_j - b_i|}; the joint statistic is
 #'   the dispersion \eqn{\sum_g (b_g - \bar b)^2}. The test is exact under the
 #'   null that the groups are exchangeable, and needs `by` to be constant
-#'   within units. With two fixed effects, the first being the units (as in
-#'   `id + year`), each draw is computed from per-unit cross-products (no pass
-#'   over the data); with other fixed effects the group regressions are
-#'   refitted.
+#'   within units. Each draw is computed from per-unit cross-products (no pass
+#'   over the data) when the fixed effects after the first (the units) form
+#'   small blocks of levels, as `id + year` or `id + year + province^year`
+#'   do; with large crossed fixed effects (a firm effect varying within
+#'   units) the group regressions are refitted. Draw \eqn{j} depends on
+#'   `seed` and \eqn{j} only, so the draws are identical whatever `threads`
+#'   or `backend`.
 #' * `"interaction"`: one pooled regression in which every regressor and every
 #'   fixed effect is interacted with the group dummies (a Chow test), so that
 #'   its group coefficients equal the split-sample ones;
@@ -56,6 +59,11 @@
 #'   from R's generator, so [set.seed()] makes a run reproducible too.
 #' @param data The data of `fit`, when it cannot be found from the fit's call.
 #' @param treat Name of the treatment regressor; the first one by default.
+#' @param threads Threads for the draws (`backend = "threads"`).
+#' @param backend `"threads"` (OpenMP in this R session) or `"future"` (chunks
+#'   of draws on the workers of the current [future::plan()], with a
+#'   \pkg{progressr} progress bar inside [progressr::with_progress()]); the
+#'   draws are the same.
 #' @return An object of class `pilotdid_heterogeneity`: `fits` (a named list
 #'   of `twfe()` fits, one per group, estimated on the group's rows of the
 #'   fit's sample with the same fixed effects and variance), `groups` (a data frame: `group`, `n_obs`,
@@ -84,10 +92,13 @@
 #' did_table(het, keep = "treat")
 #' autoplot(het)
 heterogeneity <- function(fit, by, test = c("permutation", "interaction", "suest"), n = 1000,
-                          seed = NULL, data = NULL, treat = NULL) {
+                          seed = NULL, data = NULL, treat = NULL, threads = getOption("pilotdid.threads", 1L),
+                          backend = c("threads", "future")) {
   fit <- as_twfe_fit(fit)
   test <- check_choice(test, c("permutation", "interaction", "suest"), "test")
   n <- check_count(n, "n")
+  backend <- check_choice(backend, c("threads", "future"), "backend")
+  threads <- resolve_threads(threads)
   seed <- if (test == "permutation") placebo_seed(seed) else NULL
   env <- parent.frame()
   data <- fit_data(fit, data, env)
@@ -111,7 +122,7 @@ heterogeneity <- function(fit, by, test = c("permutation", "interaction", "suest
   names(fits) <- grp$labels
   groups <- het_group_table(fits, treat, smp, g)
   res <- switch(test,
-                permutation = het_permutation(smp, g, treat, fit, n, seed),
+                permutation = het_permutation(smp, g, treat, fit, n, seed, threads, backend),
                 interaction = het_interaction(smp, g, treat, fit, grp$labels),
                 suest = het_suest(smp, g, treat, fit))
   new_pilotdid_heterogeneity(fits, groups, res, test, grp$label, treat)

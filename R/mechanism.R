@@ -30,7 +30,11 @@
 #'   cluster variable of `fit`, or units when it is not clustered) are drawn
 #'   with replacement `n` times, the units of a cluster drawn twice enter
 #'   twice as distinct units with their own fixed effects, and steps 2 and 3
-#'   are refitted; the percentile interval, the bootstrap
+#'   are estimated again (from per-unit cross-products when the units are
+#'   nested in the clusters and the other fixed effects form small blocks of
+#'   levels, as `id + year + province^year`; by refitting otherwise; draw
+#'   \eqn{j} depends on `seed` and \eqn{j} only, whatever `threads` or
+#'   `backend`); the percentile interval, the bootstrap
 #'   standard error and the p-value \eqn{2\min(P^*(ab \le 0), P^*(ab \ge 0))}
 #'   are reported. The decomposition is causal only if the mediator is as good
 #'   as randomly assigned given the treatment, controls and fixed effects (no
@@ -71,10 +75,13 @@
 #' med
 #' did_table(med, keep = c("treat", "m"))
 mechanism <- function(fit, mediators, design = c("mediator", "interaction", "three_step"),
-                      n = 999, seed = NULL, data = NULL, treat = NULL, n_boot = NULL) {
+                      n = 999, seed = NULL, data = NULL, treat = NULL, n_boot = NULL,
+                      threads = getOption("pilotdid.threads", 1L), backend = c("threads", "future")) {
   fit <- as_twfe_fit(fit)
   design <- check_choice(design, c("mediator", "interaction", "three_step"), "design")
   n_boot <- check_count(deprecated_arg(n, n_boot, "n", "n_boot"), "n", min = 0)
+  backend <- check_choice(backend, c("threads", "future"), "backend")
+  threads <- resolve_threads(threads)
   data <- fit_data(fit, data, parent.frame())
   if (!is.character(mediators) || !length(mediators) || anyNA(mediators) || anyDuplicated(mediators)) {
     abort_input("{.arg mediators} must be a character vector of column names.")
@@ -103,7 +110,7 @@ mechanism <- function(fit, mediators, design = c("mediator", "interaction", "thr
   out <- switch(design,
                 mediator = mech_mediator(fit, mediators, treat, refit),
                 interaction = mech_interaction(fit, mediators, treat, refit),
-                three_step = mech_three_step(fit, mediators, treat, refit, data, n_boot, seed))
+                three_step = mech_three_step(fit, mediators, treat, refit, n_boot, seed, threads, backend))
   new_pilotdid_mechanism(c(list(design = design, treat = treat, outcome = yname, mediators = mediators), out))
 }
 
@@ -142,7 +149,7 @@ mech_interaction <- function(fit, mediators, treat, refit) {
 }
 
 # Baron-Kenny steps per mediator on the common sample, Sobel test, bootstrap.
-mech_three_step <- function(fit, mediators, treat, refit, data, n_boot, seed) {
+mech_three_step <- function(fit, mediators, treat, refit, n_boot, seed, threads, backend) {
   lhs <- fit$formula[[2L]]
   fits <- list()
   rows <- list()
@@ -169,7 +176,7 @@ mech_three_step <- function(fit, mediators, treat, refit, data, n_boot, seed) {
     c_dir <- est(f_out, treat)[1L]
     ab <- a[1L] * b[1L]
     sob <- sqrt(b[1L]^2 * a[2L]^2 + a[1L]^2 * b[2L]^2)
-    if (n_boot > 0L) boot[, k] <- mech_bootstrap(f_out, data, treat, m, n_boot, seed)
+    if (n_boot > 0L) boot[, k] <- mech_bootstrap(f_out, treat, m, n_boot, seed, threads, backend)
     bk <- boot[, k][is.finite(boot[, k])]
     rows[[k]] <- data.frame(mediator = m, total = c_tot, direct = c_dir, a = a[1L], b = b[1L], indirect = ab,
                             share_mediated = ab / c_tot, sobel_se = sob, sobel_z = ab / sob,
@@ -187,51 +194,18 @@ mech_three_step <- function(fit, mediators, treat, refit, data, n_boot, seed) {
 mech_quantile <- function(x, p) if (length(x)) stats::quantile(x, p, names = FALSE, type = 6) else NA_real_
 
 # Cluster bootstrap of the indirect effect a*b: clusters drawn with
-# replacement, each copy its own cluster with its own fixed effects. With unit
-# and time fixed effects and units nested in the clusters, a draw is a
-# weighted sum of per-unit cross-products (see unit_stats()); otherwise
-# the drawn rows are demeaned again.
-mech_bootstrap <- function(f_out, data, treat, m, n_boot, seed, engine = c("auto", "loop")) {
+# replacement, each copy its own cluster with its own fixed effects nested in
+# the clusters, through the resampling engine (resample.R): per-unit
+# cross-products when the units are nested in the clusters, refits otherwise.
+mech_bootstrap <- function(f_out, treat, m, n_boot, seed, threads = 1L, backend = "threads",
+                           engine = c("auto", "loop")) {
   engine <- match.arg(engine)
   smp <- fit_sample(f_out)
   X <- smp$X[, setdiff(colnames(smp$X), f_out$dropped_vars), drop = FALSE]
   jt <- match(treat, colnames(X))
   jm <- match(m, colnames(X))
   if (is.na(jt) || is.na(jm)) return(rep(NA_real_, n_boot))
-  unit <- smp$codes[[1L]]
-  cl <- if (f_out$vcov_type == "cluster") smp$cl_codes[[1L]] else unit
-  Gc <- max(cl) + 1L
-  draws <- with_seed(seed, matrix(sample.int(Gc, Gc * n_boot, replace = TRUE), Gc))
-  ab <- function(S, raw) {
-    b <- seq_ols(S[-1L, -1L, drop = FALSE], S[-1L, 1L], raw[-1L])[jm]
-    idx <- setdiff(seq_len(ncol(X)), jm)
-    a <- seq_ols(S[idx + 1L, idx + 1L, drop = FALSE], S[idx + 1L, jm + 1L], raw[idx + 1L])[match(jt, idx)]
-    a * b
-  }
-  if (engine == "auto" && length(smp$codes) == 2L && is_nested(unit, cl)) {
-    st <- unit_stats(smp, X)
-    clu <- cl[match(seq_len(max(unit) + 1L) - 1L, unit)] + 1L
-    out <- numeric(n_boot)
-    for (chunk in split(seq_len(n_boot), ceiling(seq_len(n_boot) / 250L))) {
-      counts <- t(apply(draws[, chunk, drop = FALSE], 2L, function(s) tabulate(s, Gc)[clu]))
-      sums <- counts %*% st$M
-      for (r in seq_along(chunk)) {
-        S <- unit_crossprod(sums[r, ], st)
-        out[chunk[r]] <- ab(S$S, S$raw)
-      }
-    }
-    return(out)
-  }
-  w <- smp$w %||% rep(1, length(smp$y))
-  by_cl <- split(seq_along(cl), cl)
-  nested <- vapply(smp$codes, is_nested, TRUE, cl = cl)
-  apply(draws, 2L, function(s) {
-    rows <- unlist(by_cl[s], use.names = FALSE)
-    copy <- rep(seq_along(s), lengths(by_cl[s]))
-    codes <- Map(function(cd, nest) group_codes(if (nest) list(cd[rows], copy) else list(cd[rows])),
-                 smp$codes, nested)
-    dm <- within_transform(X[rows, , drop = FALSE], smp$y[rows], unname(codes), w[rows], 1L)
-    Z <- cbind(dm$y, dm$X)
-    ab(crossprod(Z * w[rows], Z), c(NA_real_, dm$ss))
-  })
+  cl <- if (f_out$vcov_type == "cluster") smp$cl_codes[[1L]] else smp$codes[[1L]]
+  setup <- resample_setup(smp, X, seed, cluster = dense_codes(cl), jt = jt, jm = jm, engine = engine)
+  resample_draws(setup, n_boot, threads, backend, "Bootstrap draws")[, 1L]
 }

@@ -108,6 +108,22 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// cpp_multiplier_draws
+Rcpp::NumericVector cpp_multiplier_draws(Rcpp::NumericMatrix inf, Rcpp::NumericVector se, double seed, double first, int count, int threads);
+RcppExport SEXP _pilotdid_cpp_multiplier_draws(SEXP infSEXP, SEXP seSEXP, SEXP seedSEXP, SEXP firstSEXP, SEXP countSEXP, SEXP threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type inf(infSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type se(seSEXP);
+    Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
+    Rcpp::traits::input_parameter< double >::type first(firstSEXP);
+    Rcpp::traits::input_parameter< int >::type count(countSEXP);
+    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_multiplier_draws(inf, se, seed, first, count, threads));
+    return rcpp_result_gen;
+END_RCPP
+}
 // cpp_demean
 Rcpp::List cpp_demean(Rcpp::NumericMatrix X, Rcpp::NumericVector y, Rcpp::List codes, Rcpp::IntegerVector G, Rcpp::NumericVector w, int max_exact, double tol, int maxit, int threads);
 RcppExport SEXP _pilotdid_cpp_demean(SEXP XSEXP, SEXP ySEXP, SEXP codesSEXP, SEXP GSEXP, SEXP wSEXP, SEXP max_exactSEXP, SEXP tolSEXP, SEXP maxitSEXP, SEXP threadsSEXP) {
@@ -344,6 +360,81 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// cpp_resample_prepare
+SEXP cpp_resample_prepare(Rcpp::NumericMatrix Zr, Rcpp::NumericVector w, Rcpp::IntegerVector unit, int U, Rcpp::List levels, int n_levels, int kind, double seed, Rcpp::IntegerVector group, int target, Rcpp::IntegerVector cluster, int Gc, int jt, int jm, double tol);
+RcppExport SEXP _pilotdid_cpp_resample_prepare(SEXP ZrSEXP, SEXP wSEXP, SEXP unitSEXP, SEXP USEXP, SEXP levelsSEXP, SEXP n_levelsSEXP, SEXP kindSEXP, SEXP seedSEXP, SEXP groupSEXP, SEXP targetSEXP, SEXP clusterSEXP, SEXP GcSEXP, SEXP jtSEXP, SEXP jmSEXP, SEXP tolSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type Zr(ZrSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type w(wSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type unit(unitSEXP);
+    Rcpp::traits::input_parameter< int >::type U(USEXP);
+    Rcpp::traits::input_parameter< Rcpp::List >::type levels(levelsSEXP);
+    Rcpp::traits::input_parameter< int >::type n_levels(n_levelsSEXP);
+    Rcpp::traits::input_parameter< int >::type kind(kindSEXP);
+    Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type group(groupSEXP);
+    Rcpp::traits::input_parameter< int >::type target(targetSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type cluster(clusterSEXP);
+    Rcpp::traits::input_parameter< int >::type Gc(GcSEXP);
+    Rcpp::traits::input_parameter< int >::type jt(jtSEXP);
+    Rcpp::traits::input_parameter< int >::type jm(jmSEXP);
+    Rcpp::traits::input_parameter< double >::type tol(tolSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_resample_prepare(Zr, w, unit, U, levels, n_levels, kind, seed, group, target, cluster, Gc, jt, jm, tol));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_resample_draws
+Rcpp::NumericMatrix cpp_resample_draws(SEXP state, double first, int count, int threads);
+RcppExport SEXP _pilotdid_cpp_resample_draws(SEXP stateSEXP, SEXP firstSEXP, SEXP countSEXP, SEXP threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type state(stateSEXP);
+    Rcpp::traits::input_parameter< double >::type first(firstSEXP);
+    Rcpp::traits::input_parameter< int >::type count(countSEXP);
+    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_resample_draws(state, first, count, threads));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_resample_assign
+Rcpp::IntegerMatrix cpp_resample_assign(SEXP state, double first, int count);
+RcppExport SEXP _pilotdid_cpp_resample_assign(SEXP stateSEXP, SEXP firstSEXP, SEXP countSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type state(stateSEXP);
+    Rcpp::traits::input_parameter< double >::type first(firstSEXP);
+    Rcpp::traits::input_parameter< int >::type count(countSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_resample_assign(state, first, count));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_resample_crossprod
+Rcpp::List cpp_resample_crossprod(SEXP state, Rcpp::NumericVector c);
+RcppExport SEXP _pilotdid_cpp_resample_crossprod(SEXP stateSEXP, SEXP cSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type state(stateSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type c(cSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_resample_crossprod(state, c));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_resample_info
+Rcpp::List cpp_resample_info(SEXP state);
+RcppExport SEXP _pilotdid_cpp_resample_info(SEXP stateSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type state(stateSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_resample_info(state));
+    return rcpp_result_gen;
+END_RCPP
+}
 // cpp_finite_rows
 Rcpp::LogicalVector cpp_finite_rows(Rcpp::NumericMatrix X, Rcpp::NumericVector y);
 RcppExport SEXP _pilotdid_cpp_finite_rows(SEXP XSEXP, SEXP ySEXP) {
@@ -532,6 +623,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_pilotdid_cpp_boot_weights", (DL_FUNC) &_pilotdid_cpp_boot_weights, 6},
     {"_pilotdid_cpp_boot_pvalue", (DL_FUNC) &_pilotdid_cpp_boot_pvalue, 7},
     {"_pilotdid_cpp_boot_wald_draws", (DL_FUNC) &_pilotdid_cpp_boot_wald_draws, 8},
+    {"_pilotdid_cpp_multiplier_draws", (DL_FUNC) &_pilotdid_cpp_multiplier_draws, 6},
     {"_pilotdid_cpp_demean", (DL_FUNC) &_pilotdid_cpp_demean, 9},
     {"_pilotdid_cpp_entropy_range", (DL_FUNC) &_pilotdid_cpp_entropy_range, 4},
     {"_pilotdid_cpp_entropy_weights", (DL_FUNC) &_pilotdid_cpp_entropy_weights, 8},
@@ -546,6 +638,11 @@ static const R_CallMethodDef CallEntries[] = {
     {"_pilotdid_cpp_placebo_prepare", (DL_FUNC) &_pilotdid_cpp_placebo_prepare, 22},
     {"_pilotdid_cpp_placebo_draws", (DL_FUNC) &_pilotdid_cpp_placebo_draws, 4},
     {"_pilotdid_cpp_placebo_assignment", (DL_FUNC) &_pilotdid_cpp_placebo_assignment, 2},
+    {"_pilotdid_cpp_resample_prepare", (DL_FUNC) &_pilotdid_cpp_resample_prepare, 15},
+    {"_pilotdid_cpp_resample_draws", (DL_FUNC) &_pilotdid_cpp_resample_draws, 4},
+    {"_pilotdid_cpp_resample_assign", (DL_FUNC) &_pilotdid_cpp_resample_assign, 3},
+    {"_pilotdid_cpp_resample_crossprod", (DL_FUNC) &_pilotdid_cpp_resample_crossprod, 2},
+    {"_pilotdid_cpp_resample_info", (DL_FUNC) &_pilotdid_cpp_resample_info, 1},
     {"_pilotdid_cpp_finite_rows", (DL_FUNC) &_pilotdid_cpp_finite_rows, 2},
     {"_pilotdid_cpp_group_codes", (DL_FUNC) &_pilotdid_cpp_group_codes, 1},
     {"_pilotdid_cpp_is_nested", (DL_FUNC) &_pilotdid_cpp_is_nested, 3},

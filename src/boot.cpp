@@ -21,6 +21,7 @@
 // enumeration draw j is the sign vector of the bits of j. Results do not depend
 // on the number of threads.
 #include "pilotdid.h"
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <limits>
@@ -265,28 +266,38 @@ Rcpp::NumericVector cpp_boot_wald_draws(Rcpp::NumericMatrix A, Rcpp::NumericMatr
   MapMat Am(A.begin(), q, G), Rm(R.begin(), L, (size_t)q * G);
   std::vector<double> out(count);
   const uint64_t s = (uint64_t)seed, f = (uint64_t)first;
-  (void)threads;
-#ifdef _OPENMP
-#pragma omp parallel num_threads(threads)
-#endif
-  {
-    Vec v(G), num(q);
-    Mat Psi(L, q), S(q, q);
-#ifdef _OPENMP
-#pragma omp for schedule(static)
-#endif
-    for (int j = 0; j < count; ++j) {
-      boot_weights(type, enumerate, s, f + (uint64_t)j, G, v.data());
-      num.noalias() = Am * v;
-      for (int k = 0; k < q; ++k) Psi.col(k).noalias() = Rm.middleCols((size_t)k * G, G) * v;
-      S.noalias() = Psi.transpose() * Psi;
-      Eigen::LDLT<Mat> ldlt(S);
-      if (ldlt.info() != Eigen::Success || !(ldlt.vectorD().minCoeff() > 0)) {
-        out[j] = std::numeric_limits<double>::quiet_NaN();
-        continue;
-      }
-      out[j] = num.dot(ldlt.solve(num));
-    }
-  }
+  struct Scratch { Vec v, num; Mat Psi, S; };
+  auto make = [&]() { return Scratch{Vec(G), Vec(q), Mat(L, q), Mat(q, q)}; };
+  for_each_draw(count, threads, make, [&](Scratch& sc, int j) {
+    boot_weights(type, enumerate, s, f + (uint64_t)j, G, sc.v.data());
+    sc.num.noalias() = Am * sc.v;
+    for (int k = 0; k < q; ++k) sc.Psi.col(k).noalias() = Rm.middleCols((size_t)k * G, G) * sc.v;
+    sc.S.noalias() = sc.Psi.transpose() * sc.Psi;
+    Eigen::LDLT<Mat> ldlt(sc.S);
+    out[j] = ldlt.info() != Eigen::Success || !(ldlt.vectorD().minCoeff() > 0) ?
+      std::numeric_limits<double>::quiet_NaN() : sc.num.dot(ldlt.solve(sc.num));
+  });
+  return Rcpp::NumericVector(out.begin(), out.end());
+}
+
+// Multiplier bootstrap of influence functions (aggregate(cband = TRUE)): draw
+// j gives max_k |sum_i v_i psi_ik / n| / se_k with Mammen weights v_i (one per
+// unit) from the stream (seed, j). Draws first .. first + count - 1.
+// [[Rcpp::export]]
+Rcpp::NumericVector cpp_multiplier_draws(Rcpp::NumericMatrix inf, Rcpp::NumericVector se, double seed,
+                                         double first, int count, int threads) {
+  using namespace pilotdid;
+  const int n = inf.nrow(), K = inf.ncol();
+  MapMat Psi(inf.begin(), n, K);
+  std::vector<double> out(count);
+  const uint64_t s = (uint64_t)seed, f = (uint64_t)first;
+  auto make = [&]() { return std::make_pair(Vec(n), Vec(K)); };
+  for_each_draw(count, threads, make, [&](std::pair<Vec, Vec>& vb, int j) {
+    boot_weights(MAMMEN, false, s, f + (uint64_t)j, n, vb.first.data());
+    vb.second.noalias() = Psi.transpose() * vb.first;
+    double mx = 0.0;
+    for (int k = 0; k < K; ++k) mx = std::max(mx, std::fabs(vb.second[k] / n) / se[k]);
+    out[j] = mx;
+  });
   return Rcpp::NumericVector(out.begin(), out.end());
 }

@@ -30,6 +30,29 @@ static void cross_products(const MapMat& X, const MapVec& y, const MapVec& w, in
   for (int c = 0; c < N_CHUNKS; ++c) { XtX += part[c]; Xty += party[c]; }
 }
 
+void seq_cholesky(const Mat& XtX, const std::vector<int>& cols, const double* ref, double tol,
+                  std::vector<int>& kept, Mat& L) {
+  const int p = cols.size();
+  kept.clear();
+  L = Mat::Zero(p, p);
+  for (int j = 0; j < p; ++j) {
+    const int cj = cols[j];
+    Vec l(kept.size());
+    for (size_t a = 0; a < kept.size(); ++a) {
+      double s = XtX(cols[kept[a]], cj);
+      for (size_t b = 0; b < a; ++b) s -= L(a, b) * l[b];
+      l[a] = s / L(a, a);
+    }
+    const double d = XtX(cj, cj) - l.squaredNorm();
+    if (!(d > tol * XtX(cj, cj)) || !(XtX(cj, cj) > tol * ref[cj])) continue;
+    const int r = kept.size();
+    for (int a = 0; a < r; ++a) L(r, a) = l[a];
+    L(r, r) = std::sqrt(d);
+    kept.push_back(j);
+  }
+  L.conservativeResize(kept.size(), kept.size());
+}
+
 } // namespace pilotdid
 
 // [[Rcpp::export]]
@@ -43,23 +66,10 @@ Rcpp::List cpp_ols(Rcpp::NumericMatrix Xr, Rcpp::NumericVector yr, Rcpp::Numeric
   Vec Xty;
   cross_products(X, y, w, threads, XtX, Xty);
 
-  // sequential Cholesky: L L' = XtX restricted to kept columns
-  std::vector<int> kept;
-  Mat L = Mat::Zero(K, K);
-  for (int j = 0; j < K; ++j) {
-    Vec l(kept.size());
-    for (size_t a = 0; a < kept.size(); ++a) {
-      double s = XtX(kept[a], j);
-      for (size_t b = 0; b < a; ++b) s -= L(a, b) * l[b];
-      l[a] = s / L(a, a);
-    }
-    const double d = XtX(j, j) - l.squaredNorm();
-    if (!(d > tol * XtX(j, j)) || !(XtX(j, j) > tol * ref_ss[j])) continue;
-    const int r = kept.size();
-    for (int a = 0; a < r; ++a) L(r, a) = l[a];
-    L(r, r) = std::sqrt(d);
-    kept.push_back(j);
-  }
+  std::vector<int> cols(K), kept;
+  for (int j = 0; j < K; ++j) cols[j] = j;
+  Mat L;
+  seq_cholesky(XtX, cols, ref_ss.begin(), tol, kept, L);
   const int P = kept.size();
   Mat Lk = L.topLeftCorner(P, P);
   Mat XtX_inv = Mat::Identity(P, P);

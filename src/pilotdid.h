@@ -117,6 +117,33 @@ struct Rng {
   double unif() { return ((double)(next() >> 11) + 1.0) * (1.0 / 9007199254740992.0); }
 };
 
+// Runs body(scratch, j) for draws j = 0 .. count-1 on `threads` threads, each
+// thread with its own scratch from make(). Draws are independent of each
+// other, so results do not depend on the number of threads.
+template <class Make, class Body>
+inline void for_each_draw(int count, int threads, Make make, Body body) {
+  (void)threads;
+#ifdef _OPENMP
+#pragma omp parallel num_threads(threads)
+#endif
+  {
+    auto sc = make();
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
+    for (int j = 0; j < count; ++j) body(sc, j);
+  }
+}
+
+// ---- least squares (ols.cpp) -----------------------------------------------------
+// Sequential Cholesky L L' of the Gram matrix XtX restricted to the columns
+// `cols` taken in order: a column is dropped when XtX is below tol times its
+// reference sum of squares ref[col] (absorbed by the fixed effects) or when its
+// residual after the columns kept before it is below tol times XtX (collinear).
+// `kept` receives the positions (in cols) kept, L their P x P factor.
+void seq_cholesky(const Mat& XtX, const std::vector<int>& cols, const double* ref, double tol,
+                  std::vector<int>& kept, Mat& L);
+
 // Number of chunks used for deterministic parallel reductions: results do not
 // depend on the number of threads because chunk boundaries do not.
 const int N_CHUNKS = 64;

@@ -123,9 +123,17 @@ test_that("the uniform band: reproducible, at least pointwise, close to did's bo
   d <- make_staggered(n_id = 200, n_t = 8, seed = 27)
   cs <- att_gt(y ~ 1 | id + year, data = d, cohort = "g")
   a1 <- aggregate(cs, "dynamic", cband = TRUE, n = 2000, seed = 5)
+  expect_identical(a1$crit_value, aggregate(cs, "dynamic", cband = TRUE, n = 2000, seed = 5)$crit_value)
   a2 <- withr::with_seed(5, aggregate(cs, "dynamic", cband = TRUE, n = 2000))
-  expect_identical(a1$crit_value, a2$crit_value)
+  expect_identical(a2$crit_value, withr::with_seed(5, aggregate(cs, "dynamic", cband = TRUE, n = 2000))$crit_value)
   expect_gt(a1$crit_value, stats::qnorm(0.975))
+  # the sup-t statistic of each draw from its Mammen weights (one per unit, stream (seed, draw))
+  ok <- !is.na(a1$estimates$std.error)
+  inf <- a1$inf_func[, which(ok), drop = FALSE]
+  V <- pilotdid:::cpp_boot_weights(nrow(inf), 2L, FALSE, 5, 0, 2000L)
+  expect_equal(sort(unique(round(as.vector(V), 12))), round(c(1 - sqrt(5), 1 + sqrt(5)) / 2, 12))
+  tmax <- apply(abs(V %*% inf / nrow(inf)) / rep(a1$estimates$std.error[ok], each = 2000), 1L, max)
+  expect_equal(a1$crit_value, max(unname(quantile(tmax, 0.95, type = 1)), qnorm(0.975)), tolerance = 1e-10)
   tb <- tidy(a1)
   rows <- tb$term != "ATT_dynamic"
   expect_equal(tb$band.high[rows] - tb$estimate[rows], a1$crit_value * tb$std.error[rows])

@@ -123,11 +123,10 @@ test_that("permutation: reproducible with a seed or set.seed(), draws equal refi
   set.seed(1)
   expect_identical(s1$draws, heterogeneity(fit, big, n = 40)$draws)
   expect_equal(unname(a$actual), a$groups$estimate, tolerance = 1e-8)
-  units <- unique(d$id)
-  gu <- as.integer(units %% 3 == 0) + 1L
-  perms <- pilotdid:::het_perm_assign(gu, 40, 5)
+  pg <- perm_groups(fit, as.integer(d$big) + 1L, 5, 40)
+  expect_equal(sort(table(pg[, 3])), sort(table(as.integer(d$big) + 1L)))   # group sizes kept
   for (j in c(1, 17)) {
-    d$pg <- perms[match(d$id, units), j]
+    d$pg <- pg[, j]
     ref <- c(coef(twfe(y ~ treat + x1 + x2 | id + year, data = d[d$pg == 1, ]))[1],
              coef(twfe(y ~ treat + x1 + x2 | id + year, data = d[d$pg == 2, ]))[1])
     expect_equal(a$draws[j, ], unname(ref), tolerance = 1e-8)
@@ -148,12 +147,41 @@ test_that("permutation: the per-unit fast path equals refits on unbalanced, weig
   expect_equal(fast$engine, "fast")
   expect_equal(fast$draws, loop$draws, tolerance = 1e-8)
   expect_equal(fast$p_joint, loop$p_joint)
-  # other fixed effects: the refit path
+  # a third fixed effect (province x year, years nested in it): still per-unit
+  # statistics, one block of levels per province; each draw equals refits
   d$prov <- d$id %% 5
-  fit3 <- twfe(y ~ treat + x1 | id + year + prov^year, data = d)
-  het <- heterogeneity(fit3, big, n = 10, seed = 1)
-  expect_equal(het$engine, "loop")
+  fit3 <- twfe(y ~ treat + x1 | id + year + prov^year, data = d, weights = ~w)
+  het <- heterogeneity(fit3, big, n = 12, seed = 1)
+  expect_equal(het$engine, "fast")
   expect_equal(unname(het$actual), het$groups$estimate, tolerance = 1e-8)
+  pg <- perm_groups(fit3, as.integer(d$big) + 1L, 1, 12)
+  for (j in c(2, 11)) {
+    d$pg <- pg[, j]
+    ref <- vapply(1:2, function(k) {
+      unname(coef(twfe(y ~ treat + x1 | id + year + prov^year, data = d[d$pg %in% k, ], weights = ~w))[1])
+    }, 0)
+    expect_equal(het$draws[j, ], ref, tolerance = 1e-8)
+  }
+  smp3 <- pilotdid:::fit_sample(fit3)
+  loop <- suppressMessages(pilotdid:::het_permutation(smp3, as.integer(d$big[smp3$obs]) + 1L, "treat", fit3, 12, 1,
+                                                      engine = "loop"))
+  expect_equal(loop$engine, "loop")
+  expect_equal(het$draws, loop$draws, tolerance = 1e-8)
+})
+
+test_that("permutation: a large crossed fixed effect takes the refit path, whose draws equal refits", {
+  d <- make_group_panel(n_id = 60, n_t = 6, seed = 91)
+  d$firm <- withr::with_seed(5, sample.int(60, nrow(d), replace = TRUE))   # 66 connected levels
+  fit <- twfe(y ~ treat + x1 | id + year + firm, data = d)
+  het <- suppressMessages(heterogeneity(fit, big, n = 5, seed = 3))
+  expect_equal(het$engine, "loop")
+  pg <- perm_groups(fit, as.integer(d$big) + 1L, 3, 5)
+  for (j in c(1, 5)) {
+    ref <- vapply(1:2, function(k) {
+      unname(coef(suppressMessages(twfe(y ~ treat + x1 | id + year + firm, data = d[pg[, j] %in% k, ])))[1])
+    }, 0)
+    expect_equal(het$draws[j, ], ref, tolerance = 1e-8)
+  }
 })
 
 test_that("permutation p-values are roughly uniform under the null", {

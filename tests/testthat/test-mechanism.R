@@ -65,14 +65,28 @@ test_that("the cluster bootstrap equals refits on the resampled clusters, each c
   d <- make_mediator_panel(n_id = 30, n_t = 6, seed = 75)
   fit <- twfe(y ~ treat + x1 | id + year, data = d)
   med <- mechanism(fit, "m", design = "three_step", n = 3, seed = 9)
-  ids <- unique(d$id)
-  draws <- withr::with_seed(9, matrix(sample.int(30, 30 * 3, replace = TRUE), 30))
+  rs <- boot_resamples(d, med$fits$m$outcome, 9, 3)
   for (k in 1:3) {
-    rs <- do.call(rbind, lapply(seq_len(30), function(j) transform(d[d$id == ids[draws[j, k]], ], bid = j)))
-    a <- coef(twfe(m ~ treat + x1 | bid + year, data = rs))["treat"]
-    b <- coef(twfe(y ~ treat + x1 + m | bid + year, data = rs))["m"]
+    a <- coef(twfe(m ~ treat + x1 | copy + year, data = rs[[k]]))["treat"]
+    b <- coef(twfe(y ~ treat + x1 + m | copy + year, data = rs[[k]]))["m"]
     expect_equal(unname(med$boot[k, "m"]), unname(a * b), tolerance = 1e-8)
   }
+})
+
+test_that("three fixed effects: bootstrap draws from per-unit statistics equal refits", {
+  d <- make_mediator_panel(n_id = 36, n_t = 6, seed = 74, drop_share = 0.05)
+  d$prov <- d$id %% 6
+  d$w <- withr::with_seed(3, stats::runif(nrow(d), 0.5, 2))
+  fit <- twfe(y ~ treat + x1 | id + year + prov^year, data = d, cluster = ~id, weights = ~w)
+  med <- mechanism(fit, "m", design = "three_step", n = 4, seed = 2)
+  rs <- boot_resamples(d, med$fits$m$outcome, 2, 4)
+  for (k in c(1, 4)) {
+    a <- coef(twfe(m ~ treat + x1 | copy + year + prov^year, data = rs[[k]], weights = ~w))["treat"]
+    b <- coef(twfe(y ~ treat + x1 + m | copy + year + prov^year, data = rs[[k]], weights = ~w))["m"]
+    expect_equal(unname(med$boot[k, "m"]), unname(a * b), tolerance = 1e-8)
+  }
+  loop <- pilotdid:::mech_bootstrap(med$fits$m$outcome, "treat", "m", 4, 2, engine = "loop")
+  expect_equal(med$boot[, "m"], loop, tolerance = 1e-8)
 })
 
 test_that("bootstrap: fast and refit paths agree; a province cluster is resampled whole", {
@@ -80,7 +94,7 @@ test_that("bootstrap: fast and refit paths agree; a province cluster is resample
   d$prov <- d$id %% 8
   fit <- twfe(y ~ treat + x1 | id + year, data = d, cluster = ~prov)
   med <- mechanism(fit, "m", design = "three_step", n = 25, seed = 4)
-  loop <- pilotdid:::mech_bootstrap(med$fits$m$outcome, d, "treat", "m", 25, 4, engine = "loop")
+  loop <- pilotdid:::mech_bootstrap(med$fits$m$outcome, "treat", "m", 25, 4, engine = "loop")
   expect_equal(med$boot[, "m"], loop, tolerance = 1e-8)
   # a year cluster does not nest the units: the refit path
   fit_t <- twfe(y ~ treat + x1 | id + year, data = d, cluster = ~year)
