@@ -120,7 +120,8 @@ did_table <- function(..., keep = NULL, rename = NULL, order = NULL, stars = c(0
                       lang = c("en", "zh"), digits = 3, title = NULL, notes = NULL,
                       controls = NULL, fe_labels = NULL, r2 = c("overall", "within"),
                       p = c("t", "wild"), wild = list(), labels = getOption("pilotdid.labels"),
-                      vcov = NULL, cluster = NULL, breakdown = NULL) {
+                      vcov = NULL, cluster = NULL, breakdown = NULL, constant = FALSE,
+                      spanners = NULL) {
   se <- check_choice(se, c("se", "t"), "se")
   format <- check_choice(format, c("text", "markdown", "latex", "html"), "format")
   lang <- check_choice(lang, c("en", "zh"), "lang")
@@ -131,6 +132,7 @@ did_table <- function(..., keep = NULL, rename = NULL, order = NULL, stars = c(0
   stars <- check_stars(stars)
   for (a in c("keep", "order", "controls", "notes")) check_strings(get(a), a)
   check_strings(title, "title", single = TRUE)
+  check_flag(constant, "constant")
   check_named_strings(rename, "rename")
   check_named_strings(fe_labels, "fe_labels")
   dict <- label_dict(check_labels(labels, lang), lang)
@@ -147,23 +149,30 @@ did_table <- function(..., keep = NULL, rename = NULL, order = NULL, stars = c(0
   cols <- lapply(models$fits, table_column, call = environment())
   rows <- table_rows(cols, keep, rename, order, controls, dict, lang)
   if (p == "wild") cols <- table_wild_p(cols, models$fits, rows$terms, wild, caller, environment())
+  if (constant) {
+    cr <- add_constant_row(cols, rows, table_constants(models$fits, caller), dict, lang, p == "wild")
+    cols <- cr$cols
+    rows <- cr$rows
+  }
+  spans <- check_spanners(spanners, length(cols))
   opts <- list(stars = stars, se = se, lang = lang, digits = digits, r2 = r2, fe_labels = fe_labels,
                dict = dict)
   body <- table_body(cols, rows, opts)
   stat <- rbind(table_stats(cols, rows, models$extra, opts), bd_rows)
-  head <- table_header(cols, models$names, lang, dict)
+  head <- rbind(spanner_row(spans, length(cols)), table_header(cols, models$names, lang, dict))
   cells <- rbind(head, body$cells, stat)
   dimnames(cells) <- NULL
   row_type <- c(rep("header", nrow(head)), body$type, rep("stat", nrow(stat)))
   notes <- c(se_note(cols, se, lang, dict), stars_note(stars, lang),
              if (p == "wild") wild_note(cols, lang), models$notes[[lang]], notes)
   new_pilotdid_did_table(cells, row_type, body$coefs, table_columns(cols, models$names), notes, title,
-                     format, lang)
+                     format, lang, spans)
 }
 
-new_pilotdid_did_table <- function(cells, row_type, coefs, columns, notes, title, format, lang) {
+new_pilotdid_did_table <- function(cells, row_type, coefs, columns, notes, title, format, lang,
+                                   spans = NULL) {
   structure(list(cells = cells, row_type = row_type, coefs = coefs, columns = columns,
-                 notes = notes, title = title, format = format, lang = lang),
+                 notes = notes, title = title, format = format, lang = lang, spans = spans),
             class = "pilotdid_did_table")
 }
 
@@ -583,7 +592,7 @@ print.pilotdid_did_table <- function(x, format = x$format, ...) {
 #' @export
 format.pilotdid_did_table <- function(x, format = x$format, ...) {
   format <- check_choice(format, c("text", "markdown", "latex", "html"), "format")
-  render_table(x$cells, x$row_type, format, x$title, x$notes)
+  render_table(x$cells, x$row_type, format, x$title, x$notes, spans = x$spans)
 }
 
 #' @rdname table-methods
@@ -605,14 +614,15 @@ glance.pilotdid_did_table <- function(x, ...) x$columns
 #' @rdname table-methods
 #' @exportS3Method knitr::knit_print
 knit_print.pilotdid_did_table <- function(x, ...) {
-  knit_table(x$cells, x$row_type, x$format, x$title, x$notes)
+  knit_table(x$cells, x$row_type, x$format, x$title, x$notes, spans = x$spans)
 }
 
 # Output of the document being knitted: HTML, LaTeX or Markdown.
-knit_table <- function(cells, row_type, format, title, notes, align = c("l", rep("c", ncol(cells) - 1L))) {
+knit_table <- function(cells, row_type, format, title, notes, align = c("l", rep("c", ncol(cells) - 1L)),
+                       spans = NULL) {
   if (format == "text") {
     format <- if (knitr::is_latex_output()) "latex" else if (knitr::is_html_output()) "html" else "markdown"
   }
-  lines <- render_table(cells, row_type, format, title, notes, align)
+  lines <- render_table(cells, row_type, format, title, notes, align, spans)
   knitr::asis_output(paste(c("", lines, ""), collapse = "\n"))
 }
