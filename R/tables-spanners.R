@@ -19,7 +19,7 @@ check_spanners <- function(spanners, k, call = caller_env()) {
     ok <- is.numeric(cols) && length(cols) && !anyNA(cols) && all(cols == round(cols))
     if (!ok || any(cols < 1 | cols > k)) {
       abort_input(c("{.arg spanners} element {.val {nms[i]}} must hold column numbers between 1 and {k}.",
-                    "x" = "Got {.val {format(cols)}}."), call = call)
+                    "x" = "Got {.val {cols}}."), call = call)
     }
     cols <- sort(unique(as.integer(cols)))
     if (any(diff(cols) != 1L)) {
