@@ -12,7 +12,7 @@
 #' | `.html` | a UTF-8 HTML page with the tables |
 #'
 #' `as_flextable()` gives the flextable object the Word file is made of, to
-#' style further.
+#' style further ([as_tinytable()] a tinytable object).
 #'
 #' @param x A [did_table()] or [describe_panel()] table, a result that
 #'   [did_table()] takes (a fit, [twfe_steps()], [heterogeneity()], ...), or a

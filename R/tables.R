@@ -32,8 +32,20 @@
 #' full row label instead. The
 #' \eqn{R^2} row is the overall \eqn{R^2} (fixed effects counted as
 #' regressors, as in Stata's `reg` or `reghdfe`) or, with `r2 = "within"`, the
-#' within \eqn{R^2}; the row label says which. Fits with a constant absorbed by
-#' the fixed effects have no `_cons` row.
+#' within \eqn{R^2}; the row label says which. With `constant = TRUE` a row
+#' "Constant"/常数项 (label `_cons` in `labels`) follows the coefficients:
+#' reghdfe's `_cons`, which adds the constant back "through the means" after
+#' partialling out the fixed effects (reghdfe's `reghdfe_extend_b_and_xx()`):
+#' \eqn{\bar y - \bar x'b}{ybar - xbar'b}, weighted means over the estimation
+#' sample, with the standard error of that constant in the regression of
+#' \eqn{y} on \eqn{[\tilde X + \bar x', 1]}{[demeaned X + xbar', 1]} (the same
+#' residuals, variance type, clusters and small-sample factor as the slopes;
+#' the constant counts among the fixed effects' degrees of freedom, so
+#' \eqn{K} does not change). Its stars use its t test (none with
+#' `p = "wild"`). Columns that are not [twfe()] fits (or hold none in
+#' `$fit`) have empty cells; a fit made from another fit's sample
+#' ([heterogeneity()] groups) needs its data to be found (as for
+#' [update()]), else its cells are empty too.
 #'
 #' @param ... Fits, as arguments (`did_table(fit1, fit2)`, or named:
 #'   `did_table("PSM-DID" = fit1, ...)`) or as one list of fits (named or not).
@@ -94,13 +106,20 @@
 #'   A data frame read from Stata with `haven::read_dta()` gives its variable
 #'   labels and value labels (`labels = d`: a group `region = 1` is headed by
 #'   the value's label, "East").
+#' @param constant Add reghdfe's constant row (see Rows)? `FALSE` by default.
+#' @param spanners Header spanners over adjacent columns: a named list of
+#'   column numbers, `list("Baseline" = 1:2, "Robustness" = 3:4)` (columns
+#'   counted from the first fit). Shown as a header row on top, merged over
+#'   its columns in every format (a rule under each label; `\multicolumn` and
+#'   `\cmidrule` in LaTeX). Spanners may not overlap.
 #' @return An object of class `pilotdid_did_table`: a list with `cells` (the
 #'   character matrix of the table, first column the row labels), `row_type`
 #'   (one of `"header"`, `"coef"`, `"se"`, `"stat"` per row), `coefs` (a data
 #'   frame of the numbers shown: `column`, `term`, `label`, `estimate`,
 #'   `std.error`, `statistic`, `p.value`), `columns` (a data frame with one row
 #'   per column: `name`, `depvar`, `nobs`, `r2`, `r2_within`, `se_type`),
-#'   `notes`, `title`, `format`, `lang`. Printing shows the chosen format;
+#'   `notes`, `title`, `format`, `lang`, `spans` (a data frame of the spanners,
+#'   `label`, `from`, `to`, or `NULL`). Printing shows the chosen format;
 #'   `format(x, format = )` returns the lines of any format, e.g. to write a
 #'   `.tex` file with [writeLines()]. LaTeX output needs `\usepackage{booktabs}`
 #'   (and a CJK set-up such as `ctex` with `lang = "zh"`).
@@ -114,6 +133,8 @@
 #' late <- update(fit, subset = year <= 2013)
 #' did_table(Baseline = fit, "Before 2014" = late, keep = "treat", lang = "zh")
 #' did_table(fit, late, keep = "treat", format = "latex", title = "Robustness")
+#' did_table(fit, late, fit, late, keep = "treat", constant = TRUE,
+#'           spanners = list("All cities" = 1:2, "Same sample" = 3:4))
 #' did_table(fit, late, keep = "treat", p = "wild", wild = list(n = 999, seed = 1))
 did_table <- function(..., keep = NULL, rename = NULL, order = NULL, stars = c(0.1, 0.05, 0.01),
                       se = c("se", "t"), format = c("text", "markdown", "latex", "html"),

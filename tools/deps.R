@@ -9,7 +9,7 @@ deps <- list(
            "knitr", "rmarkdown", "quadprog", "mvtnorm", "flextable", "officer", "openxlsx", "systemfonts",
            "ragg"),
   test = c("testthat", "withr", "fixest", "sandwich", "MatchIt", "future", "future.apply", "vdiffr",
-           "did", "bacondecomp", "didimputation", "lpSolveAPI", "xml2", "haven", "tibble")
+           "did", "bacondecomp", "didimputation", "lpSolveAPI", "xml2", "haven", "tibble", "tinytable")
 )
 
 # Oldest usable versions: Debian's MatchIt 4.5.1 has a broken fast matching
