@@ -99,3 +99,14 @@ test_that("subgroup fits get their constant from the data; other results an empt
   expect_true(all(nzchar(cons_cells(tab)[, 1L])))
   expect_error(did_table(fit, constant = NA), class = "pilotdid_error_input")
 })
+
+test_that("with wild-bootstrap p-values the constant keeps its estimate and SE but has no stars", {
+  d <- make_panel(n_id = 30, n_t = 5, seed = 144, effect = 1)
+  fit <- twfe(y ~ treat + x1 | id + year, data = d)
+  tab <- did_table(fit, constant = TRUE, p = "wild", wild = list(n = 99, seed = 1))
+  ref <- did_table(fit, constant = TRUE)
+  cons <- tidy(tab)[tidy(tab)$term == "_cons", ]
+  expect_equal(cons[c("estimate", "std.error")], tidy(ref)[tidy(ref)$term == "_cons", c("estimate", "std.error")])
+  expect_true(is.na(cons$p.value))
+  expect_false(grepl("*", cons_cells(tab)[1L, 1L], fixed = TRUE))
+})
