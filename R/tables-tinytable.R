@@ -11,6 +11,8 @@
 #' (`tinytable::group_tt()`), adjacent columns with the same label merged
 #' into one group; the title is the caption and the notes are the table's
 #' notes. Cells are escaped for the output format (`format_tt(escape = TRUE)`).
+#' tinytable 0.8 or later cannot be loaded next to xfun older than 0.51 (a
+#' classed error says so).
 #'
 #' @param x A [did_table()] or [describe_panel()] table.
 #' @param lang For a [describe_panel()] table: headers in English (`"en"`) or
@@ -51,8 +53,8 @@ as_tinytable.default <- function(x, ...) {
                 "x" = "Got {.cls {class(x)[1]}}."))
 }
 
-spec_tinytable <- function(s) {
-  rlang::check_installed("tinytable", reason = "to make a tinytable.")
+spec_tinytable <- function(s, call = caller_env()) {
+  check_tinytable(call)
   head <- s$cells[s$row_type == "header", , drop = FALSE]
   body <- s$cells[s$row_type != "header", , drop = FALSE]
   nh <- nrow(head)
@@ -67,6 +69,25 @@ spec_tinytable <- function(s) {
     if (length(groups)) tt <- tinytable::group_tt(tt, j = groups)
   }
   tinytable::format_tt(tt, escape = TRUE)
+}
+
+# tinytable installed and loadable. tinytable >= 0.8 registers a method for
+# xfun::record_print(), so it cannot be loaded next to xfun < 0.51 (say so,
+# rather than "not installed").
+check_tinytable <- function(call = caller_env(), load = function() loadNamespace("tinytable")) {
+  if (nzchar(system.file(package = "tinytable"))) {
+    err <- tryCatch({
+      load()
+      NULL
+    }, error = function(e) conditionMessage(e))
+    if (!is.null(err)) {
+      cli::cli_abort(c("The {.pkg tinytable} package is installed but cannot be loaded.",
+                       "x" = "{err}",
+                       "i" = "With {.pkg xfun} older than 0.51, update {.pkg xfun}, {.pkg knitr} and {.pkg highr}: {.code install.packages(c(\"xfun\", \"knitr\", \"highr\"))}."),
+                     class = c("pilotdid_error_missing_package", "pilotdid_error"), call = call)
+    }
+  }
+  rlang::check_installed("tinytable", reason = "to make a tinytable.", call = call)
 }
 
 # Column groups of a header row: the spans of the spanner row, else runs of

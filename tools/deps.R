@@ -6,15 +6,18 @@
 
 deps <- list(
   main = c("Rcpp", "RcppEigen", "data.table", "ggplot2", "cli", "rlang", "generics",
-           "knitr", "rmarkdown", "quadprog", "mvtnorm", "flextable", "officer", "openxlsx", "systemfonts",
-           "ragg"),
+           "knitr", "xfun", "highr", "rmarkdown", "quadprog", "mvtnorm", "flextable", "officer",
+           "openxlsx", "systemfonts", "ragg"),
   test = c("testthat", "withr", "fixest", "sandwich", "MatchIt", "future", "future.apply", "vdiffr",
            "did", "bacondecomp", "didimputation", "lpSolveAPI", "xml2", "haven", "tibble", "tinytable")
 )
 
 # Oldest usable versions: Debian's MatchIt 4.5.1 has a broken fast matching
 # path (fixed in later CRAN releases), which the PSM tests compare against.
-min_version <- c(MatchIt = "4.6.0")
+# tinytable (>= 0.8) registers a method for xfun::record_print(), so it cannot
+# be loaded next to Debian's xfun 0.37; a recent xfun no longer exports what
+# Debian's knitr 1.42 imports (xfun::attr), and a recent knitr needs highr >= 0.11.
+min_version <- c(MatchIt = "4.6.0", xfun = "0.51", knitr = "1.50", highr = "0.11")
 
 # Installed (in a library, whatever this session has loaded) and recent enough?
 has <- function(p) {

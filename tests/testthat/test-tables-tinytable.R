@@ -45,3 +45,9 @@ test_that("header_groups() merges adjacent equal labels; as_tinytable() takes ta
   expect_equal(nrow(tt@data), 2L)
   expect_error(as_tinytable(ds, foo = 1), class = "pilotdid_error_input")
 })
+
+test_that("a tinytable that is installed but cannot be loaded is a clear error", {
+  skip_if(!nzchar(system.file(package = "tinytable")))
+  expect_snapshot(error = TRUE, check_tinytable(load = function() stop("object 'record_print' not found")))
+  expect_error(check_tinytable(load = function() stop("no")), class = "pilotdid_error_missing_package")
+})
