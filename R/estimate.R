@@ -34,7 +34,7 @@ twfe_estimate <- function(smp, vspec, ssc, threads) {
               dropped_vars = dropped, obs = smp$obs, fe = names(smp$codes), yname = smp$yname,
               weights = smp$w, exact = dm$exact,
               sample = list(y = y_raw, X = Xk, bread = B, codes = smp$codes, cl_codes = smp$cl_codes,
-                            levels = smp$levels,
+                            levels = smp$levels, x_mean = raw_means(smp, kept, w),
                             binary = if (isTRUE(smp$demeaned)) smp$binary else binary_columns(smp$X, kept),
                             hash = if (isTRUE(smp$demeaned)) NULL else sample_hash(smp$y, smp$X, smp$w),
                             n_data = smp$n_data))
@@ -64,6 +64,13 @@ set_fit_vcov <- function(fit, vspec, ssc, threads = 1L, cl_codes = NULL) {
   fit$ssc <- ssc
   fit$vcov_repaired <- V$repaired
   fit
+}
+
+# Weighted means of the raw regressors (reghdfe's `_cons`); NULL when the
+# sample holds demeaned columns only.
+raw_means <- function(smp, kept, w) {
+  if (isTRUE(smp$demeaned)) return(NULL)
+  colSums(smp$X[, kept, drop = FALSE] * w) / sum(w)
 }
 
 # Unit and time codes (time in period order) for Newey-West and Driscoll-Kraay.

@@ -6,14 +6,14 @@
 # R2 in its own way.
 
 render_table <- function(cells, row_type, format, title = NULL, notes = character(),
-                         align = c("l", rep("c", ncol(cells) - 1L))) {
+                         align = c("l", rep("c", ncol(cells) - 1L)), spans = NULL) {
   block <- ifelse(row_type %in% c("coef", "se"), "body", row_type)
   rule_after <- which(block[-1L] != block[-length(block)])
   switch(format,
-         text = render_text(cells, rule_after, title, notes, align),
+         text = render_text(cells, rule_after, title, notes, align, spans),
          markdown = render_markdown(cells, sum(row_type == "header"), title, notes, align),
-         latex = render_latex(cells, rule_after, title, notes, align),
-         html = render_html(cells, sum(row_type == "header"), rule_after, title, notes, align))
+         latex = render_latex(cells, rule_after, title, notes, align, spans),
+         html = render_html(cells, sum(row_type == "header"), rule_after, title, notes, align, spans))
 }
 
 pad_cell <- function(x, width, align) {
@@ -22,9 +22,11 @@ pad_cell <- function(x, width, align) {
   paste0(strrep(" ", left), x, strrep(" ", gap - left))
 }
 
-render_text <- function(cells, rule_after, title, notes, align) {
+render_text <- function(cells, rule_after, title, notes, align, spans = NULL) {
   widths <- apply(cells, 2L, function(col) max(nchar(col, type = "width"), 1L))
+  if (!is.null(spans)) widths <- apply(cells[-1L, , drop = FALSE], 2L, function(col) max(nchar(col, type = "width"), 1L))
   widths[-1L] <- pmax(widths[-1L], 6L)
+  if (!is.null(spans)) widths <- text_span_widths(spans, widths)
   line <- function(i) {
     txt <- vapply(seq_len(ncol(cells)), function(j) pad_cell(cells[i, j], widths[j], align[j]), "")
     sub("\\s+$", "", paste(txt, collapse = "  "))
@@ -34,7 +36,7 @@ render_text <- function(cells, rule_after, title, notes, align) {
   if (!is.null(title)) out <- title
   out <- c(out, strrep("=", total))
   for (i in seq_len(nrow(cells))) {
-    out <- c(out, line(i))
+    out <- c(out, if (i == 1L && !is.null(spans)) text_spanner_lines(spans, widths) else line(i))
     if (i %in% rule_after) out <- c(out, strrep("-", total))
   }
   c(out, strrep("=", total), notes)
@@ -91,14 +93,14 @@ markup_cells <- function(x, escape, minus, sup, r2) {
 
 latex_cell <- function(x) markup_cells(x, latex_escape, "$-$", "$^{%s}$", "$R^2$")
 
-render_latex <- function(cells, rule_after, title, notes, align) {
+render_latex <- function(cells, rule_after, title, notes, align, spans = NULL) {
   body <- matrix(latex_cell(cells), nrow = nrow(cells))
   lines <- paste0(apply(body, 1L, paste, collapse = " & "), " \\\\")
   out <- c("\\begin{table}[!htbp]", "\\centering")
   if (!is.null(title)) out <- c(out, paste0("\\caption{", latex_escape(caption_text(title)), "}"))
   out <- c(out, paste0("\\begin{tabular}{", paste(align, collapse = ""), "}"), "\\toprule")
   for (i in seq_along(lines)) {
-    out <- c(out, lines[i])
+    out <- c(out, if (i == 1L && !is.null(spans)) latex_spanner_lines(spans, ncol(cells)) else lines[i])
     if (i %in% rule_after) out <- c(out, "\\midrule")
   }
   out <- c(out, "\\bottomrule", "\\end{tabular}")
@@ -123,7 +125,7 @@ html_cell <- function(x) {
   html_protect(markup_cells(x, html_escape, "&minus;", "<sup>%s</sup>", "R<sup>2</sup>"))
 }
 
-render_html <- function(cells, n_header, rule_after, title, notes, align) {
+render_html <- function(cells, n_header, rule_after, title, notes, align, spans = NULL) {
   al <- c(l = "left", c = "center", r = "right")[align]
   body <- matrix(html_cell(cells), nrow = nrow(cells))
   border <- function(i) {
@@ -141,6 +143,7 @@ render_html <- function(cells, n_header, rule_after, title, notes, align) {
     paste0(tr, paste(td, collapse = ""), "</tr>")
   }
   rows <- vapply(seq_len(nrow(cells)), row, "")
+  if (!is.null(spans)) rows[1L] <- html_spanner_row(spans, ncol(cells))
   out <- "<table class=\"pilotdid-table\" style=\"border-collapse: collapse\">"
   if (!is.null(title)) out <- c(out, paste0("<caption>", html_protect(html_escape(title)), "</caption>"))
   if (n_header) out <- c(out, "<thead>", rows[seq_len(n_header)], "</thead>")

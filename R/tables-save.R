@@ -12,7 +12,7 @@
 #' | `.html` | a UTF-8 HTML page with the tables |
 #'
 #' `as_flextable()` gives the flextable object the Word file is made of, to
-#' style further.
+#' style further ([as_tinytable()] a tinytable object).
 #'
 #' @param x A [did_table()] or [describe_panel()] table, a result that
 #'   [did_table()] takes (a fit, [twfe_steps()], [heterogeneity()], ...), or a
@@ -60,7 +60,7 @@ save_table <- function(x, file, lang = c("en", "zh"), ...) {
 table_spec <- function(x, lang = "en", ...) {
   if (inherits(x, "pilotdid_did_table")) {
     return(list(cells = x$cells, row_type = x$row_type, align = c("l", rep("c", ncol(x$cells) - 1L)),
-                title = x$title, notes = x$notes))
+                title = x$title, notes = x$notes, spans = x$spans))
   }
   if (inherits(x, "pilotdid_describe_panel")) {
     cl <- describe_cells(x, lang, 3L)
@@ -79,7 +79,7 @@ need_package <- function(pkg, what, call = caller_env()) {
 }
 
 save_text <- function(specs, file, format) {
-  parts <- lapply(specs, function(s) render_table(s$cells, s$row_type, format, s$title, s$notes, s$align))
+  parts <- lapply(specs, function(s) render_table(s$cells, s$row_type, format, s$title, s$notes, s$align, s$spans))
   lines <- unlist(lapply(parts, function(p) c(p, "")), use.names = FALSE)
   if (format == "html") {
     lines <- c("<!DOCTYPE html>", "<html>", "<head>", "<meta charset=\"utf-8\">", "</head>", "<body>",
@@ -148,6 +148,12 @@ write_sheet <- function(wb, sheet, s) {
   }
   openxlsx::addStyle(wb, sheet, openxlsx::createStyle(border = "top"), rows = top + 1L,
                      cols = seq_len(ncol(cells)), stack = TRUE)
+  for (r in seq_len(NROW(s$spans))) {
+    cols <- (s$spans$from[r]:s$spans$to[r]) + 1L
+    openxlsx::mergeCells(wb, sheet, cols = cols, rows = top + 1L)
+    openxlsx::addStyle(wb, sheet, openxlsx::createStyle(halign = "center", border = "bottom"), rows = top + 1L,
+                       cols = cols, stack = TRUE)
+  }
   if (length(s$notes)) openxlsx::writeData(wb, sheet, s$notes, startRow = top + n + 1L, startCol = 1L)
   openxlsx::setColWidths(wb, sheet, cols = 1L, widths = max(10, nchar(cells[, 1L], type = "width") + 2))
 }
@@ -197,7 +203,7 @@ spec_flextable <- function(s, caption = TRUE) {
   nh <- nrow(head)
   if (nh) {
     ft <- flextable::set_header_labels(ft, values = stats::setNames(as.list(head[nh, ]), keys))
-    for (i in rev(seq_len(nh - 1L))) ft <- flextable::add_header_row(ft, values = head[i, ], top = TRUE)
+    for (i in rev(seq_len(nh - 1L))) ft <- ft_header_row(ft, head[i, ], if (i == 1L) s$spans)
   } else {
     ft <- flextable::delete_part(ft, part = "header")
   }
@@ -207,6 +213,9 @@ spec_flextable <- function(s, caption = TRUE) {
   thin <- officer::fp_border(width = 0.75)
   ft <- flextable::hline_top(ft, border = thick, part = if (nh) "header" else "body")
   if (nh) ft <- flextable::hline_bottom(ft, border = thin, part = "header")
+  for (r in seq_len(NROW(s$spans))) {
+    ft <- flextable::hline(ft, i = 1L, j = (s$spans$from[r]:s$spans$to[r]) + 1L, border = thin, part = "header")
+  }
   type <- s$row_type[s$row_type != "header"]
   block <- ifelse(type %in% c("coef", "se"), "body", type)
   mid <- which(block[-1L] != block[-length(block)])
@@ -217,6 +226,14 @@ spec_flextable <- function(s, caption = TRUE) {
   if (length(s$notes)) ft <- flextable::add_footer_lines(ft, values = s$notes)
   if (caption && !is.null(s$title)) ft <- flextable::set_caption(ft, caption = s$title)
   flextable::autofit(ft)
+}
+
+# A header row on top; the spanner row with each label merged over its columns.
+ft_header_row <- function(ft, values, spans = NULL) {
+  if (is.null(spans)) return(flextable::add_header_row(ft, values = values, top = TRUE))
+  runs <- span_runs(spans, length(values))
+  flextable::add_header_row(ft, values = vapply(runs, `[[`, "", "label"),
+                            colwidths = vapply(runs, `[[`, 1L, "n"), top = TRUE)
 }
 
 # Stars of number cells as superscripts: "0.512***" -> 0.512 + superscript ***.

@@ -32,8 +32,20 @@
 #' full row label instead. The
 #' \eqn{R^2} row is the overall \eqn{R^2} (fixed effects counted as
 #' regressors, as in Stata's `reg` or `reghdfe`) or, with `r2 = "within"`, the
-#' within \eqn{R^2}; the row label says which. Fits with a constant absorbed by
-#' the fixed effects have no `_cons` row.
+#' within \eqn{R^2}; the row label says which. With `constant = TRUE` a row
+#' "Constant"/常数项 (label `_cons` in `labels`) follows the coefficients:
+#' reghdfe's `_cons`, which adds the constant back "through the means" after
+#' partialling out the fixed effects (reghdfe's `reghdfe_extend_b_and_xx()`):
+#' \eqn{\bar y - \bar x'b}{ybar - xbar'b}, weighted means over the estimation
+#' sample, with the standard error of that constant in the regression of
+#' \eqn{y} on \eqn{[\tilde X + \bar x', 1]}{[demeaned X + xbar', 1]} (the same
+#' residuals, variance type, clusters and small-sample factor as the slopes;
+#' the constant counts among the fixed effects' degrees of freedom, so
+#' \eqn{K} does not change). Its stars use its t test (none with
+#' `p = "wild"`). Columns that are not [twfe()] fits (or hold none in
+#' `$fit`) have empty cells; a fit made from another fit's sample
+#' ([heterogeneity()] groups) needs its data to be found (as for
+#' [update()]), else its cells are empty too.
 #'
 #' @param ... Fits, as arguments (`did_table(fit1, fit2)`, or named:
 #'   `did_table("PSM-DID" = fit1, ...)`) or as one list of fits (named or not).
@@ -94,13 +106,20 @@
 #'   A data frame read from Stata with `haven::read_dta()` gives its variable
 #'   labels and value labels (`labels = d`: a group `region = 1` is headed by
 #'   the value's label, "East").
+#' @param constant Add reghdfe's constant row (see Rows)? `FALSE` by default.
+#' @param spanners Header spanners over adjacent columns: a named list of
+#'   column numbers, `list("Baseline" = 1:2, "Robustness" = 3:4)` (columns
+#'   counted from the first fit). Shown as a header row on top, merged over
+#'   its columns in every format (a rule under each label; `\multicolumn` and
+#'   `\cmidrule` in LaTeX). Spanners may not overlap.
 #' @return An object of class `pilotdid_did_table`: a list with `cells` (the
 #'   character matrix of the table, first column the row labels), `row_type`
 #'   (one of `"header"`, `"coef"`, `"se"`, `"stat"` per row), `coefs` (a data
 #'   frame of the numbers shown: `column`, `term`, `label`, `estimate`,
 #'   `std.error`, `statistic`, `p.value`), `columns` (a data frame with one row
 #'   per column: `name`, `depvar`, `nobs`, `r2`, `r2_within`, `se_type`),
-#'   `notes`, `title`, `format`, `lang`. Printing shows the chosen format;
+#'   `notes`, `title`, `format`, `lang`, `spans` (a data frame of the spanners,
+#'   `label`, `from`, `to`, or `NULL`). Printing shows the chosen format;
 #'   `format(x, format = )` returns the lines of any format, e.g. to write a
 #'   `.tex` file with [writeLines()]. LaTeX output needs `\usepackage{booktabs}`
 #'   (and a CJK set-up such as `ctex` with `lang = "zh"`).
@@ -114,13 +133,16 @@
 #' late <- update(fit, subset = year <= 2013)
 #' did_table(Baseline = fit, "Before 2014" = late, keep = "treat", lang = "zh")
 #' did_table(fit, late, keep = "treat", format = "latex", title = "Robustness")
+#' did_table(fit, late, fit, late, keep = "treat", constant = TRUE,
+#'           spanners = list("All cities" = 1:2, "Same sample" = 3:4))
 #' did_table(fit, late, keep = "treat", p = "wild", wild = list(n = 999, seed = 1))
 did_table <- function(..., keep = NULL, rename = NULL, order = NULL, stars = c(0.1, 0.05, 0.01),
                       se = c("se", "t"), format = c("text", "markdown", "latex", "html"),
                       lang = c("en", "zh"), digits = 3, title = NULL, notes = NULL,
                       controls = NULL, fe_labels = NULL, r2 = c("overall", "within"),
                       p = c("t", "wild"), wild = list(), labels = getOption("pilotdid.labels"),
-                      vcov = NULL, cluster = NULL, breakdown = NULL) {
+                      vcov = NULL, cluster = NULL, breakdown = NULL, constant = FALSE,
+                      spanners = NULL) {
   se <- check_choice(se, c("se", "t"), "se")
   format <- check_choice(format, c("text", "markdown", "latex", "html"), "format")
   lang <- check_choice(lang, c("en", "zh"), "lang")
@@ -131,6 +153,7 @@ did_table <- function(..., keep = NULL, rename = NULL, order = NULL, stars = c(0
   stars <- check_stars(stars)
   for (a in c("keep", "order", "controls", "notes")) check_strings(get(a), a)
   check_strings(title, "title", single = TRUE)
+  check_flag(constant, "constant")
   check_named_strings(rename, "rename")
   check_named_strings(fe_labels, "fe_labels")
   dict <- label_dict(check_labels(labels, lang), lang)
@@ -147,23 +170,30 @@ did_table <- function(..., keep = NULL, rename = NULL, order = NULL, stars = c(0
   cols <- lapply(models$fits, table_column, call = environment())
   rows <- table_rows(cols, keep, rename, order, controls, dict, lang)
   if (p == "wild") cols <- table_wild_p(cols, models$fits, rows$terms, wild, caller, environment())
+  if (constant) {
+    cr <- add_constant_row(cols, rows, table_constants(models$fits, caller), dict, lang, p == "wild")
+    cols <- cr$cols
+    rows <- cr$rows
+  }
+  spans <- check_spanners(spanners, length(cols))
   opts <- list(stars = stars, se = se, lang = lang, digits = digits, r2 = r2, fe_labels = fe_labels,
                dict = dict)
   body <- table_body(cols, rows, opts)
   stat <- rbind(table_stats(cols, rows, models$extra, opts), bd_rows)
-  head <- table_header(cols, models$names, lang, dict)
+  head <- rbind(spanner_row(spans, length(cols)), table_header(cols, models$names, lang, dict))
   cells <- rbind(head, body$cells, stat)
   dimnames(cells) <- NULL
   row_type <- c(rep("header", nrow(head)), body$type, rep("stat", nrow(stat)))
   notes <- c(se_note(cols, se, lang, dict), stars_note(stars, lang),
              if (p == "wild") wild_note(cols, lang), models$notes[[lang]], notes)
   new_pilotdid_did_table(cells, row_type, body$coefs, table_columns(cols, models$names), notes, title,
-                     format, lang)
+                     format, lang, spans)
 }
 
-new_pilotdid_did_table <- function(cells, row_type, coefs, columns, notes, title, format, lang) {
+new_pilotdid_did_table <- function(cells, row_type, coefs, columns, notes, title, format, lang,
+                                   spans = NULL) {
   structure(list(cells = cells, row_type = row_type, coefs = coefs, columns = columns,
-                 notes = notes, title = title, format = format, lang = lang),
+                 notes = notes, title = title, format = format, lang = lang, spans = spans),
             class = "pilotdid_did_table")
 }
 
@@ -583,7 +613,7 @@ print.pilotdid_did_table <- function(x, format = x$format, ...) {
 #' @export
 format.pilotdid_did_table <- function(x, format = x$format, ...) {
   format <- check_choice(format, c("text", "markdown", "latex", "html"), "format")
-  render_table(x$cells, x$row_type, format, x$title, x$notes)
+  render_table(x$cells, x$row_type, format, x$title, x$notes, spans = x$spans)
 }
 
 #' @rdname table-methods
@@ -605,14 +635,15 @@ glance.pilotdid_did_table <- function(x, ...) x$columns
 #' @rdname table-methods
 #' @exportS3Method knitr::knit_print
 knit_print.pilotdid_did_table <- function(x, ...) {
-  knit_table(x$cells, x$row_type, x$format, x$title, x$notes)
+  knit_table(x$cells, x$row_type, x$format, x$title, x$notes, spans = x$spans)
 }
 
 # Output of the document being knitted: HTML, LaTeX or Markdown.
-knit_table <- function(cells, row_type, format, title, notes, align = c("l", rep("c", ncol(cells) - 1L))) {
+knit_table <- function(cells, row_type, format, title, notes, align = c("l", rep("c", ncol(cells) - 1L)),
+                       spans = NULL) {
   if (format == "text") {
     format <- if (knitr::is_latex_output()) "latex" else if (knitr::is_html_output()) "html" else "markdown"
   }
-  lines <- render_table(cells, row_type, format, title, notes, align)
+  lines <- render_table(cells, row_type, format, title, notes, align, spans)
   knitr::asis_output(paste(c("", lines, ""), collapse = "\n"))
 }

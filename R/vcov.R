@@ -110,12 +110,13 @@ cluster_request <- function(x, arg, fe, call) {
 # Variance of the coefficients from the demeaned regressors X (kept columns),
 # residuals e, weights w, bread B = (X'WX)^-1, the fixed-effect codes and, by
 # request type, the cluster codes (a list) or the panel (unit and time codes,
-# time codes in time order).
+# time codes in time order). `intercept = TRUE`: the last column of X is
+# reghdfe's constant, already counted in K with the fixed effects.
 vcov_compute <- function(type, X, e, w, B, codes, cl_codes = list(), panel = NULL, lag = NULL,
-                         ssc = NULL, threads = 1L) {
+                         ssc = NULL, threads = 1L, intercept = FALSE) {
   ssc <- ssc %||% ssc()
   n <- length(e)
-  p <- ncol(X)
+  p <- ncol(X) - intercept
   G_fe <- n_levels(codes)
   nested <- if (type == "cluster") {
     vapply(codes, function(fe) any(vapply(cl_codes, function(cl) identical(cl, fe) || is_nested(fe, cl), TRUE)), TRUE)

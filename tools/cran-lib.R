@@ -1,6 +1,6 @@
 # Install the current CRAN releases of the packages behind pilotdid's figures
-# and tables (ggplot2 and vdiffr, with every dependency older on this machine
-# than on CRAN) into a private library, so that the suite can run against
+# and tables (ggplot2, vdiffr, tinytable and the knitr it needs, with every
+# dependency older on this machine than on CRAN) into a private library, so that the suite can run against
 # what users get from CRAN as well as against Debian's older packages.
 #   Rscript tools/cran-lib.R <library>
 lib <- commandArgs(trailingOnly = TRUE)[1]
@@ -10,11 +10,12 @@ dir.create(lib, recursive = TRUE, showWarnings = FALSE)
 repos <- getOption("repos")
 if (is.null(repos) || any(repos == "@CRAN@")) stop("No CRAN mirror is set: set options(repos = ...) first.")
 ap <- utils::available.packages()
-# ggplot2 and vdiffr with their dependencies; testthat (the harness, not the
+# these with their dependencies; testthat (the harness, not the
 # figures) stays the machine's, so that snapshots keep one format
 hard <- c("Depends", "Imports", "LinkingTo")
-direct <- setdiff(unlist(tools::package_dependencies(c("ggplot2", "vdiffr"), db = ap, which = hard)), "testthat")
-deps <- unique(c("ggplot2", "vdiffr", direct,
+top <- c("ggplot2", "vdiffr", "tinytable", "knitr", "xfun", "highr")
+direct <- setdiff(unlist(tools::package_dependencies(top, db = ap, which = hard)), "testthat")
+deps <- unique(c(top, direct,
                  unlist(tools::package_dependencies(direct, db = ap, which = hard, recursive = TRUE))))
 deps <- intersect(deps, rownames(ap))   # base and recommended packages are not on CRAN's list
 installed <- function(p) {

@@ -1,4 +1,5 @@
-# The suite once more against the current CRAN releases of ggplot2 and vdiffr
+# The suite once more against the current CRAN releases of ggplot2, vdiffr,
+# tinytable and knitr
 # (and their dependencies), installed by tools/cran-lib.R into a private
 # library, with pilotdid from the library given as argument (by default the
 # one R CMD check installed). Ends with "cran: N passed, N failed, N skipped".

@@ -118,15 +118,45 @@ test_that("the LaTeX table compiles with pdflatex and xelatex", {
   engines <- Filter(nzchar, Sys.which(c("pdflatex", "xelatex")))
   skip_if(!length(engines), "no LaTeX engine on this machine")
   d <- city_panel()
-  tab <- did_table(twfe(y ~ treat + x1 | nbs_code + prov^year, data = d), title = "A <b> & c_d",
-                   notes = "x < 1 % #")
+  fit <- twfe(y ~ treat + x1 | nbs_code + prov^year, data = d)
+  tab <- did_table(fit, fit, title = "A <b> & c_d", notes = "x < 1 % # > 0", constant = TRUE,
+                   spanners = list("Spanner <1> & 2" = 1:2))
+  tex <- format(tab, "latex")
+  expect_false(any(grepl("[<>]", gsub("\\$[<>]\\$", "", tex))))
   dir <- withr::local_tempdir()
-  writeLines(c("\\documentclass{article}", "\\usepackage{booktabs}", "\\begin{document}",
-               format(tab, "latex"), "\\end{document}"), file.path(dir, "t.tex"))
-  for (e in engines) {
-    status <- withr::with_dir(dir, system2(e, c("-interaction=nonstopmode", "t.tex"), stdout = FALSE))
+  doc <- c("\\documentclass{article}", "\\usepackage{booktabs}", "\\begin{document}", tex, "\\end{document}")
+  for (e in names(engines)) {
+    writeLines(doc, file.path(dir, paste0(e, ".tex")))
+    status <- withr::with_dir(dir, system2(engines[[e]], c("-interaction=nonstopmode", "-halt-on-error", paste0(e, ".tex")),
+                                           stdout = FALSE, stderr = FALSE))
     expect_equal(status, 0L)
+    expect_true(file.exists(file.path(dir, paste0(e, ".pdf"))))
+    log <- readLines(file.path(dir, paste0(e, ".log")), warn = FALSE)
+    expect_false(any(grepl("^! |Missing character", log)))
   }
+})
+
+test_that("the Chinese LaTeX table compiles with xelatex and a CJK font", {
+  xelatex <- Sys.which("xelatex")
+  skip_if(!nzchar(xelatex), "no xelatex on this machine")
+  fs <- if (nzchar(Sys.which("kpsewhich"))) suppressWarnings(system2("kpsewhich", "fontspec.sty", stdout = TRUE))
+  skip_if(!length(fs) || !nzchar(fs[1L]), "no fontspec")
+  font <- cjk_fonts()
+  skip_if(!length(font), "no CJK font")
+  d <- city_panel()
+  tab <- did_table(twfe(y ~ treat + x1 | nbs_code + year, data = d), lang = "zh", constant = TRUE,
+                   title = "\u8868 2 \u57fa\u51c6\u56de\u5f52", spanners = list("\u5168\u6837\u672c" = 1))
+  dir <- withr::local_tempdir()
+  doc <- c("\\documentclass{article}", "\\usepackage{booktabs}", "\\usepackage{fontspec}",
+           paste0("\\setmainfont{", font[1L], "}"), "\\begin{document}", format(tab, "latex"), "\\end{document}")
+  con <- file(file.path(dir, "zh.tex"), open = "w", encoding = "UTF-8")
+  writeLines(enc2utf8(doc), con, useBytes = TRUE)
+  close(con)
+  status <- withr::with_dir(dir, system2(xelatex, c("-interaction=nonstopmode", "-halt-on-error", "zh.tex"),
+                                         stdout = FALSE, stderr = FALSE))
+  expect_equal(status, 0L)
+  log <- readLines(file.path(dir, "zh.log"), warn = FALSE)
+  expect_false(any(grepl("^! |Missing character", log)))
 })
 
 test_that("HTML notes keep their stars through pandoc and the table stays one table", {
