@@ -533,8 +533,12 @@ psm_match <- function(ms, sc, opts, threads, call = rlang::caller_env()) {
                 smallest = order(d1),
                 data = seq_len(n1),
                 random = with_seed(opts$seed, sample.int(n1)))
+  # cells without a score (no treated or no control row with positive weight):
+  # nothing to match there, their controls are no candidates (code 2)
+  skip <- is.na(sc$distance)
   dist <- sc$distance
-  dist[is.na(dist)] <- 0   # cells without both groups: nothing to match there
+  dist[skip] <- 0
+  ms$treat[skip & ms$treat == 0L] <- 2L
   mm <- cpp_match_nearest(dist, ms$treat, ms$cell, length(ms$cell_labels), ord - 1L,
                           unname(sc$caliper_width), opts$ratio, opts$replace, threads)
   report_unmatched(mm, ms, opts)
