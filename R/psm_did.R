@@ -483,15 +483,13 @@ psm_scores <- function(ms, opts) {
 
 # Logit by IRLS (glm.fit), weighted by `w` (NULL: unweighted); perfect
 # separation and non-convergence become one warning naming the covariates that
-# separate the groups on their own. Non-integer weights are not a warning:
-# binomial() and MatchIt's quasibinomial() give the same fit.
+# separate the groups on their own.
 fit_logit <- function(X, y, cell, w = NULL) {
   issues <- character()
   fit <- withCallingHandlers(
-    stats::glm.fit(cbind(`(Intercept)` = 1, X), y, weights = w, family = stats::binomial()),
+    stats::glm.fit(cbind(`(Intercept)` = 1, X), y, weights = w, family = logit_family()),
     warning = function(cnd) {
-      msg <- conditionMessage(cnd)
-      if (!grepl("non-integer", msg, fixed = TRUE)) issues <<- c(issues, msg)
+      issues <<- c(issues, conditionMessage(cnd))
       invokeRestart("muffleWarning")
     })
   if (length(issues)) {
@@ -511,6 +509,15 @@ fit_logit <- function(X, y, cell, w = NULL) {
     }
   }
   fit
+}
+
+# binomial() whose start does not warn about non-integer weights (that of
+# quasibinomial(), MatchIt's family with s.weights: the same computations),
+# so that glm.fit() still warns about fitted probabilities of 0 or 1.
+logit_family <- function() {
+  fam <- stats::binomial()
+  fam$initialize <- stats::quasibinomial()$initialize
+  fam
 }
 
 # Covariates whose treated and control ranges do not overlap (or only touch).

@@ -169,3 +169,14 @@ test_that("a period whose treated rows all have zero weight is skipped with a no
   expect_true(all(res$scores$weights[in_2012] == 0))
   expect_false(any(res$scores$support[in_2012 & d$ever == 1]))
 })
+
+test_that("a weighted score model still warns about separation, and only about it", {
+  d <- make_psm_panel(n_id = 40, seed = 153)
+  d$sw <- psm_sampling_weights(d, seed = 153)
+  d$sep <- d$ever * 10 + stats::runif(nrow(d))
+  withr::local_options(pilotdid.quiet = TRUE)
+  expect_warning(psm_did(psm_fml, data = d, treat = ~ever, covariates = ~ x1 + sep, weights = ~sw),
+                 "separated: sep separates", class = "pilotdid_warning")
+  # non-integer weights alone are no warning (glm()'s binomial family would give one)
+  expect_no_warning(psm_did(psm_fml, data = d, treat = ~ever, covariates = ~ x1 + x2, weights = ~sw))
+})
