@@ -140,3 +140,14 @@ expect_balance_matchit <- function(res, m) {
     testthat::expect_equal(b[[paste0("bias_", smp)]], 100 * unname(ref[cov, "Std. Mean Diff."]), tolerance = 1e-8)
   }
 }
+
+# The DID of a psm_did() result on psm_fml, clustered by id, equals
+# fixest::feols() with weights `w` on the rows where they are positive, to
+# 1e-8 (fixest's demeaning tolerance at 1e-11 so that its own error is below).
+expect_did_feols <- function(res, d, w) {
+  testthat::skip_if_not_installed("fixest")
+  ref <- fixest::feols(y ~ did + x1 + x2 + x3 | id + year, data = d, weights = w, subset = w > 0, cluster = ~id,
+                       fixef.rm = "none", fixef.tol = 1e-11)
+  testthat::expect_equal(coef(res), coef(ref), tolerance = 1e-8)
+  testthat::expect_equal(unname(sqrt(diag(vcov(res)))), as.numeric(fixest::se(ref)), tolerance = 1e-8)
+}

@@ -69,11 +69,7 @@ test_that("weighted scores, matches, subclasses and weights are MatchIt's with s
     # balance: MatchIt's summary() with pooled standard deviations
     expect_balance_matchit(res, m)
     # the DID: feols() on the matched rows with matching x sampling weights
-    skip_if_not_installed("fixest")
-    ref <- fixest::feols(y ~ did + x1 + x2 + x3 | id + year, data = d, weights = m$weights * d$sw,
-                         subset = m$weights > 0, cluster = ~id, fixef.rm = "none", fixef.tol = 1e-11)
-    expect_equal(coef(res), coef(ref), tolerance = 1e-8)
-    expect_equal(unname(sqrt(diag(vcov(res)))), as.numeric(fixest::se(ref)), tolerance = 1e-8)
+    expect_did_feols(res, d, m$weights * d$sw)
   }
 })
 
@@ -96,11 +92,7 @@ test_that("weighted matching within periods is MatchIt's with s.weights year by 
     }
     # 1:1 without replacement: every matched row has weight 1, in MatchIt's per-year runs too
     expect_equal(res$scores$weights, mw)
-    skip_if_not_installed("fixest")
-    ref <- fixest::feols(y ~ did + x1 + x2 + x3 | id + year, data = d, weights = mw * d$sw,
-                         subset = mw > 0, cluster = ~id, fixef.rm = "none", fixef.tol = 1e-11)
-    expect_equal(coef(res), coef(ref), tolerance = 1e-8)
-    expect_equal(unname(sqrt(diag(vcov(res)))), as.numeric(fixest::se(ref)), tolerance = 1e-8)
+    expect_did_feols(res, d, mw * d$sw)
   }
 })
 
@@ -194,11 +186,7 @@ test_that("zero sampling weights: the rows are matched as in MatchIt and leave t
   w <- res$scores$weights * d$sw
   expect_equal(nobs(res), sum(w > 0))
   expect_lt(nobs(res), sum(res$scores$weights > 0))
-  skip_if_not_installed("fixest")
-  ref <- fixest::feols(y ~ did + x1 + x2 + x3 | id + year, data = d, weights = w, subset = w > 0, cluster = ~id,
-                       fixef.rm = "none", fixef.tol = 1e-11)
-  expect_equal(coef(res), coef(ref), tolerance = 1e-8)
-  expect_equal(unname(sqrt(diag(vcov(res)))), as.numeric(fixest::se(ref)), tolerance = 1e-8)
+  expect_did_feols(res, d, w)
 })
 
 test_that("sample = 'support' with weights is twfe() on the support with the sampling weights", {
