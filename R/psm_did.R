@@ -70,7 +70,12 @@
 #' after matching with sampling weights. Rows with weight 0 take part in the
 #' matching (they can be matched, without influence on the score model), as
 #' in MatchIt, and drop out of the DID regression, with a note. Every option
-#' of `psm_did()` works with weights.
+#' of `psm_did()` works with weights. The score model is fitted with the
+#' weights scaled to mean 1 within each matching cell: the model does not
+#' depend on their scale, but `glm()`'s starting values do (with very large
+#' weights it does not converge). MatchIt, fitting with the weights as
+#' given, stops within `glm()`'s convergence tolerance of this fit (scores
+#' about 1e-9 apart); with weights of mean 1 the two are the same computation.
 #'
 #' @section Balance:
 #' For each covariate (each column of its model matrix), the mean among treated
@@ -85,7 +90,8 @@
 #' weights). With sampling weights, the means and the variances \eqn{s^2} (of the
 #' unmatched sample) are weighted by them, with reliability weights'
 #' denominators \eqn{\sum w - \sum w^2 / \sum w} (MatchIt's `summary()` with
-#' `s.weights`; with unit weights \eqn{n - 1}); the means and t-tests after
+#' `s.weights` and pooled standard deviations, those it uses for the ATE; with
+#' unit weights \eqn{n - 1}); the means and t-tests after
 #' matching use the matching weights times the sampling weights. For 0/1
 #' covariates the variances are the same sample variances, as in `pstest`
 #' (MatchIt and cobalt use \eqn{p(1 - p)} there). The overall table gives
