@@ -87,7 +87,8 @@ psm_header <- function(s) {
          if (s$caliper_scale == "logit") " (logit scale)" else "",
          if (!is.null(s$caliper)) paste0(", caliper ", s$caliper, " SD") else "",
          "\nMatched ", if (s$match_within == "pooled") "on the pooled rows" else paste0("within each period of ", s$time),
-         ", order ", s$order, "; treat: ", s$treat, "; covariates: ", paste(s$covariates, collapse = ", "))
+         ", order ", s$order, "; treat: ", s$treat, "; covariates: ", paste(s$covariates, collapse = ", "),
+         if (!is.null(s$weights)) paste0("; sampling weights: ", s$weights) else "")
 }
 
 psm_counts_line <- function(n, s) {
@@ -97,7 +98,12 @@ psm_counts_line <- function(n, s) {
 }
 
 psm_sample_line <- function(x) {
-  what <- if (x$settings$sample == "matched") "the matched sample, weighted" else "the common support, unweighted"
+  sw <- !is.null(x$settings$weights)
+  what <- if (x$settings$sample == "matched") {
+    paste0("the matched sample, weighted", if (sw) " (matching times sampling weights)" else "")
+  } else {
+    paste0("the common support, ", if (sw) "weighted by the sampling weights" else "unweighted")
+  }
   paste0("DID re-estimated on ", what, " (N = ", format(x$fit$nobs, big.mark = ","), "):")
 }
 
@@ -205,8 +211,9 @@ balance.pilotdid_psm_did <- function(x, what = c("covariates", "overall"), ...) 
 #'   and `bias`, the standardized bias in % (the paper's Figure 3, pstest's
 #'   graph).
 #' * `type = "score"`: kernel density estimates of the propensity score for
-#'   treated and controls before matching and (weighted by the matching
-#'   weights) after: columns `sample`, `group` (`Treated`, `Control`), `score`
+#'   treated and controls before matching (weighted by the sampling weights,
+#'   if any) and after (weighted by the matching weights times the sampling
+#'   weights): columns `sample`, `group` (`Treated`, `Control`), `score`
 #'   and `density`, 512 points per curve on the range of the scores, with
 #'   Silverman's bandwidth ([bw.nrd0()]) of each group's scores.
 #'
@@ -241,11 +248,12 @@ psm_plot_data <- function(x, type = c("bias", "score")) {
     dens <- stats::density(p, bw = bw, weights = w, from = rng[1L], to = rng[2L], n = 512L)
     data.frame(sample = smp, group = grp, score = dens$x, density = dens$y)
   }
-  one <- rep(1, nrow(s))
-  out <- rbind(curve(s$treat == 1L, one, "Unmatched", "Treated"),
-               curve(s$treat == 0L, one, "Unmatched", "Control"),
-               curve(s$treat == 1L & s$weights > 0, s$weights, "Matched", "Treated"),
-               curve(s$treat == 0L & s$weights > 0, s$weights, "Matched", "Control"))
+  sw <- s$sampling_weights %||% rep(1, nrow(s))
+  after <- s$weights * sw
+  out <- rbind(curve(s$treat == 1L & sw > 0, sw, "Unmatched", "Treated"),
+               curve(s$treat == 0L & sw > 0, sw, "Unmatched", "Control"),
+               curve(s$treat == 1L & after > 0, after, "Matched", "Treated"),
+               curve(s$treat == 0L & after > 0, after, "Matched", "Control"))
   out$sample <- factor(out$sample, levels = c("Unmatched", "Matched"))
   out$group <- factor(out$group, levels = c("Treated", "Control"))
   out

@@ -56,6 +56,27 @@
 #'
 #' The balance table always describes the matched sample.
 #'
+#' @section Sampling weights:
+#' `weights` are sampling weights, used as `MatchIt::matchit(s.weights = )`
+#' uses them: the propensity score is the weighted logit (MatchIt's
+#' `distance = "glm"` fits it with the sampling weights as `glm()` weights);
+#' the matching itself, the caliper's standard deviation and the matching
+#' weights do not use them; the balance statistics weight the means and
+#' variances before matching by the sampling weights and the means after
+#' matching by the matching weights times the sampling weights (MatchIt's
+#' `summary()`); and the DID is re-estimated with the matching weights times
+#' the sampling weights (`sample = "matched"`) or the sampling weights
+#' (`sample = "support"`), as MatchIt's documentation advises for estimation
+#' after matching with sampling weights. Rows with weight 0 take part in the
+#' matching (they can be matched, without influence on the score model), as
+#' in MatchIt, and drop out of the DID regression, with a note. Every option
+#' of `psm_did()` works with weights. The score model is fitted with the
+#' weights scaled to mean 1 within each matching cell: the model does not
+#' depend on their scale, but `glm()`'s starting values do (with very large
+#' weights it does not converge). MatchIt, fitting with the weights as
+#' given, stops within `glm()`'s convergence tolerance of this fit (scores
+#' about 1e-9 apart); with weights of mean 1 the two are the same computation.
+#'
 #' @section Balance:
 #' For each covariate (each column of its model matrix), the mean among treated
 #' and controls before and after matching, the standardized bias
@@ -63,11 +84,20 @@
 #' where after matching the means are weighted by the matching weights and the
 #' variances \eqn{s^2} stay those of the unmatched sample (as Stata's `pstest`
 #' and cobalt do), the reduction \eqn{100(1 - |B_{after}|/|B_{before}|)}, and the
-#' p-value of the t-test of equal means (after matching: the regression of the
-#' covariate on `treat` with the matching weights as importance weights, as
-#' `pstest`). The overall table gives McFadden's pseudo-R² of a logit of `treat`
-#' on the covariates before and after matching (weighted), its likelihood-ratio
-#' test, and the mean and median absolute bias.
+#' p-value of the t-test of equal means: the weighted regression of the
+#' covariate on `treat` (`lm(x ~ treat, weights = )`; with the matching weights,
+#' which sum to the number of matched rows, pstest's regression with importance
+#' weights). With sampling weights, the means and the variances \eqn{s^2} (of the
+#' unmatched sample) are weighted by them, with reliability weights'
+#' denominators \eqn{\sum w - \sum w^2 / \sum w} (MatchIt's `summary()` with
+#' `s.weights` and pooled standard deviations, those it uses for the ATE; with
+#' unit weights \eqn{n - 1}); the means and t-tests after
+#' matching use the matching weights times the sampling weights. For 0/1
+#' covariates the variances are the same sample variances, as in `pstest`
+#' (MatchIt and cobalt use \eqn{p(1 - p)} there). The overall table gives
+#' McFadden's pseudo-R² of a logit of `treat` on the covariates before and
+#' after matching (weighted, the weights scaled to sum to the number of rows
+#' used), its likelihood-ratio test, and the mean and median absolute bias.
 #'
 #' @inheritParams twfe
 #' @param formula The [twfe()] formula of the DID, e.g.
@@ -97,6 +127,15 @@
 #'   stream); the user's stream is restored afterwards.
 #' @param cluster Cluster variable(s) of the DID, as in [twfe()]; `NULL`
 #'   clusters by the first fixed effect.
+#' @param weights Optional sampling weights: a one-sided formula naming a
+#'   column (`~pop`), the column's name or a numeric vector with one value per
+#'   row of `data`; see the section on sampling weights. Missing, negative or
+#'   infinite weights on rows used in the matching are an error (rows left out
+#'   of it, by `subset` or for missing values, may have any weight).
+#' @param subset Optional rows to use, as in [twfe()]: an expression evaluated
+#'   in `data` (`year <= 2019`), a logical vector or row numbers. Rows outside
+#'   it are neither matched nor used in the DID; the results refer to rows of
+#'   `data` (the same matches and estimates as on `data[subset, ]`).
 #' @param level Deprecated name of `match_within` (`level` is a confidence
 #'   level in every other verb); still accepted, with a warning.
 #'
@@ -114,7 +153,7 @@
 #'     `n_control`;
 #'   * `scores`: one row per row of `data` used in matching: `row`, `cell` (the
 #'     period, or `"pooled"`), `treat`, `pscore`, `distance`, `weights`,
-#'     `subclass`, `support`;
+#'     `subclass`, `support`, `sampling_weights` (1 without `weights`);
 #'   * `match_matrix`: an integer matrix with one row per treated row and
 #'     `ratio` columns, the row numbers (in `data`) of its controls in the order
 #'     they were matched (`NA`: none); row names are the treated rows' numbers;
@@ -140,11 +179,16 @@
 #'         caliper = 0.2, caliper_scale = "logit", sample = "support")
 #' psm_did(y ~ treat + x1 + x2 | id + year, data = d, treat = ~ever,
 #'         match_within = "period", ratio = 2, replace = TRUE)
+#' # sampling weights, from 2010 on
+#' d$pop <- 1 + d$id %% 3
+#' psm_did(y ~ treat + x1 + x2 | id + year, data = d, treat = ~ever,
+#'         weights = ~pop, subset = year >= 2010)
 psm_did <- function(formula, data, treat, covariates = NULL, ratio = 1, replace = FALSE,
                     caliper = NULL, caliper_scale = c("score", "logit"),
                     order = c("largest", "smallest", "data", "random"),
                     match_within = c("pooled", "period"), time = NULL,
                     sample = c("matched", "support"), seed = NULL, cluster = NULL,
+                    weights = NULL, subset = NULL,
                     threads = getOption("pilotdid.threads", 1L), level = NULL) {
   call <- match.call()
   caliper_scale <- match.arg(caliper_scale)
@@ -163,26 +207,29 @@ psm_did <- function(formula, data, treat, covariates = NULL, ratio = 1, replace 
   }
   if (missing(treat)) abort_input("{.arg treat} is missing: name the group indicator, e.g. {.code treat = ~treated}.")
   check_columns(data, formula_columns(cluster, "cluster"), "cluster")
-  ms <- psm_sample(spec, data, treat, covariates, match_within, time)
+  in_subset <- eval_subset(substitute(subset), data, parent.frame())
+  ms <- psm_sample(spec, data, in_subset, treat, covariates, match_within, time, weights)
   sc <- psm_scores(ms, opts)
   mt <- psm_match(ms, sc, opts, threads)
   sup <- psm_support(ms, sc, mt, opts)
+  sw <- ms$w %||% rep(1, length(ms$treat))
   scores <- data.frame(row = ms$rows, cell = ms$cell_labels[ms$cell + 1L], treat = ms$treat,
                        pscore = sc$pscore, distance = sc$distance, weights = mt$weights,
-                       subclass = mt$subclass, support = sup)
-  bal <- balance_table(ms$X, ms$treat, mt$weights)
-  overall <- balance_overall(ms$X, ms$treat, mt$weights, bal, sc$pooled_fit)
+                       subclass = mt$subclass, support = sup, sampling_weights = sw)
+  bal <- balance_table(ms$X, ms$treat, mt$weights, ms$w)
+  overall <- balance_overall(ms$X, ms$treat, mt$weights, bal, sc$pooled_fit, ms$w)
   keep <- mt$weights > 0
   matched <- data[ms$rows[keep], , drop = FALSE]
   matched$subclass <- mt$subclass[keep]
   matched$weights <- mt$weights[keep]
   matched$pscore <- sc$pscore[keep]
-  rows <- if (opts$sample == "matched") ms$rows[keep] else ms$rows[sup]
-  fit <- if (opts$sample == "matched") {
-    twfe(formula, data = matched, cluster = cluster, weights = matched$weights, threads = threads)
-  } else {
-    twfe(formula, data = data[rows, , drop = FALSE], cluster = cluster, threads = threads)
-  }
+  # the DID: matching weights times sampling weights (MatchIt's advice with
+  # s.weights), or the sampling weights alone on the common support
+  used <- if (opts$sample == "matched") keep else sup
+  w_fit <- if (opts$sample == "matched") mt$weights[keep] * sw[keep] else ms$w[sup]
+  rows <- ms$rows[used]
+  fit <- twfe(formula, data = if (opts$sample == "matched") matched else data[rows, , drop = FALSE],
+              cluster = cluster, weights = w_fit, threads = threads)
   fit <- adopt_fit(fit, rows[fit$obs], data, call$data)
   counts <- c(treated = sum(ms$treat == 1), controls = sum(ms$treat == 0),
               matched_treated = sum(keep & ms$treat == 1), matched_controls = sum(keep & ms$treat == 0),
@@ -190,6 +237,7 @@ psm_did <- function(formula, data, treat, covariates = NULL, ratio = 1, replace 
   opts$treat <- ms$treat_name
   opts$covariates <- colnames(ms$X)
   opts$time <- ms$time_name
+  opts$weights <- ms$w_name
   new_pilotdid_psm_did(list(matched = matched, fit = fit, balance = bal, overall = overall,
                         scores = scores, match_matrix = mt$match_matrix, counts = counts,
                         caliper_width = sc$caliper_width, score_models = sc$models,
@@ -247,9 +295,18 @@ psm_options <- function(ratio, replace, caliper, seed, caliper_scale, order, mat
        caliper_scale = caliper_scale, order = order, match_within = match_within, sample = sample)
 }
 
-# The matching sample: treatment, covariate matrix, cells (periods), and the
-# rows of `data` they come from, after dropping rows with missing values.
-psm_sample <- function(spec, data, treat, covariates, match_within, time, call = rlang::caller_env()) {
+# The matching sample: treatment, covariate matrix, cells (periods), sampling
+# weights, and the rows of `data` they come from: rows `rows` (of `subset`)
+# without missing values.
+psm_sample <- function(spec, data, rows, treat, covariates, match_within, time, weights,
+                       call = rlang::caller_env()) {
+  w_info <- weight_spec(weights, data, call)
+  sw <- w_info$values %||% if (!is.null(w_info$col)) as.double(data[[w_info$col]])
+  subsetted <- !identical(rows, seq_len(nrow(data)))
+  if (subsetted) {
+    data <- data[rows, , drop = FALSE]
+    sw <- sw[rows]
+  }
   treat_name <- formula_columns(treat, "treat", call)
   if (length(treat_name) != 1L) abort_input("{.arg treat} must name one column.", call = call)
   check_columns(data, treat_name, "treat", call)
@@ -267,23 +324,43 @@ psm_sample <- function(spec, data, treat, covariates, match_within, time, call =
   }
   ok <- !is.na(tr) & rowSums(!is.finite(X)) == 0 & !is.na(cell_values)
   if (any(!ok)) report_missing(ok, tr, X, cell_values, treat_name, time_name)
-  rows <- which(ok)
-  tr <- tr[rows]
-  X <- X[rows, , drop = FALSE]
+  used <- which(ok)
+  tr <- tr[used]
+  X <- X[used, , drop = FALSE]
   if (!any(tr == 1) || !any(tr == 0)) {
-    abort_input("{.arg treat} ({.field {treat_name}}) must have both treated (1) and control (0) rows; it has only {if (any(tr == 1)) 'treated' else 'control'} rows.",
+    abort_input(c("{.arg treat} ({.field {treat_name}}) must have both treated (1) and control (0) rows; it has only {if (any(tr == 1)) 'treated' else if (any(tr == 0)) 'control' else 'no'} rows.",
+                  "i" = if (subsetted) "{.arg subset} selects {length(rows)} row{?s}, {sum(ok)} of them with complete values." else NULL),
                 call = call)
   }
+  sw <- psm_weights(sw, ok, tr, call)
   sds <- apply(X, 2L, function(x) max(x) - min(x))
   if (any(sds == 0)) {
     const <- colnames(X)[sds == 0]
     abort_input(c("{cli::qty(const)}Covariate{?s} {.field {const}} {?is/are} constant in the matching sample: {?it carries/they carry} no information for the propensity score.",
                   "i" = "Remove {cli::qty(const)}{?it/them} from {.arg covariates}."), call = call)
   }
-  cell <- group_codes(list(cell_values[rows]))
-  labels <- as.character(cell_values[rows])[match(seq_len(max(cell) + 1L) - 1L, cell)]
-  list(rows = rows, treat = tr, X = X, cell = cell, cell_labels = labels,
-       treat_name = treat_name, time_name = time_name)
+  cell <- group_codes(list(cell_values[used]))
+  labels <- as.character(cell_values[used])[match(seq_len(max(cell) + 1L) - 1L, cell)]
+  list(rows = rows[used], treat = tr, X = X, cell = cell, cell_labels = labels, w = sw,
+       treat_name = treat_name, time_name = time_name,
+       w_name = w_info$col %||% if (!is.null(sw)) "(vector)")
+}
+
+# Sampling weights of the matching rows `ok` (NULL without weights), checked as
+# twfe() checks them (rows left out may have any weight), with some positive
+# weight among the treated and among the controls; `tr` the treatment of those rows.
+psm_weights <- function(w, ok, tr, call) {
+  if (is.null(w)) return(NULL)
+  check_weights(w, ok, call)
+  w <- rescale_weights(w, ok)[ok]
+  if (!any(w > 0)) abort_input("{.arg weights} are all zero on the rows used.", call = call)
+  for (g in c("treated", "control")) {
+    if (!any(w[tr == (g == "treated")] > 0)) {
+      abort_input("{.arg weights} are zero on every {g} row: the propensity score cannot be estimated.",
+                  call = call)
+    }
+  }
+  w
 }
 
 check_treat <- function(x, name, call) {
@@ -370,8 +447,11 @@ report_missing <- function(ok, tr, X, cell, treat_name, time_name) {
   note("Left {sum(!ok)} row{?s} with missing or infinite values out of the matching: {detail}.")
 }
 
-# Logit propensity score per cell (glm.fit, so equal to glm()'s fitted values),
-# the matching distance and the caliper width on its scale.
+# Logit propensity score per cell (glm.fit, so equal to glm()'s fitted values;
+# weighted by the sampling weights as MatchIt's s.weights, scaled to mean 1 in
+# the cell: glm()'s starting values depend on their scale, and fail to
+# converge with very large weights), the matching distance and the caliper
+# width on its scale (unweighted SD, as MatchIt's).
 psm_scores <- function(ms, opts) {
   n_cells <- length(ms$cell_labels)
   pscore <- lp <- rep(NA_real_, length(ms$treat))
@@ -382,11 +462,13 @@ psm_scores <- function(ms, opts) {
   for (g in seq_len(n_cells)) {
     idx <- which(ms$cell == g - 1L)
     y <- ms$treat[idx]
-    if (!any(y == 1) || !any(y == 0)) {
+    w <- if (!is.null(ms$w)) ms$w[idx] / mean(ms$w[idx])
+    pos <- if (is.null(w)) y else y[w > 0]
+    if (!any(pos == 1) || !any(pos == 0)) {
       skipped <- c(skipped, ms$cell_labels[g])
       next
     }
-    fit <- fit_logit(ms$X[idx, , drop = FALSE], y, ms$cell_labels[g])
+    fit <- fit_logit(ms$X[idx, , drop = FALSE], y, ms$cell_labels[g], w)
     pscore[idx] <- fit$fitted.values
     lp[idx] <- fit$linear.predictors
     models[[g]] <- fit$coefficients
@@ -395,7 +477,9 @@ psm_scores <- function(ms, opts) {
     if (!is.null(opts$caliper) && length(idx) > 1L) width[g] <- opts$caliper * stats::sd(d)
   }
   if (length(skipped)) {
-    note("No matching in period{?s} {.val {skipped}}: {?it has/they have} no treated or no control rows; {?its/their} treated rows stay unmatched and off support.")
+    what <- if (is.null(ms$w)) "rows" else "rows with positive weight"
+    note(paste0("No matching in period{?s} {.val {skipped}}: {?it has/they have} no treated or no control ", what,
+                "; {?its/their} treated rows stay unmatched and off support."))
   }
   distance <- if (opts$caliper_scale == "logit") lp else pscore
   pooled_fit <- if (n_cells == 1L && !length(skipped)) list(fitted.values = pscore, rank = rank) else NULL
@@ -403,19 +487,21 @@ psm_scores <- function(ms, opts) {
        pooled_fit = pooled_fit)
 }
 
-# Logit by IRLS (glm.fit); perfect separation and non-convergence become one
-# warning naming the covariates that separate the groups on their own.
-fit_logit <- function(X, y, cell) {
+# Logit by IRLS (glm.fit), weighted by `w` (NULL: unweighted); perfect
+# separation and non-convergence become one warning naming the covariates that
+# separate the groups on their own.
+fit_logit <- function(X, y, cell, w = NULL) {
   issues <- character()
   fit <- withCallingHandlers(
-    stats::glm.fit(cbind(`(Intercept)` = 1, X), y, family = stats::binomial()),
-    warning = function(w) {
-      issues <<- c(issues, conditionMessage(w))
+    stats::glm.fit(cbind(`(Intercept)` = 1, X), y, weights = w, family = logit_family()),
+    warning = function(cnd) {
+      issues <<- c(issues, conditionMessage(cnd))
       invokeRestart("muffleWarning")
     })
   if (length(issues)) {
     where <- if (identical(cell, "pooled")) "" else paste0(" in period ", cell)
-    sep <- separating_columns(X, y)
+    pos <- if (is.null(w)) rep(TRUE, length(y)) else w > 0
+    sep <- separating_columns(X[pos, , drop = FALSE], y[pos])
     if (any(grepl("numerically 0 or 1", issues)) || length(sep)) {
       detail <- if (length(sep)) {
         cli::format_inline("{.field {sep}} separate{?s/} treated from control rows on {?its/their} own")
@@ -429,6 +515,15 @@ fit_logit <- function(X, y, cell) {
     }
   }
   fit
+}
+
+# binomial() whose start does not warn about non-integer weights (that of
+# quasibinomial(), MatchIt's family with s.weights: the same computations),
+# so that glm.fit() still warns about fitted probabilities of 0 or 1.
+logit_family <- function() {
+  fam <- stats::binomial()
+  fam$initialize <- stats::quasibinomial()$initialize
+  fam
 }
 
 # Covariates whose treated and control ranges do not overlap (or only touch).
@@ -451,8 +546,12 @@ psm_match <- function(ms, sc, opts, threads, call = rlang::caller_env()) {
                 smallest = order(d1),
                 data = seq_len(n1),
                 random = with_seed(opts$seed, sample.int(n1)))
+  # cells without a score (no treated or no control row with positive weight):
+  # nothing to match there, their controls are no candidates (code 2)
+  skip <- is.na(sc$distance)
   dist <- sc$distance
-  dist[is.na(dist)] <- 0   # cells without both groups: nothing to match there
+  dist[skip] <- 0
+  ms$treat[skip & ms$treat == 0L] <- 2L
   mm <- cpp_match_nearest(dist, ms$treat, ms$cell, length(ms$cell_labels), ord - 1L,
                           unname(sc$caliper_width), opts$ratio, opts$replace, threads)
   report_unmatched(mm, ms, opts)

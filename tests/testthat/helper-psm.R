@@ -94,3 +94,60 @@ greedy_reference <- function(distance, treat, visit, ratio = 1, replace = FALSE,
   }
   mm
 }
+
+# Sampling weights varying by row, between 0.2 and 3.
+psm_sampling_weights <- function(d, seed) {
+  withr::with_seed(seed, stats::runif(nrow(d), 0.2, 3))
+}
+
+# MatchIt's own 1:1 nearest-neighbour matching without replacement on a
+# logit score fitted with the sampling weights `data$sw` (s.weights), given
+# to MatchIt scaled to mean 1 as psm_did() scales them for its score model
+# (the model does not depend on their scale, but glm()'s starting values do:
+# on other scales the two stop within glm()'s tolerance, 1e-9 apart). Its
+# default (vector) engine is used only where it agrees with MatchIt's general
+# engine on the same distances (see the fast-path test in test-psm_did.R).
+matchit_sw <- function(f, data, caliper = NULL, link = "logit") {
+  m <- suppressWarnings(MatchIt::matchit(f, data = data, method = "nearest", distance = "glm", link = link,
+                                         s.weights = data$sw / mean(data$sw), caliper = caliper))
+  width <- if (is.null(caliper)) NULL else caliper * stats::sd(m$distance)
+  general <- matchit_pairs(as.integer(m$treat), unname(m$distance), caliper = width)$pairs
+  testthat::skip_if(!identical(matchit_mm(m), general), "MatchIt's nn_matchC_vec is unsound on this build")
+  m
+}
+
+# A matchit object's match matrix as row positions in its data, one row per
+# treated row in data order.
+matchit_mm <- function(m) {
+  ids <- names(m$treat)
+  mm <- m$match.matrix[match(ids[m$treat == 1], rownames(m$match.matrix)), , drop = FALSE]
+  matrix(match(mm, ids), nrow(mm))
+}
+
+# The balance table equals MatchIt's summary() to 1e-8: weighted means before
+# (sampling weights) and after (matching x sampling weights), and the
+# standardized bias over the pooled SD of the unmatched sample (summary()
+# standardizes by it for estimand "ATE").
+expect_balance_matchit <- function(res, m) {
+  m$estimand <- "ATE"
+  s <- summary(m, pair.dist = FALSE)
+  b <- res$balance
+  cov <- b$covariate
+  for (smp in c("before", "after")) {
+    ref <- if (smp == "before") s$sum.all else s$sum.matched
+    testthat::expect_equal(b[[paste0("mean_treated_", smp)]], unname(ref[cov, "Means Treated"]), tolerance = 1e-8)
+    testthat::expect_equal(b[[paste0("mean_control_", smp)]], unname(ref[cov, "Means Control"]), tolerance = 1e-8)
+    testthat::expect_equal(b[[paste0("bias_", smp)]], 100 * unname(ref[cov, "Std. Mean Diff."]), tolerance = 1e-8)
+  }
+}
+
+# The DID of a psm_did() result on psm_fml, clustered by id, equals
+# fixest::feols() with weights `w` on the rows where they are positive, to
+# 1e-8 (fixest's demeaning tolerance at 1e-11 so that its own error is below).
+expect_did_feols <- function(res, d, w) {
+  testthat::skip_if_not_installed("fixest")
+  ref <- fixest::feols(y ~ did + x1 + x2 + x3 | id + year, data = d, weights = w, subset = w > 0, cluster = ~id,
+                       fixef.rm = "none", fixef.tol = 1e-11)
+  testthat::expect_equal(coef(res), coef(ref), tolerance = 1e-8)
+  testthat::expect_equal(unname(sqrt(diag(vcov(res)))), as.numeric(fixest::se(ref)), tolerance = 1e-8)
+}

@@ -102,3 +102,81 @@ test_that("integer64 id and time columns give the same matches and estimate", {
   expect_equal(coef(a), coef(base), tolerance = 1e-12)
   expect_equal(vcov(a), vcov(base), tolerance = 1e-12)
 })
+
+test_that("missing weights on rows that leave the sample are fine: same result as without those rows", {
+  d <- make_psm_panel(seed = 150)
+  d$sw <- psm_sampling_weights(d, seed = 150)
+  withr::local_options(pilotdid.quiet = TRUE)
+  # outside the subset
+  d1 <- d
+  d1$sw[d1$year == 2011] <- NA
+  a <- psm_did(psm_fml, data = d1, treat = ~ever, weights = ~sw, subset = year > 2011)
+  b <- psm_did(psm_fml, data = d[d$year > 2011, ], treat = ~ever, weights = ~sw)
+  expect_equal(coef(a), coef(b), tolerance = 1e-12)
+  expect_equal(vcov(a), vcov(b), tolerance = 1e-12)
+  expect_equal(a$balance, b$balance, tolerance = 1e-12)
+  # on rows left out of the matching for a missing covariate
+  d2 <- d
+  d2$x2[c(4, 9)] <- NA
+  d2$sw[c(4, 9)] <- NA
+  a <- psm_did(psm_fml, data = d2, treat = ~ever, weights = ~sw)
+  b <- psm_did(psm_fml, data = d[-c(4, 9), ], treat = ~ever, weights = ~sw)
+  expect_equal(coef(a), coef(b), tolerance = 1e-12)
+  expect_equal(a$overall, b$overall, tolerance = 1e-12)
+})
+
+test_that("bad weights on rows used, and a subset without treated rows, are classed errors naming them", {
+  d <- make_psm_panel(seed = 151)
+  d$sw <- psm_sampling_weights(d, seed = 151)
+  bad <- function(v) {
+    d$sw[3] <- v
+    d
+  }
+  dz <- d
+  dz$sw <- 0
+  dt <- d
+  dt$sw[dt$ever == 1] <- 0
+  d$txt <- "a"
+  for (dd in list(bad(NA), bad(-1), bad(Inf), dz, dt)) {
+    expect_error(quiet_psm(psm_fml, data = dd, treat = ~ever, weights = ~sw), "weights", class = "pilotdid_error_input")
+  }
+  expect_error(quiet_psm(psm_fml, data = d, treat = ~ever, weights = 1:3), "weights", class = "pilotdid_error_input")
+  expect_error(quiet_psm(psm_fml, data = d, treat = ~ever, subset = year > 2011 & ever == 0), "subset",
+               class = "pilotdid_error_input")
+  expect_snapshot(error = TRUE, {
+    quiet_psm(psm_fml, data = bad(NA), treat = ~ever, weights = ~sw)
+    quiet_psm(psm_fml, data = bad(-1), treat = ~ever, weights = ~sw)
+    quiet_psm(psm_fml, data = bad(Inf), treat = ~ever, weights = ~sw)
+    quiet_psm(psm_fml, data = dz, treat = ~ever, weights = ~sw)
+    quiet_psm(psm_fml, data = dt, treat = ~ever, weights = "sw")
+    quiet_psm(psm_fml, data = d, treat = ~ever, weights = 1:3)
+    quiet_psm(psm_fml, data = d, treat = ~ever, weights = ~nope)
+    quiet_psm(psm_fml, data = d, treat = ~ever, weights = ~txt)
+    quiet_psm(psm_fml, data = d, treat = ~ever, subset = year > 2011 & ever == 0)
+    quiet_psm(psm_fml, data = d, treat = ~ever, subset = c(TRUE, FALSE))
+    quiet_psm(psm_fml, data = d, treat = ~ever, subset = 0)
+  })
+})
+
+test_that("a period whose treated rows all have zero weight is skipped with a note", {
+  d <- make_psm_panel(n_id = 40, share = 0.25, seed = 152)
+  d$sw <- psm_sampling_weights(d, seed = 152)
+  d$sw[d$year == 2012 & d$ever == 1] <- 0
+  expect_message(res <- psm_did(psm_fml, data = d, treat = ~ever, weights = ~sw, match_within = "period",
+                                covariates = ~ x1 + x2 + x3),
+                 "No matching in period \"2012\".*positive weight")
+  in_2012 <- res$scores$cell == "2012"
+  expect_true(all(res$scores$weights[in_2012] == 0))
+  expect_false(any(res$scores$support[in_2012 & d$ever == 1]))
+})
+
+test_that("a weighted score model still warns about separation, and only about it", {
+  d <- make_psm_panel(n_id = 40, seed = 153)
+  d$sw <- psm_sampling_weights(d, seed = 153)
+  d$sep <- d$ever * 10 + stats::runif(nrow(d))
+  withr::local_options(pilotdid.quiet = TRUE)
+  expect_warning(psm_did(psm_fml, data = d, treat = ~ever, covariates = ~ x1 + sep, weights = ~sw),
+                 "separated: sep separates", class = "pilotdid_warning")
+  # non-integer weights alone are no warning (glm()'s binomial family would give one)
+  expect_no_warning(psm_did(psm_fml, data = d, treat = ~ever, covariates = ~ x1 + x2, weights = ~sw))
+})

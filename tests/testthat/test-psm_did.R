@@ -175,10 +175,16 @@ test_that("standardized bias, reduction and t-tests match a hand computation", {
   expect_equal(b$mean_control_after, 3.5)
   expect_equal(b$bias_after, -76.61308777, tolerance = 1e-9)    # 100 * (2 - 3.5) / sqrt(23/6)
   expect_equal(b$reduction, 50)
-  # t-tests: pooled-variance t-test before; after, weights as frequencies
+  # t-tests: pooled-variance t-test before; after, the weighted regression
+  # lm(x ~ treat, weights = w) (these weights sum to 7 on 6 rows: not matching
+  # weights, which sum to the number of rows and make it pstest's [iw = w] test)
   expect_equal(b$p_before, 0.1200176377, tolerance = 1e-9)      # t.test(1:3, c(2,4,6,8), var.equal = TRUE)
-  expect_equal(b$p_after, 0.27756052, tolerance = 1e-7)         # t.test(1:3, c(2,2,4,6), var.equal = TRUE)
-  expect_equal(b$p_after, stats::t.test(1:3, c(2, 2, 4, 6), var.equal = TRUE)$p.value, tolerance = 1e-12)
+  expect_equal(b$p_before, stats::t.test(1:3, c(2, 4, 6, 8), var.equal = TRUE)$p.value, tolerance = 1e-12)
+  ref <- summary(stats::lm(X[, 1] ~ tr, weights = w))$coefficients[2, 4]
+  expect_equal(b$p_after, ref, tolerance = 1e-12)
+  # by hand: weighted control mean 3.5, ss 2 + (2*2.25 + 0.25 + 6.25) = 13 on 6 - 2 df,
+  # se = sqrt(13/4 * (1/3 + 1/4)), p = 2 * pt(-1.5 / se, 4)
+  expect_equal(b$p_after, 0.3372089609, tolerance = 1e-9)
 })
 
 test_that("the overall statistics are those of weighted logits", {
