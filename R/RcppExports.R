@@ -129,6 +129,10 @@ cpp_model_matrix <- function(cols, cell_code, cell_of, N) {
     .Call(`_pilotdid_cpp_model_matrix`, cols, cell_code, cell_of, N)
 }
 
+cpp_fit_sums <- function(y, y_raw, y_dm, e, w) {
+    .Call(`_pilotdid_cpp_fit_sums`, y, y_raw, y_dm, e, w)
+}
+
 cpp_synth_prepare <- function(Y, X, cohort, cohorts, method, omega_intercept, zeta_omega, zeta_lambda, min_dec, max_iter, max_iter_pre, sparse, seed, draw_type) {
     .Call(`_pilotdid_cpp_synth_prepare`, Y, X, cohort, cohorts, method, omega_intercept, zeta_omega, zeta_lambda, min_dec, max_iter, max_iter_pre, sparse, seed, draw_type)
 }

@@ -8,7 +8,9 @@ twfe_estimate <- function(smp, vspec, ssc, threads) {
   w <- smp$w %||% rep(1, n)
   G <- n_levels(smp$codes)
   dm <- within_transform(smp$X, smp$y, smp$codes, w, threads)
-  if (sum(w * dm$y^2) <= 1e-20 * sum(w * smp$y^2)) {
+  y_raw <- smp$y_raw %||% smp$y
+  ss <- cpp_fit_sums(smp$y, y_raw, dm$y, dm$y, smp$w %||% numeric())   # rss filled in below
+  if (ss[["ss_dm"]] <= 1e-20 * ss[["ss_y"]]) {
     abort_input("The outcome {.field {smp$yname}} is constant within the fixed effects: there is no variation left to estimate any coefficient from.",
                 call = NULL)
   }
@@ -16,6 +18,7 @@ twfe_estimate <- function(smp, vspec, ssc, threads) {
   kept <- ols$kept
   dropped <- report_dropped(smp$X, dm, w, kept)
   Xk <- if (length(kept) < ncol(dm$X)) dm$X[, kept, drop = FALSE] else dm$X
+  dm$X <- NULL   # Xk the only reference: naming its columns does not copy it
   colnames(Xk) <- colnames(smp$X)[kept]
   e <- ols$resid
   coefs <- stats::setNames(as.vector(ols$coef), colnames(smp$X)[kept])
@@ -23,13 +26,11 @@ twfe_estimate <- function(smp, vspec, ssc, threads) {
   K_full <- p + 1L + sum(G - 1L)
   B <- ols$XtX_inv
   dimnames(B) <- list(names(coefs), names(coefs))
-  rss <- sum(w * e^2)
-  y_raw <- smp$y_raw %||% smp$y
-  ybar <- sum(w * y_raw) / sum(w)
-  tss <- sum(w * (y_raw - ybar)^2)
-  r2 <- 1 - rss / tss
+  ss <- cpp_fit_sums(smp$y, y_raw, dm$y, e, smp$w %||% numeric())
+  rss <- ss[["rss"]]
+  r2 <- 1 - rss / ss[["tss"]]
   fit <- list(coefficients = coefs, residuals = e, nobs = n, fe_sizes = G, r2 = r2,
-              r2_within = 1 - rss / sum(w * dm$y^2), adj_r2 = 1 - (1 - r2) * (n - 1) / (n - K_full),
+              r2_within = 1 - rss / ss[["ss_dm"]], adj_r2 = 1 - (1 - r2) * (n - 1) / (n - K_full),
               rss = rss, sigma = sqrt(rss / (n - K_full)), removed = smp$removed,
               dropped_vars = dropped, obs = smp$obs, fe = names(smp$codes), yname = smp$yname,
               weights = smp$w, exact = dm$exact,
@@ -70,7 +71,7 @@ set_fit_vcov <- function(fit, vspec, ssc, threads = 1L, cl_codes = NULL) {
 # sample holds demeaned columns only.
 raw_means <- function(smp, kept, w) {
   if (isTRUE(smp$demeaned)) return(NULL)
-  colSums(smp$X[, kept, drop = FALSE] * w) / sum(w)
+  drop(crossprod(w, smp$X))[kept] / sum(w)   # w'X: no copy of X
 }
 
 # Unit and time codes (time in period order) for Newey-West and Driscoll-Kraay.

@@ -523,6 +523,21 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// cpp_fit_sums
+Rcpp::NumericVector cpp_fit_sums(Rcpp::NumericVector y, Rcpp::NumericVector y_raw, Rcpp::NumericVector y_dm, Rcpp::NumericVector e, Rcpp::NumericVector w);
+RcppExport SEXP _pilotdid_cpp_fit_sums(SEXP ySEXP, SEXP y_rawSEXP, SEXP y_dmSEXP, SEXP eSEXP, SEXP wSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type y(ySEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type y_raw(y_rawSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type y_dm(y_dmSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type e(eSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type w(wSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_fit_sums(y, y_raw, y_dm, e, w));
+    return rcpp_result_gen;
+END_RCPP
+}
 // cpp_synth_prepare
 SEXP cpp_synth_prepare(Rcpp::NumericMatrix Y, Rcpp::List X, Rcpp::IntegerVector cohort, Rcpp::IntegerVector cohorts, int method, bool omega_intercept, Rcpp::NumericVector zeta_omega, Rcpp::NumericVector zeta_lambda, Rcpp::NumericVector min_dec, int max_iter, int max_iter_pre, bool sparse, double seed, int draw_type);
 RcppExport SEXP _pilotdid_cpp_synth_prepare(SEXP YSEXP, SEXP XSEXP, SEXP cohortSEXP, SEXP cohortsSEXP, SEXP methodSEXP, SEXP omega_interceptSEXP, SEXP zeta_omegaSEXP, SEXP zeta_lambdaSEXP, SEXP min_decSEXP, SEXP max_iterSEXP, SEXP max_iter_preSEXP, SEXP sparseSEXP, SEXP seedSEXP, SEXP draw_typeSEXP) {
@@ -650,6 +665,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_pilotdid_cpp_col_scan", (DL_FUNC) &_pilotdid_cpp_col_scan, 3},
     {"_pilotdid_cpp_raw_columns", (DL_FUNC) &_pilotdid_cpp_raw_columns, 3},
     {"_pilotdid_cpp_model_matrix", (DL_FUNC) &_pilotdid_cpp_model_matrix, 4},
+    {"_pilotdid_cpp_fit_sums", (DL_FUNC) &_pilotdid_cpp_fit_sums, 5},
     {"_pilotdid_cpp_synth_prepare", (DL_FUNC) &_pilotdid_cpp_synth_prepare, 14},
     {"_pilotdid_cpp_synth_fit", (DL_FUNC) &_pilotdid_cpp_synth_fit, 1},
     {"_pilotdid_cpp_synth_draws", (DL_FUNC) &_pilotdid_cpp_synth_draws, 4},

@@ -161,3 +161,36 @@ Rcpp::NumericMatrix cpp_model_matrix(Rcpp::List cols, Rcpp::IntegerVector cell_c
   }
   return out;
 }
+
+// The weighted sums a fit reports, in one pass (no temporaries of length N):
+// sum w, sum w y^2 (y as given), sum w y_dm^2 (demeaned), rss = sum w e^2,
+// the weighted mean of y_raw and tss = sum w (y_raw - mean)^2. `w` empty:
+// every weight 1.
+// [[Rcpp::export]]
+Rcpp::NumericVector cpp_fit_sums(Rcpp::NumericVector y, Rcpp::NumericVector y_raw,
+                                 Rcpp::NumericVector y_dm, Rcpp::NumericVector e,
+                                 Rcpp::NumericVector w) {
+  const R_xlen_t N = y.size();
+  const bool unit = w.size() == 0;
+  // the order of operations of R's sum(w * x^2): products in double, sums in
+  // long double, so the results equal the R expressions they replace
+  long double sw = 0, ssy = 0, ssdm = 0, rss = 0, sy = 0;
+  for (R_xlen_t i = 0; i < N; ++i) {
+    const double wi = unit ? 1.0 : w[i];
+    sw += wi;
+    ssy += wi * (y[i] * y[i]);
+    ssdm += wi * (y_dm[i] * y_dm[i]);
+    rss += wi * (e[i] * e[i]);
+    sy += wi * y_raw[i];
+  }
+  const double ybar = (double)sy / (double)sw;
+  long double tss = 0;
+  for (R_xlen_t i = 0; i < N; ++i) {
+    const double wi = unit ? 1.0 : w[i];
+    const double d = y_raw[i] - ybar;
+    tss += wi * (d * d);
+  }
+  return Rcpp::NumericVector::create(Rcpp::Named("sw") = (double)sw, Rcpp::Named("ss_y") = (double)ssy,
+                                     Rcpp::Named("ss_dm") = (double)ssdm, Rcpp::Named("rss") = (double)rss,
+                                     Rcpp::Named("ybar") = (double)ybar, Rcpp::Named("tss") = (double)tss);
+}
