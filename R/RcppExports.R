@@ -133,6 +133,10 @@ cpp_fit_sums <- function(y, y_raw, y_dm, e, w) {
     .Call(`_pilotdid_cpp_fit_sums`, y, y_raw, y_dm, e, w)
 }
 
+cpp_first_rows <- function(codes, G) {
+    .Call(`_pilotdid_cpp_first_rows`, codes, G)
+}
+
 cpp_synth_prepare <- function(Y, X, cohort, cohorts, method, omega_intercept, zeta_omega, zeta_lambda, min_dec, max_iter, max_iter_pre, sparse, seed, draw_type) {
     .Call(`_pilotdid_cpp_synth_prepare`, Y, X, cohort, cohorts, method, omega_intercept, zeta_omega, zeta_lambda, min_dec, max_iter, max_iter_pre, sparse, seed, draw_type)
 }

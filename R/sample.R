@@ -95,7 +95,7 @@ twfe_sample <- function(spec, data, rows, cl_vars, weights, drop_singletons, cel
 # interactions), so that periods can be ordered without the data.
 fe_levels <- function(cols, codes) {
   if (length(cols) != 1L) return(NULL)
-  cols[[1L]][match(seq_len(n_levels(list(codes))) - 1L, codes)]
+  cols[[1L]][cpp_first_rows(codes, n_levels(list(codes)))]
 }
 
 # Outcome vector and regressor matrix (no intercept) from the main formula.

@@ -147,8 +147,7 @@ read_cohort <- function(unit, time, g = NULL, D = NULL, names = list(), what = "
   }
   g <- as.double(g)
   g[is.na(g) | g == 0 | is.infinite(g)] <- Inf
-  first_g <- numeric(max(u))
-  first_g[rev(u)] <- rev(g)   # the last write wins: each unit's first row
+  first_g <- g[cpp_first_rows(u - 1L, max(u))]   # each unit's first row
   varies <- ok & g != first_g[u]
   if (any(varies)) {
     abort_input(c("The cohort column {.field {names$cohort}} varies within {length(unique(u[varies]))} unit{?s}; it must be constant per unit.",

@@ -538,6 +538,18 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// cpp_first_rows
+Rcpp::IntegerVector cpp_first_rows(Rcpp::IntegerVector codes, int G);
+RcppExport SEXP _pilotdid_cpp_first_rows(SEXP codesSEXP, SEXP GSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type codes(codesSEXP);
+    Rcpp::traits::input_parameter< int >::type G(GSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_first_rows(codes, G));
+    return rcpp_result_gen;
+END_RCPP
+}
 // cpp_synth_prepare
 SEXP cpp_synth_prepare(Rcpp::NumericMatrix Y, Rcpp::List X, Rcpp::IntegerVector cohort, Rcpp::IntegerVector cohorts, int method, bool omega_intercept, Rcpp::NumericVector zeta_omega, Rcpp::NumericVector zeta_lambda, Rcpp::NumericVector min_dec, int max_iter, int max_iter_pre, bool sparse, double seed, int draw_type);
 RcppExport SEXP _pilotdid_cpp_synth_prepare(SEXP YSEXP, SEXP XSEXP, SEXP cohortSEXP, SEXP cohortsSEXP, SEXP methodSEXP, SEXP omega_interceptSEXP, SEXP zeta_omegaSEXP, SEXP zeta_lambdaSEXP, SEXP min_decSEXP, SEXP max_iterSEXP, SEXP max_iter_preSEXP, SEXP sparseSEXP, SEXP seedSEXP, SEXP draw_typeSEXP) {
@@ -666,6 +678,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_pilotdid_cpp_raw_columns", (DL_FUNC) &_pilotdid_cpp_raw_columns, 3},
     {"_pilotdid_cpp_model_matrix", (DL_FUNC) &_pilotdid_cpp_model_matrix, 4},
     {"_pilotdid_cpp_fit_sums", (DL_FUNC) &_pilotdid_cpp_fit_sums, 5},
+    {"_pilotdid_cpp_first_rows", (DL_FUNC) &_pilotdid_cpp_first_rows, 2},
     {"_pilotdid_cpp_synth_prepare", (DL_FUNC) &_pilotdid_cpp_synth_prepare, 14},
     {"_pilotdid_cpp_synth_fit", (DL_FUNC) &_pilotdid_cpp_synth_fit, 1},
     {"_pilotdid_cpp_synth_draws", (DL_FUNC) &_pilotdid_cpp_synth_draws, 4},

@@ -194,3 +194,16 @@ Rcpp::NumericVector cpp_fit_sums(Rcpp::NumericVector y, Rcpp::NumericVector y_ra
                                      Rcpp::Named("ss_dm") = (double)ssdm, Rcpp::Named("rss") = (double)rss,
                                      Rcpp::Named("ybar") = (double)ybar, Rcpp::Named("tss") = (double)tss);
 }
+
+// The first row (1-based) of each of the G levels of 0-based codes, in one
+// pass: match(0:(G - 1), codes) without hashing the codes.
+// [[Rcpp::export]]
+Rcpp::IntegerVector cpp_first_rows(Rcpp::IntegerVector codes, int G) {
+  Rcpp::IntegerVector first(G, NA_INTEGER);
+  const R_xlen_t N = codes.size();
+  for (R_xlen_t i = N - 1; i >= 0; --i) {
+    const int c = codes[i];
+    if (c >= 0 && c < G) first[c] = (int)i + 1;
+  }
+  return first;
+}
