@@ -117,8 +117,12 @@ cpp_hash_columns <- function(x, K) {
     .Call(`_pilotdid_cpp_hash_columns`, x, K)
 }
 
-cpp_col_scan <- function(x, K, keep) {
-    .Call(`_pilotdid_cpp_col_scan`, x, K, keep)
+cpp_col_maxabs <- function(x, K, keep) {
+    .Call(`_pilotdid_cpp_col_maxabs`, x, K, keep)
+}
+
+cpp_col_binary <- function(x, K) {
+    .Call(`_pilotdid_cpp_col_binary`, x, K)
 }
 
 cpp_raw_columns <- function(x, K, cols) {

@@ -8,13 +8,13 @@ twfe_estimate <- function(smp, vspec, ssc, threads) {
   w <- smp$w %||% rep(1, n)
   G <- n_levels(smp$codes)
   dm <- within_transform(smp$X, smp$y, smp$codes, w, threads)
+  ols <- cpp_ols(dm$X, dm$y, w, dm$ss, 1e-10, threads)
   y_raw <- smp$y_raw %||% smp$y
-  ss <- cpp_fit_sums(smp$y, y_raw, dm$y, dm$y, smp$w %||% numeric())   # rss filled in below
+  ss <- cpp_fit_sums(smp$y, y_raw, dm$y, ols$resid, smp$w %||% numeric())
   if (ss[["ss_dm"]] <= 1e-20 * ss[["ss_y"]]) {
     abort_input("The outcome {.field {smp$yname}} is constant within the fixed effects: there is no variation left to estimate any coefficient from.",
                 call = NULL)
   }
-  ols <- cpp_ols(dm$X, dm$y, w, dm$ss, 1e-10, threads)
   kept <- ols$kept
   dropped <- report_dropped(smp$X, dm, w, kept)
   Xk <- if (length(kept) < ncol(dm$X)) dm$X[, kept, drop = FALSE] else dm$X
@@ -26,7 +26,6 @@ twfe_estimate <- function(smp, vspec, ssc, threads) {
   K_full <- p + 1L + sum(G - 1L)
   B <- ols$XtX_inv
   dimnames(B) <- list(names(coefs), names(coefs))
-  ss <- cpp_fit_sums(smp$y, y_raw, dm$y, e, smp$w %||% numeric())
   rss <- ss[["rss"]]
   r2 <- 1 - rss / ss[["tss"]]
   fit <- list(coefficients = coefs, residuals = e, nobs = n, fe_sizes = G, r2 = r2,
@@ -88,7 +87,7 @@ fit_panel <- function(fit) {
 # Regressors that are 0/1 dummies, kept raw (as integers) for the verbs that
 # need the assignment itself (placebo_test()).
 binary_columns <- function(X, cols = seq_len(ncol(X))) {
-  bin <- cols[cpp_col_scan(X, ncol(X), logical())$binary[cols]]
+  bin <- cols[cpp_col_binary(X, ncol(X))[cols]]
   stats::setNames(cpp_raw_columns(X, ncol(X), bin), colnames(X)[bin])
 }
 

@@ -189,7 +189,7 @@ weight_spec <- function(weights, data, call) {
 # rather than call the column constant.
 check_magnitudes <- function(mm, keep, call) {
   if (all(keep)) keep <- logical()   # every row: no test per value
-  big <- function(x, k) cpp_col_scan(x, k, keep)$maxabs > 1e150
+  big <- function(x, k) cpp_col_maxabs(x, k, keep) > 1e150
   bad <- c(if (big(mm$y, 1L)) mm$yname, colnames(mm$X)[big(mm$X, ncol(mm$X))])
   if (length(bad)) {
     abort_input(c("{.field {bad}} {cli::qty(length(bad))}ha{?s/ve} values above 1e150 in absolute value: their squares overflow.",

@@ -483,16 +483,28 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
-// cpp_col_scan
-Rcpp::List cpp_col_scan(Rcpp::NumericVector x, int K, Rcpp::LogicalVector keep);
-RcppExport SEXP _pilotdid_cpp_col_scan(SEXP xSEXP, SEXP KSEXP, SEXP keepSEXP) {
+// cpp_col_maxabs
+Rcpp::NumericVector cpp_col_maxabs(Rcpp::NumericVector x, int K, Rcpp::LogicalVector keep);
+RcppExport SEXP _pilotdid_cpp_col_maxabs(SEXP xSEXP, SEXP KSEXP, SEXP keepSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type x(xSEXP);
     Rcpp::traits::input_parameter< int >::type K(KSEXP);
     Rcpp::traits::input_parameter< Rcpp::LogicalVector >::type keep(keepSEXP);
-    rcpp_result_gen = Rcpp::wrap(cpp_col_scan(x, K, keep));
+    rcpp_result_gen = Rcpp::wrap(cpp_col_maxabs(x, K, keep));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_col_binary
+Rcpp::LogicalVector cpp_col_binary(Rcpp::NumericVector x, int K);
+RcppExport SEXP _pilotdid_cpp_col_binary(SEXP xSEXP, SEXP KSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type x(xSEXP);
+    Rcpp::traits::input_parameter< int >::type K(KSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_col_binary(x, K));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -674,7 +686,8 @@ static const R_CallMethodDef CallEntries[] = {
     {"_pilotdid_cpp_group_codes", (DL_FUNC) &_pilotdid_cpp_group_codes, 1},
     {"_pilotdid_cpp_is_nested", (DL_FUNC) &_pilotdid_cpp_is_nested, 3},
     {"_pilotdid_cpp_hash_columns", (DL_FUNC) &_pilotdid_cpp_hash_columns, 2},
-    {"_pilotdid_cpp_col_scan", (DL_FUNC) &_pilotdid_cpp_col_scan, 3},
+    {"_pilotdid_cpp_col_maxabs", (DL_FUNC) &_pilotdid_cpp_col_maxabs, 3},
+    {"_pilotdid_cpp_col_binary", (DL_FUNC) &_pilotdid_cpp_col_binary, 2},
     {"_pilotdid_cpp_raw_columns", (DL_FUNC) &_pilotdid_cpp_raw_columns, 3},
     {"_pilotdid_cpp_model_matrix", (DL_FUNC) &_pilotdid_cpp_model_matrix, 4},
     {"_pilotdid_cpp_fit_sums", (DL_FUNC) &_pilotdid_cpp_fit_sums, 5},
