@@ -31,16 +31,18 @@
 #' With `weights` \eqn{\omega_{it}}, the first stage is weighted least squares
 #' on the untreated rows and the averaging weights of the treated rows are
 #' proportional to \eqn{\omega_{it}}, as in
-#' `didimputation::did_imputation(wname = )`. The standard errors are
-#' didimputation's: its weights of the untreated outcomes are computed with
-#' the first-stage design scaled by the weights,
-#' \eqn{v_0 = -\Omega_0 Z_0 (Z_0'\Omega_0^2 Z_0)^{-} Z_1'\Omega_1 w_1}
-#' (\eqn{\Omega} the diagonal of the weights), which is not the exact
-#' weight \eqn{-\Omega_0 Z_0 (Z_0'\Omega_0 Z_0)^{-} Z_1' w_1} of the
-#' untreated outcomes in the weighted estimate unless the weights are 0 or 1;
-#' pilotdid follows didimputation so that the two agree. Rows with weight 0
-#' are dropped with a note. Pre-trend coefficients come from the weighted
-#' [twfe()] fit.
+#' `didimputation::did_imputation(wname = )` (the estimates agree). The
+#' standard errors use the exact weights of the untreated outcomes in that
+#' weighted estimate,
+#' \eqn{v_0 = -\Omega_0 Z_0 (Z_0'\Omega_0 Z_0)^{-} Z_1' w_1}
+#' (\eqn{\Omega} the diagonal of the sampling weights, \eqn{w_1} the
+#' averaging weights, which carry them). didimputation 0.5.1 computes
+#' \eqn{-\Omega_0 Z_0 (Z_0'\Omega_0^2 Z_0)^{-} Z_1'\Omega_1 w_1} instead,
+#' which is not the derivative of its own estimate with respect to the
+#' untreated outcomes unless the weights are constant: its standard errors
+#' then differ from pilotdid's (they agree for constant weights). Rows with
+#' weight 0 are dropped with a note. Pre-trend coefficients come from the
+#' weighted [twfe()] fit.
 #'
 #' @section Joint covariance:
 #' `vcov()` returns the covariance of all estimates (pre-trend coefficients
@@ -322,15 +324,17 @@ impute_first_stage <- function(smp, W1, threads) {
        v0 = impute_v0(smp, W1, X0, X1, threads), beta = beta)
 }
 
-# The weights of the untreated outcomes in the standard errors, as
-# didimputation computes them: with the first-stage design Z scaled by the
-# sampling weights w, v_0 = -W_0 Z_0 (Z_0'W_0^2 Z_0)^- Z_1'W_1 a, `a` the
-# averaging weights (columns of W1). Without weights this is the exact
-# v_0 = -Z_0 (Z_0'Z_0)^- Z_1'a of Borusyak, Jaravel and Spiess.
+# The weights of the untreated outcomes in the estimate (Borusyak, Jaravel
+# and Spiess's v_0): the estimate a'(y_1 - Z_1 b) with b the weighted least
+# squares fit (Z_0'W_0 Z_0)^- Z_0'W_0 y_0 puts v_0 = -W_0 Z_0 (Z_0'W_0 Z_0)^-
+# Z_1'a on y_0, `a` the averaging weights (columns of W1, which already carry
+# the sampling weights), W_0 the sampling weights of the untreated rows.
+# (didimputation uses -W_0 Z_0 (Z_0'W_0^2 Z_0)^- Z_1'W_1 a, which equals this
+# only when the weights are constant; see "Sampling weights".)
 impute_v0 <- function(smp, W1, X0, X1, threads) {
   w0 <- smp$w[smp$i0]
-  om <- w0^2
-  rhs1 <- W1 * smp$w[smp$i1]
+  om <- w0
+  rhs1 <- W1
   v0 <- impute_fe(matrix(0, length(w0), 0L), rhs1, smp, om, threads)$v0
   if (ncol(X0)) {
     Xt0 <- within_transform(X0, smp$y[smp$i0], smp$codes0, om, threads)$X

@@ -213,25 +213,82 @@ test_that("honest_did() and lincom() on did_imputation() use its joint covarianc
   expect_equal(sqrt(diag(vcov(imp2))), imp2$estimates$std.error, tolerance = 1e-10, ignore_attr = TRUE)
 })
 
-test_that("sampling weights equal didimputation::did_imputation(wname =), estimates and standard errors", {
+test_that("sampling weights: estimates equal didimputation::did_imputation(wname =); SEs for constant weights", {
   skip_if_not_installed("didimputation")
   d <- make_staggered(n_id = 80, n_t = 8, seed = 3, drop_share = 0.05)
   d$w <- withr::with_seed(2, stats::runif(nrow(d), 0.2, 3))
+  d$wc <- 2.5
   for (ctrl in c(FALSE, TRUE)) for (hz in list(NULL, TRUE)) {
     f <- if (ctrl) y ~ x1 | id + year else y ~ 1 | id + year
+    fs <- if (ctrl) ~ x1 | id + year
     fit <- suppressMessages(did_imputation(f, data = d, cohort = "g", weights = ~w, horizon = hz))
     ref <- didimputation_ref(data = d, yname = "y", gname = "g", tname = "year", idname = "id", wname = "w",
-                             first_stage = if (ctrl) ~ x1 | id + year, horizon = hz)
+                             first_stage = fs, horizon = hz)
     expect_lt(rel_diff(tidy(fit)$estimate, ref$estimate), 1e-8)
-    expect_lt(rel_diff(tidy(fit)$std.error, ref$std.error), 1e-8)
+    # didimputation's standard errors with weights agree with the exact ones
+    # only for constant weights (see ?did_imputation, "Sampling weights")
+    fit_c <- suppressMessages(did_imputation(f, data = d, cohort = "g", weights = ~wc, horizon = hz))
+    ref_c <- didimputation_ref(data = d, yname = "y", gname = "g", tname = "year", idname = "id", wname = "wc",
+                               first_stage = fs, horizon = hz)
+    expect_lt(rel_diff(tidy(fit_c)$std.error, ref_c$std.error), 1e-8)
+    expect_lt(rel_diff(tidy(fit_c)$std.error,
+                       tidy(did_imputation(f, data = d, cohort = "g", horizon = hz))$std.error), 1e-10)
   }
   # pre-trend coefficients: didimputation's weighted fixest fit
   fit <- suppressMessages(did_imputation(y ~ 1 | id + year, data = d, cohort = "g", weights = "w",
                                          horizon = TRUE, pretrends = -3:-1))
   ref <- didimputation_ref(data = d, yname = "y", gname = "g", tname = "year", idname = "id", wname = "w",
                            horizon = TRUE, pretrends = -3:-1)
+  pre <- tidy(fit)$term %in% c("pre_3", "pre_2", "pre_1")
+  expect_equal(sum(pre), 3L)
   expect_lt(rel_diff(tidy(fit)$estimate, ref$estimate), 1e-8)
-  expect_lt(rel_diff(tidy(fit)$std.error, ref$std.error), 1e-8)
+  expect_lt(rel_diff(tidy(fit)$std.error[pre], ref$std.error[match(c(-3, -2, -1), ref$term)]), 1e-8)
+})
+
+test_that("sampling weights: standard errors from the exact weights of the untreated outcomes (brute force)", {
+  d <- make_staggered(n_id = 40, n_t = 7, seed = 31, drop_share = 0.05)
+  d$w <- withr::with_seed(4, stats::runif(nrow(d), 0.2, 3))
+  treated <- d$g > 0 & d$year >= d$g
+  d0 <- d[!treated, ]
+  d1 <- d[treated, ]
+  lev_id <- sort(unique(d0$id))
+  lev_t <- sort(unique(d0$year))
+  for (ctrl in c(FALSE, TRUE)) {
+    f <- if (ctrl) y ~ x1 | id + year else y ~ 1 | id + year
+    fit <- suppressMessages(did_imputation(f, data = d, cohort = "g", weights = ~w, horizon = TRUE))
+    Z <- function(dd) {
+      m <- model.matrix(~ factor(id, levels = lev_id) + factor(year, levels = lev_t), dd)
+      if (ctrl) cbind(m, x1 = dd$x1) else m
+    }
+    Z0 <- Z(d0)
+    Z1 <- Z(d1)
+    e1 <- d1$year - d1$g
+    h <- sort(unique(e1))
+    W1 <- sapply(h, function(k) d1$w * (e1 == k) / sum(d1$w[e1 == k]))
+    A <- solve(crossprod(Z0, d0$w * Z0))
+    b0 <- A %*% crossprod(Z0, d0$w * d0$y)
+    r0 <- drop(d0$y - Z0 %*% b0)
+    tau <- drop(d1$y - Z1 %*% b0)
+    expect_lt(rel_diff(tidy(fit)$estimate, drop(crossprod(W1, tau))), 1e-8)
+    # the weights of the untreated outcomes in the estimate ...
+    v0 <- -d0$w * (Z0 %*% A %*% crossprod(Z1, W1))
+    # ... are its derivatives: moving one untreated outcome by 1 moves the estimates by v0
+    for (j in c(3, 57, 150)) {
+      dj <- d
+      dj$y[which(!treated)[j]] <- dj$y[which(!treated)[j]] + 1
+      fj <- suppressMessages(did_imputation(f, data = dj, cohort = "g", weights = ~w, horizon = TRUE))
+      expect_equal(tidy(fj)$estimate - tidy(fit)$estimate, unname(v0[j, ]), tolerance = 1e-7)
+    }
+    cell <- paste(d1$g, e1)
+    tilde <- sapply(seq_along(h), function(k) {
+      v2 <- W1[, k]^2
+      m <- tapply(v2 * tau, cell, sum) / tapply(v2, cell, sum)
+      m[is.nan(m)] <- 0
+      tau - m[cell]
+    })
+    S <- rowsum(rbind(v0 * r0, W1 * tilde), c(d0$id, d1$id))
+    expect_lt(rel_diff(tidy(fit)$std.error, sqrt(colSums(S^2))), 1e-8)
+  }
 })
 
 test_that("imputation weights: the estimate is the weighted mean of the imputed effects, subset is the subset", {
