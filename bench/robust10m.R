@@ -26,14 +26,8 @@ if (length(args) >= 3L && args[1] == "--case") {
   d$gs <- ifelse(d$g == 0, 1000, d$g)
   d$rel <- ifelse(d$g == 0, -1000, d$year - d$g)
   rm(g)
-  invisible(gc())
-  rss <- function(key) {
-    s <- readLines("/proc/self/status")
-    as.numeric(sub("[^0-9]*([0-9]+).*", "\\1", s[startsWith(s, key)])) / 1024
-  }
-  writeLines("5", "/proc/self/clear_refs")
-  base <- rss("VmRSS")
-  t <- system.time(est <- switch(args[2],
+  source("bench/panel.R")   # peak_rise_mb()
+  t <- system.time(mb <- peak_rise_mb(switch(args[2],
     att_gt = { a <- tidy(aggregate(pilotdid::att_gt(y ~ 1 | id + year, data = d, cohort = "g"), "dynamic"))
                a$estimate[!startsWith(a$term, "ATT")] },
     did = did::aggte(did::att_gt("y", "year", "id", "g", data = d, bstrap = FALSE, cband = FALSE),
@@ -52,8 +46,9 @@ if (length(args) >= 3L && args[1] == "--case") {
           unname(coef(f)) },
     did_imputation = tidy(pilotdid::did_imputation(y ~ 1 | id + year, data = d, cohort = "g", horizon = TRUE))$estimate,
     didimputation = { r <- didimputation::did_imputation(d, "y", "g", "year", "id", horizon = TRUE)
-                      r$estimate[is.finite(r$estimate)] }))[["elapsed"]]
-  cat(sprintf("%.3f %.0f %s\n", t, rss("VmHWM") - base, paste(sprintf("%.17g", est), collapse = ",")))
+                      r$estimate[is.finite(r$estimate)] })))[["elapsed"]]
+  est <- attr(mb, "value")
+  cat(sprintf("%.3f %.0f %s\n", t, c(mb), paste(sprintf("%.17g", est), collapse = ",")))
   quit(save = "no")
 }
 

@@ -8,7 +8,7 @@
 # reports the extra peak resident memory of the fit (Linux only).
 suppressPackageStartupMessages({ library(pilotdid); library(fixest) })
 
-source("bench/panel.R")   # make_data()
+source("bench/panel.R")   # make_data(), peak_rise_mb()
 
 sizes <- list(
   small = list(n_id = 218, n_t = 14, n_x = 6, drop = 0, reps = 50),
@@ -33,12 +33,7 @@ child <- function(size, tool, threads) {
   s <- sizes[[size]]
   d <- make_data(s$n_id, s$n_t, s$n_x, s$drop)
   f <- fml(s$n_x)
-  invisible(gc())
-  rss <- function(field) as.numeric(sub("[^0-9]*([0-9]+).*", "\\1", grep(field, readLines("/proc/self/status"), value = TRUE))) / 1024
-  writeLines("5", "/proc/self/clear_refs")
-  base <- rss("VmRSS")
-  fit <- run_fit(tool, d, f, as.integer(threads))
-  cat(rss("VmHWM") - base, "\n")
+  cat(c(peak_rise_mb(run_fit(tool, d, f, as.integer(threads)))), "\n")
 }
 
 bench_size <- function(size, threads) {
@@ -132,12 +127,7 @@ firm_child <- function(size, case, tool, threads) {
   cs <- firm_cases[[case]]
   d <- firm_data(size, cs$graph)
   f <- firm_fml(cs$fe)
-  invisible(gc())
-  rss <- function(field) as.numeric(sub("[^0-9]*([0-9]+).*", "\\1", grep(field, readLines("/proc/self/status"), value = TRUE))) / 1024
-  writeLines("5", "/proc/self/clear_refs")
-  base <- rss("VmRSS")
-  fit <- run_firm_fit(tool, d, f, as.integer(threads))
-  cat(rss("VmHWM") - base, "\n")
+  cat(c(peak_rise_mb(run_firm_fit(tool, d, f, as.integer(threads)))), "\n")
 }
 
 bench_firm <- function(size, threads_all = 1:2) {
