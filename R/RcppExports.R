@@ -25,8 +25,8 @@ cpp_multiplier_draws <- function(inf, se, seed, first, count, threads) {
     .Call(`_pilotdid_cpp_multiplier_draws`, inf, se, seed, first, count, threads)
 }
 
-cpp_demean <- function(X, y, codes, G, w, max_exact, tol, maxit, threads) {
-    .Call(`_pilotdid_cpp_demean`, X, y, codes, G, w, max_exact, tol, maxit, threads)
+cpp_demean <- function(X, y, codes, G, w, max_exact, tol, maxit, threads, in_place = FALSE) {
+    .Call(`_pilotdid_cpp_demean`, X, y, codes, G, w, max_exact, tol, maxit, threads, in_place)
 }
 
 cpp_entropy_range <- function(cols, code, G, threads) {
@@ -117,12 +117,8 @@ cpp_hash_columns <- function(x, K) {
     .Call(`_pilotdid_cpp_hash_columns`, x, K)
 }
 
-cpp_col_maxabs <- function(x, K, keep) {
-    .Call(`_pilotdid_cpp_col_maxabs`, x, K, keep)
-}
-
-cpp_col_binary <- function(x, K) {
-    .Call(`_pilotdid_cpp_col_binary`, x, K)
+cpp_col_summary <- function(x, K, w) {
+    .Call(`_pilotdid_cpp_col_summary`, x, K, w)
 }
 
 cpp_raw_columns <- function(x, K, cols) {

@@ -311,7 +311,7 @@ impute_first_stage <- function(smp, W1, threads) {
   if (ncol(X0)) {
     dm <- within_transform(X0, y0, smp$codes0, w0, threads)
     ols <- cpp_ols(dm$X, dm$y, w0, dm$ss, 1e-10, threads)
-    report_dropped(X0, dm, w0, ols$kept)
+    report_dropped(colnames(X0), dm, w0, ols$kept)
     X0 <- X0[, ols$kept, drop = FALSE]
     X1 <- X1[, ols$kept, drop = FALSE]
     beta <- stats::setNames(as.vector(ols$coef), colnames(X0))

@@ -7,7 +7,12 @@ twfe_estimate <- function(smp, vspec, ssc, threads) {
   n <- length(smp$y)
   w <- smp$w %||% rep(1, n)
   G <- n_levels(smp$codes)
-  dm <- within_transform(smp$X, smp$y, smp$codes, w, threads)
+  demeaned <- isTRUE(smp$demeaned)
+  # raw 0/1 regressors, before X is demeaned in place
+  binary <- if (demeaned) smp$binary else binary_columns(smp$X, smp$raw$binary)
+  xnames <- colnames(smp$X)
+  dm <- within_transform(smp$X, smp$y, smp$codes, w, threads, in_place = isTRUE(smp$owned))
+  smp$X <- NULL   # raw columns: gone when demeaned in place
   ols <- cpp_ols(dm$X, dm$y, w, dm$ss, 1e-10, threads)
   y_raw <- smp$y_raw %||% smp$y
   ss <- cpp_fit_sums(smp$y, y_raw, dm$y, ols$resid, smp$w %||% numeric())
@@ -16,12 +21,12 @@ twfe_estimate <- function(smp, vspec, ssc, threads) {
                 call = NULL)
   }
   kept <- ols$kept
-  dropped <- report_dropped(smp$X, dm, w, kept)
+  dropped <- report_dropped(xnames, dm, w, kept)
   Xk <- if (length(kept) < ncol(dm$X)) dm$X[, kept, drop = FALSE] else dm$X
   dm$X <- NULL   # Xk the only reference: naming its columns does not copy it
-  colnames(Xk) <- colnames(smp$X)[kept]
+  if (!identical(colnames(Xk), xnames[kept])) colnames(Xk) <- xnames[kept]
   e <- ols$resid
-  coefs <- stats::setNames(as.vector(ols$coef), colnames(smp$X)[kept])
+  coefs <- stats::setNames(as.vector(ols$coef), xnames[kept])
   p <- length(kept)
   K_full <- p + 1L + sum(G - 1L)
   B <- ols$XtX_inv
@@ -34,9 +39,10 @@ twfe_estimate <- function(smp, vspec, ssc, threads) {
               dropped_vars = dropped, obs = smp$obs, fe = names(smp$codes), yname = smp$yname,
               weights = smp$w, exact = dm$exact,
               sample = list(y = y_raw, X = Xk, bread = B, codes = smp$codes, cl_codes = smp$cl_codes,
-                            levels = smp$levels, x_mean = raw_means(smp, kept, w),
-                            binary = if (isTRUE(smp$demeaned)) smp$binary else binary_columns(smp$X, kept),
-                            hash = if (isTRUE(smp$demeaned)) NULL else sample_hash(smp$y, smp$X, smp$w),
+                            levels = smp$levels,
+                            x_mean = if (!demeaned) smp$raw$wsum[kept] / ss[["sw"]],
+                            binary = binary[names(binary) %in% names(coefs)],
+                            hash = if (!demeaned) smp$raw$hash,
                             n_data = smp$n_data))
   set_fit_vcov(fit, vspec, ssc, threads)
 }
@@ -66,13 +72,6 @@ set_fit_vcov <- function(fit, vspec, ssc, threads = 1L, cl_codes = NULL) {
   fit
 }
 
-# Weighted means of the raw regressors (reghdfe's `_cons`); NULL when the
-# sample holds demeaned columns only.
-raw_means <- function(smp, kept, w) {
-  if (isTRUE(smp$demeaned)) return(NULL)
-  drop(crossprod(w, smp$X))[kept] / sum(w)   # w'X: no copy of X
-}
-
 # Unit and time codes (time in period order) for Newey-West and Driscoll-Kraay.
 fit_panel <- function(fit) {
   s <- fit$sample
@@ -84,10 +83,10 @@ fit_panel <- function(fit) {
   list(unit = s$codes[[1L]], time = match(tl, sort(tl))[s$codes[[2L]] + 1L] - 1L)
 }
 
-# Regressors that are 0/1 dummies, kept raw (as integers) for the verbs that
-# need the assignment itself (placebo_test()).
-binary_columns <- function(X, cols = seq_len(ncol(X))) {
-  bin <- cols[cpp_col_binary(X, ncol(X))[cols]]
+# Regressors that are 0/1 dummies (`is_binary`, one flag per column), kept raw
+# for the verbs that need the assignment itself (placebo_test()).
+binary_columns <- function(X, is_binary) {
+  bin <- which(is_binary)
   stats::setNames(cpp_raw_columns(X, ncol(X), bin), colnames(X)[bin])
 }
 
@@ -99,11 +98,12 @@ demean_control <- function() {
        maxit = getOption("pilotdid.maxit", 10000L))
 }
 
-# Demean y and the columns of X on the fixed effects (C++).
-within_transform <- function(X, y, codes, w, threads) {
+# Demean y and the columns of X on the fixed effects (C++). `in_place`: X is
+# overwritten (only for a matrix nothing else refers to).
+within_transform <- function(X, y, codes, w, threads, in_place = FALSE) {
   G <- n_levels(codes)
   ctl <- demean_control()
-  dm <- cpp_demean(X, y, unname(codes), G, w, ctl$max_exact, ctl$tol, ctl$maxit, threads)
+  dm <- cpp_demean(X, y, unname(codes), G, w, ctl$max_exact, ctl$tol, ctl$maxit, threads, in_place)
   if (any(dm$iterations < 0L)) {
     warn_pd("The within transformation stopped after {ctl$maxit} iterations without converging; results may be inaccurate.")
   }
@@ -111,10 +111,10 @@ within_transform <- function(X, y, codes, w, threads) {
 }
 
 # Name the regressors cpp_ols() dropped, with the reason.
-report_dropped <- function(X, dm, w, kept) {
-  out <- setdiff(seq_len(ncol(X)), kept)
+report_dropped <- function(xnames, dm, w, kept) {
+  out <- setdiff(seq_along(xnames), kept)
   if (!length(out)) return(character())
-  nm <- colnames(X)[out]
+  nm <- xnames[out]
   within <- vapply(out, function(j) sum(w * dm$X[, j]^2), 0) <= 1e-10 * dm$ss[out]
   if (any(within)) note("Dropped regressor{?s} {.field {nm[within]}}: constant within the fixed effects.")
   if (any(!within)) note("Dropped regressor{?s} {.field {nm[!within]}}: collinear with the other regressors.")

@@ -51,7 +51,6 @@ twfe_sample <- function(spec, data, rows, cl_vars, weights, drop_singletons, cel
     keep <- keep & w != 0
   }
   if (ok$n_bad > 0L) removed <- rbind(removed, data.frame(reason = "missing values", n = ok$n_bad))
-  check_magnitudes(mm, keep, call)
   if (!is.null(w)) w <- rescale_weights(w, keep)
   idx <- which(keep)
   all_rows <- length(idx) == length(keep)
@@ -86,9 +85,12 @@ twfe_sample <- function(spec, data, rows, cl_vars, weights, drop_singletons, cel
     mm$y <- mm$y[idx]
     mm$X <- mm$X[idx, , drop = FALSE]
   }
-  list(y = mm$y, X = mm$X, w = if (is.null(w)) NULL else as.double(w[idx]),
-       codes = codes, cl_codes = cl_codes, levels = levels, yname = mm$yname, obs = rows[idx],
-       n_data = nrow(data), removed = removed)
+  w <- if (is.null(w)) NULL else as.double(w[idx])
+  raw <- raw_summary(mm$y, mm$X, w, mm$yname, call)
+  # owned: X was built here and nothing else refers to it (demeaned in place)
+  list(y = mm$y, X = mm$X, w = w, codes = codes, cl_codes = cl_codes, levels = levels,
+       yname = mm$yname, obs = rows[idx], n_data = nrow(data), removed = removed, raw = raw,
+       owned = TRUE)
 }
 
 # The value of each level of a fixed effect, in code order (NULL for
@@ -185,17 +187,23 @@ weight_spec <- function(weights, data, call) {
   list(values = as.double(weights))
 }
 
-# Values so large that their squares overflow cannot be estimated on; say so
-# rather than call the column constant.
-check_magnitudes <- function(mm, keep, call) {
-  if (all(keep)) keep <- logical()   # every row: no test per value
-  big <- function(x, k) cpp_col_maxabs(x, k, keep) > 1e150
-  bad <- c(if (big(mm$y, 1L)) mm$yname, colnames(mm$X)[big(mm$X, ncol(mm$X))])
+# One pass over the raw outcome and regressors of the sample. Values so large
+# that their squares overflow cannot be estimated on: say so rather than call
+# the column constant. Returns what a fit keeps of the raw columns: one 64-bit
+# hash (as hex) per column of the outcome, the regressors and the weights
+# (enough to tell later whether data are the data the fit was estimated on),
+# which regressors are 0/1, and their weighted sums (reghdfe's `_cons`).
+raw_summary <- function(y, X, w, yname, call) {
+  sy <- cpp_col_summary(y, 1L, w %||% numeric())
+  sx <- cpp_col_summary(X, ncol(X), w %||% numeric())
+  bad <- c(if (sy$maxabs > 1e150) yname, colnames(X)[sx$maxabs > 1e150])
   if (length(bad)) {
     abort_input(c("{.field {bad}} {cli::qty(length(bad))}ha{?s/ve} values above 1e150 in absolute value: their squares overflow.",
                   "i" = "{cli::qty(length(bad))}Rescale {?it/them} (e.g. divide by a power of 10) before estimating."), call = call)
   }
-  invisible(TRUE)
+  hash <- c(sy$hash, sx$hash, if (!is.null(w)) cpp_hash_columns(w, 1L))
+  names(hash) <- c(".y", colnames(X), if (!is.null(w)) ".weights")
+  list(hash = hash, binary = stats::setNames(sx$binary, colnames(X)), wsum = stats::setNames(sx$wsum, colnames(X)))
 }
 
 # Weights far from 1 (below 1e-100 or above 1e100 on average) are divided by
@@ -222,15 +230,6 @@ check_weights <- function(w, keep, call) {
 }
 
 # ---- the sample a fit keeps -------------------------------------------------------------
-
-# One 64-bit hash (as hex) per column of the outcome, the raw regressors and
-# the weights: enough to tell, without keeping the raw values, whether data
-# given later are the data the fit was estimated on.
-sample_hash <- function(y, X, w) {
-  h <- c(cpp_hash_columns(y, 1L), cpp_hash_columns(X, ncol(X)), if (!is.null(w)) cpp_hash_columns(w, 1L))
-  names(h) <- c(".y", colnames(X), if (!is.null(w)) ".weights")
-  h
-}
 
 # The estimation sample of a twfe() fit, from the fit alone: the outcome and
 # regressors demeaned on the fit's fixed effects (`y`, `X`: kept regressors),

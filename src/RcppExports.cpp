@@ -125,8 +125,8 @@ BEGIN_RCPP
 END_RCPP
 }
 // cpp_demean
-Rcpp::List cpp_demean(Rcpp::NumericMatrix X, Rcpp::NumericVector y, Rcpp::List codes, Rcpp::IntegerVector G, Rcpp::NumericVector w, int max_exact, double tol, int maxit, int threads);
-RcppExport SEXP _pilotdid_cpp_demean(SEXP XSEXP, SEXP ySEXP, SEXP codesSEXP, SEXP GSEXP, SEXP wSEXP, SEXP max_exactSEXP, SEXP tolSEXP, SEXP maxitSEXP, SEXP threadsSEXP) {
+Rcpp::List cpp_demean(Rcpp::NumericMatrix X, Rcpp::NumericVector y, Rcpp::List codes, Rcpp::IntegerVector G, Rcpp::NumericVector w, int max_exact, double tol, int maxit, int threads, bool in_place);
+RcppExport SEXP _pilotdid_cpp_demean(SEXP XSEXP, SEXP ySEXP, SEXP codesSEXP, SEXP GSEXP, SEXP wSEXP, SEXP max_exactSEXP, SEXP tolSEXP, SEXP maxitSEXP, SEXP threadsSEXP, SEXP in_placeSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
@@ -139,7 +139,8 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< double >::type tol(tolSEXP);
     Rcpp::traits::input_parameter< int >::type maxit(maxitSEXP);
     Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
-    rcpp_result_gen = Rcpp::wrap(cpp_demean(X, y, codes, G, w, max_exact, tol, maxit, threads));
+    Rcpp::traits::input_parameter< bool >::type in_place(in_placeSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_demean(X, y, codes, G, w, max_exact, tol, maxit, threads, in_place));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -483,28 +484,16 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
-// cpp_col_maxabs
-Rcpp::NumericVector cpp_col_maxabs(Rcpp::NumericVector x, int K, Rcpp::LogicalVector keep);
-RcppExport SEXP _pilotdid_cpp_col_maxabs(SEXP xSEXP, SEXP KSEXP, SEXP keepSEXP) {
+// cpp_col_summary
+Rcpp::List cpp_col_summary(Rcpp::NumericVector x, int K, Rcpp::NumericVector w);
+RcppExport SEXP _pilotdid_cpp_col_summary(SEXP xSEXP, SEXP KSEXP, SEXP wSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type x(xSEXP);
     Rcpp::traits::input_parameter< int >::type K(KSEXP);
-    Rcpp::traits::input_parameter< Rcpp::LogicalVector >::type keep(keepSEXP);
-    rcpp_result_gen = Rcpp::wrap(cpp_col_maxabs(x, K, keep));
-    return rcpp_result_gen;
-END_RCPP
-}
-// cpp_col_binary
-Rcpp::LogicalVector cpp_col_binary(Rcpp::NumericVector x, int K);
-RcppExport SEXP _pilotdid_cpp_col_binary(SEXP xSEXP, SEXP KSEXP) {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::RNGScope rcpp_rngScope_gen;
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type x(xSEXP);
-    Rcpp::traits::input_parameter< int >::type K(KSEXP);
-    rcpp_result_gen = Rcpp::wrap(cpp_col_binary(x, K));
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type w(wSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_col_summary(x, K, w));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -663,7 +652,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_pilotdid_cpp_boot_pvalue", (DL_FUNC) &_pilotdid_cpp_boot_pvalue, 7},
     {"_pilotdid_cpp_boot_wald_draws", (DL_FUNC) &_pilotdid_cpp_boot_wald_draws, 8},
     {"_pilotdid_cpp_multiplier_draws", (DL_FUNC) &_pilotdid_cpp_multiplier_draws, 6},
-    {"_pilotdid_cpp_demean", (DL_FUNC) &_pilotdid_cpp_demean, 9},
+    {"_pilotdid_cpp_demean", (DL_FUNC) &_pilotdid_cpp_demean, 10},
     {"_pilotdid_cpp_entropy_range", (DL_FUNC) &_pilotdid_cpp_entropy_range, 4},
     {"_pilotdid_cpp_entropy_weights", (DL_FUNC) &_pilotdid_cpp_entropy_weights, 8},
     {"_pilotdid_cpp_entropy_scores", (DL_FUNC) &_pilotdid_cpp_entropy_scores, 11},
@@ -686,8 +675,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_pilotdid_cpp_group_codes", (DL_FUNC) &_pilotdid_cpp_group_codes, 1},
     {"_pilotdid_cpp_is_nested", (DL_FUNC) &_pilotdid_cpp_is_nested, 3},
     {"_pilotdid_cpp_hash_columns", (DL_FUNC) &_pilotdid_cpp_hash_columns, 2},
-    {"_pilotdid_cpp_col_maxabs", (DL_FUNC) &_pilotdid_cpp_col_maxabs, 3},
-    {"_pilotdid_cpp_col_binary", (DL_FUNC) &_pilotdid_cpp_col_binary, 2},
+    {"_pilotdid_cpp_col_summary", (DL_FUNC) &_pilotdid_cpp_col_summary, 3},
     {"_pilotdid_cpp_raw_columns", (DL_FUNC) &_pilotdid_cpp_raw_columns, 3},
     {"_pilotdid_cpp_model_matrix", (DL_FUNC) &_pilotdid_cpp_model_matrix, 4},
     {"_pilotdid_cpp_fit_sums", (DL_FUNC) &_pilotdid_cpp_fit_sums, 5},

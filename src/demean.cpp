@@ -95,32 +95,73 @@ static ExactSolver build_exact(const FixedEffects& fe) {
   return ex;
 }
 
-static void demean_exact(const FixedEffects& fe, const ExactSolver& ex, const double* v, double* out) {
-  const int N = fe.N, M = ex.M;
+// Demean columns v[0..K-1] into out[k] on the exact path. Per column, one pass
+// sums w v by level of every dimension (and w v^2 into ss[k]) and one writes
+// v - alpha[big] - z'beta; the two corrections through the cross-tabulation
+// of the big dimension with the others, rhs = Z'Wv - sum_i w_i mean[big_i] z_i
+// and alpha = mean - (sum_{i in g} w_i z_i'beta) / D_g, are row passes shared
+// by the K columns (codes and weights read once).
+static void demean_exact(const FixedEffects& fe, const ExactSolver& ex, const double* const* v,
+                         double* const* out, int K, double* ss) {
+  const int N = fe.N, M = ex.M, Q = fe.Q;
   const int* cb = fe.code[0];
-  std::vector<double> mean(fe.G[0], 0.0);
-  for (int i = 0; i < N; ++i) mean[cb[i]] += fe.w[i] * v[i];
-  for (size_t g = 0; g < mean.size(); ++g) if (ex.D[g] > 0) mean[g] /= ex.D[g];
-  if (M == 0) {
-    for (int i = 0; i < N; ++i) out[i] = v[i] - mean[cb[i]];
+  const double* w = fe.unit_w ? 0 : fe.w;
+  std::vector<std::vector<double> > mean(K, std::vector<double>(fe.G[0], 0.0));
+  Mat rhs = Mat::Zero(M, K);
+  for (int k = 0; k < K; ++k) {
+    const double* x = v[k];
+    double* m = mean[k].data();
+    double* t = rhs.col(k).data();
+    double s2 = 0.0;
+    for (int i = 0; i < N; ++i) {
+      const double wx = w ? w[i] * x[i] : x[i];
+      m[cb[i]] += wx;
+      s2 += wx * x[i];
+      for (int a = 1; a < Q; ++a) t[ex.offset[a] + fe.code[a][i]] += wx;
+    }
+    if (ss) ss[k] = s2;
+    for (size_t g = 0; g < ex.D.size(); ++g) m[g] = ex.D[g] > 0 ? m[g] / ex.D[g] : 0.0;
+  }
+  if (M > 0) {
+    std::vector<double*> m(K);
+    for (int k = 0; k < K; ++k) m[k] = mean[k].data();
+    for (int i = 0; i < N; ++i) {
+      const double wi = w ? w[i] : 1.0;
+      const int g = cb[i];
+      for (int a = 1; a < Q; ++a) {
+        double* r = rhs.data() + ex.offset[a] + fe.code[a][i];
+        for (int k = 0; k < K; ++k) r[(size_t)k * M] -= wi * m[k][g];
+      }
+    }
+    Mat beta(M, K);
+    for (int k = 0; k < K; ++k) beta.col(k).noalias() = ex.Sinv * rhs.col(k);
+    std::vector<double> zb(K);
+    for (int i = 0; i < N; ++i) {
+      const int g = cb[i];
+      if (ex.D[g] <= 0) continue;
+      const double f = (w ? w[i] : 1.0) / ex.D[g];
+      for (int k = 0; k < K; ++k) zb[k] = 0.0;
+      for (int a = 1; a < Q; ++a) {
+        const double* b = beta.data() + ex.offset[a] + fe.code[a][i];
+        for (int k = 0; k < K; ++k) zb[k] += b[(size_t)k * M];
+      }
+      for (int k = 0; k < K; ++k) m[k][g] -= f * zb[k];
+    }
+    for (int k = 0; k < K; ++k) {
+      const double* x = v[k];
+      const double* mk = m[k];
+      const double* b = beta.col(k).data();
+      double* o = out[k];
+      for (int i = 0; i < N; ++i) {
+        double r = x[i] - mk[cb[i]];
+        for (int a = 1; a < Q; ++a) r -= b[ex.offset[a] + fe.code[a][i]];
+        o[i] = r;
+      }
+    }
     return;
   }
-  Vec rhs = Vec::Zero(M);
-  for (int i = 0; i < N; ++i) {
-    const double r = fe.w[i] * (v[i] - mean[cb[i]]);
-    for (int a = 1; a < fe.Q; ++a) rhs[ex.offset[a] + fe.code[a][i]] += r;
-  }
-  Vec beta = ex.Sinv * rhs;
-  // alpha_g = mean_g - (sum_{i in g} w_i z_i'beta) / D_g; out = v - alpha - z'beta
-  std::vector<double> zb_sum(fe.G[0], 0.0);
-  for (int i = 0; i < N; ++i) {
-    double zb = 0.0;
-    for (int a = 1; a < fe.Q; ++a) zb += beta[ex.offset[a] + fe.code[a][i]];
-    out[i] = zb;                       // stash z'beta
-    zb_sum[cb[i]] += fe.w[i] * zb;
-  }
-  for (size_t g = 0; g < mean.size(); ++g) if (ex.D[g] > 0) mean[g] -= zb_sum[g] / ex.D[g];
-  for (int i = 0; i < N; ++i) out[i] = v[i] - mean[cb[i]] - out[i];
+  for (int k = 0; k < K; ++k)
+    for (int i = 0; i < N; ++i) out[k][i] = v[k][i] - mean[k][cb[i]];
 }
 
 // Coefficients solving Z'WZ a = s on the exact path (same steps as
@@ -411,8 +452,34 @@ Demeaner::Demeaner(const FixedEffects& fe, int max_exact, double tol, int maxit)
 }
 
 int Demeaner::apply(const double* v, double* out) const {
-  if (exact) { demean_exact(fe_, ex_, v, out); return 0; }
+  if (exact) { demean_exact(fe_, ex_, &v, &out, 1, 0); return 0; }
   return demean_cg(cg_, v, out, tol_, maxit_);
+}
+
+// Exact path: columns in fixed blocks of up to 8 (the shared passes serve a
+// block; blocks do not depend on `threads`), blocks in parallel.
+void Demeaner::apply_many(const double* const* in, double* const* out, int K, double* ss, int* iters,
+                          int threads) const {
+  const int B = exact ? 8 : 1, nb = (K + B - 1) / B;
+  const FixedEffects& fe = fe_;
+  (void)threads;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+#endif
+  for (int j = 0; j < nb; ++j) {
+    const int k0 = j * B, kb = std::min(B, K - k0);
+    if (exact) {
+      demean_exact(fe, ex_, in + k0, out + k0, kb, ss ? ss + k0 : 0);
+      for (int k = k0; k < k0 + kb; ++k) iters[k] = 0;
+      continue;
+    }
+    if (ss) {   // before demeaning: out may be in
+      double s = 0.0;
+      for (int i = 0; i < fe.N; ++i) s += (fe.unit_w ? 1.0 : fe.w[i]) * in[k0][i] * in[k0][i];
+      ss[k0] = s;
+    }
+    iters[k0] = demean_cg(cg_, in[k0], out[k0], tol_, maxit_);
+  }
 }
 
 int Demeaner::solve_sums(const Sums& s, Sums& coef) const {
@@ -432,6 +499,8 @@ FixedEffects make_fixed_effects(Rcpp::List codes, Rcpp::IntegerVector G, Rcpp::N
   for (int q = 0; q < fe.Q; ++q) ord[q] = q;
   std::stable_sort(ord.begin(), ord.end(), [&](int a, int b) { return G[a] > G[b]; });
   if (order) *order = ord;
+  fe.unit_w = true;
+  for (int i = 0; i < fe.N && fe.unit_w; ++i) fe.unit_w = fe.w[i] == 1.0;
   keep.clear();
   for (int q = 0; q < fe.Q; ++q) keep.push_back(Rcpp::as<Rcpp::IntegerVector>(codes[ord[q]]));
   for (int q = 0; q < fe.Q; ++q) {
@@ -443,17 +512,19 @@ FixedEffects make_fixed_effects(Rcpp::List codes, Rcpp::IntegerVector G, Rcpp::N
 
 } // namespace pilotdid
 
+// in_place: X is overwritten by its demeaned columns (the caller owns X, e.g.
+// a model matrix just built); y never is.
 // [[Rcpp::export]]
 Rcpp::List cpp_demean(Rcpp::NumericMatrix X, Rcpp::NumericVector y, Rcpp::List codes,
                       Rcpp::IntegerVector G, Rcpp::NumericVector w, int max_exact, double tol,
-                      int maxit, int threads) {
+                      int maxit, int threads, bool in_place = false) {
   using namespace pilotdid;
   std::vector<Rcpp::IntegerVector> keep;
   FixedEffects fe = make_fixed_effects(codes, G, w, keep);
   const Demeaner dm(fe, max_exact, tol, maxit);
   // columns: those of X, then y
   const int P = X.ncol(), K = P + 1, N = fe.N;
-  Rcpp::NumericMatrix outX(N, P);
+  Rcpp::NumericMatrix outX = in_place ? X : Rcpp::NumericMatrix(Rcpp::no_init(N, P));
   Rcpp::NumericVector outy(N);
   std::vector<const double*> in(K);
   std::vector<double*> out(K);
@@ -461,21 +532,10 @@ Rcpp::List cpp_demean(Rcpp::NumericMatrix X, Rcpp::NumericVector y, Rcpp::List c
   in[P] = y.begin();
   out[P] = outy.begin();
   std::vector<int> iters(K, 0);
-  // weighted uncentred sums of squares of the raw regressors (collinearity scale)
-  Rcpp::NumericVector ss(P);
-  double* pss = ss.begin();
-  (void)threads;
-#ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-#endif
-  for (int k = 0; k < K; ++k) {
-    iters[k] = dm.apply(in[k], out[k]);
-    if (k < P) {
-      double s = 0.0;
-      for (int i = 0; i < N; ++i) s += fe.w[i] * in[k][i] * in[k][i];
-      pss[k] = s;
-    }
-  }
+  // weighted uncentred sums of squares of the raw columns (collinearity scale)
+  std::vector<double> ssk(K);
+  dm.apply_many(in.data(), out.data(), K, ssk.data(), iters.data(), threads);
+  Rcpp::NumericVector ss(ssk.begin(), ssk.begin() + P);
   return Rcpp::List::create(Rcpp::Named("X") = outX,
                             Rcpp::Named("y") = outy,
                             Rcpp::Named("ss") = ss,

@@ -34,6 +34,7 @@ struct FixedEffects {
   std::vector<const int*> code;   // code[q][i] in 0..G[q]-1
   std::vector<int> G;             // levels per dimension
   const double* w;                // weights, length N (never null)
+  bool unit_w = false;            // every weight is 1 (hot loops skip w)
 };
 
 // ---- within transformation (demean.cpp) ----------------------------------------
@@ -72,6 +73,12 @@ class Demeaner {
   // Writes v minus its weighted projection on the fixed effects into out;
   // returns iterations used (0 on the exact path, negative if not converged).
   int apply(const double* v, double* out) const;
+  // The same for K columns in[k] -> out[k] on `threads` threads, writing the
+  // weighted sum of squares of each raw column into ss[k] (if ss is given);
+  // iters[k] as apply(). out[k] may be in[k]. Each column's result is
+  // independent of `threads`.
+  void apply_many(const double* const* in, double* const* out, int K, double* ss, int* iters,
+                  int threads) const;
   // Fixed-effect coefficients a (a[q][g], this Demeaner's dimension order)
   // solving the weighted normal equations Z'WZ a = s for given level sums s;
   // the fitted values Za are unique when s lies in the span of Z'W. Returns

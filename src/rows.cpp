@@ -5,6 +5,8 @@
 #include <cmath>
 #include <vector>
 #include <cstdio>
+#include <string>
+#include <algorithm>
 
 // [[Rcpp::export]]
 Rcpp::LogicalVector cpp_finite_rows(Rcpp::NumericMatrix X, Rcpp::NumericVector y) {
@@ -53,66 +55,65 @@ bool cpp_is_nested(Rcpp::IntegerVector fe, Rcpp::IntegerVector cl, int G) {
   return true;
 }
 
-// FNV-1a 64-bit hash of each column's bytes (as hexadecimal), to recognise
-// a fit's data later without keeping it.
+// FNV-1a over 64-bit words (one step per value, not per byte), as hexadecimal.
+static inline void fnv_step(unsigned long long& h, double x) {
+  unsigned long long v;
+  std::memcpy(&v, &x, sizeof v);
+  h ^= v;
+  h *= 1099511628211ULL;
+}
+static const unsigned long long FNV_START = 1469598103934665603ULL;
+static std::string fnv_hex(unsigned long long h) {
+  char buf[17];
+  std::snprintf(buf, sizeof(buf), "%016llx", h);
+  return buf;
+}
+
+// Hash of each column's values, to recognise a fit's data later without
+// keeping it.
 // [[Rcpp::export]]
 Rcpp::CharacterVector cpp_hash_columns(Rcpp::NumericVector x, int K) {
   const size_t N = K > 0 ? x.size() / K : 0;
   Rcpp::CharacterVector out(K);
   for (int k = 0; k < K; ++k) {
-    // FNV-1a over 64-bit words (one step per value, not per byte)
-    unsigned long long h = 1469598103934665603ULL;
+    unsigned long long h = FNV_START;
     const double* c = x.begin() + (size_t)k * N;
-    for (size_t i = 0; i < N; ++i) {
-      unsigned long long v;
-      std::memcpy(&v, c + i, sizeof v);
-      h ^= v;
-      h *= 1099511628211ULL;
-    }
-    char buf[17];
-    std::snprintf(buf, sizeof(buf), "%016llx", h);
-    out[k] = buf;
+    for (size_t i = 0; i < N; ++i) fnv_step(h, c[i]);
+    out[k] = fnv_hex(h);
   }
   return out;
 }
 
-// Per column of the K columns stored in `x` (a matrix or a vector), on the
-// rows where `keep` is true (every row when `keep` is empty): the largest
-// absolute value (NaN ignored). No copy of a column is made, unlike
-// abs(X[keep, j]) in R.
+// One pass over each of the K columns stored in `x` (a matrix or a vector):
+// the largest absolute value (NaN ignored), the hash of cpp_hash_columns(),
+// whether every value is 0 or 1, and the weighted sum (w empty: weights 1).
 // [[Rcpp::export]]
-Rcpp::NumericVector cpp_col_maxabs(Rcpp::NumericVector x, int K, Rcpp::LogicalVector keep) {
+Rcpp::List cpp_col_summary(Rcpp::NumericVector x, int K, Rcpp::NumericVector w) {
   const size_t N = K > 0 ? x.size() / K : 0;
-  const bool all = keep.size() == 0;
-  Rcpp::NumericVector out(K);
+  const bool unit = w.size() == 0;
+  if (!unit && (size_t)w.size() != N) Rcpp::stop("weights have %d values, not %d", (int)w.size(), (int)N);
+  Rcpp::NumericVector maxabs(K), wsum(K);
+  Rcpp::CharacterVector hash(K);
+  Rcpp::LogicalVector binary(K);
   for (int k = 0; k < K; ++k) {
     const double* c = x.begin() + (size_t)k * N;
-    double m = 0.0;
-    // std::max(m, NaN) keeps m: NaN is ignored
-    if (all) {
-      for (size_t i = 0; i < N; ++i) m = std::max(m, std::fabs(c[i]));
-    } else {
-      const int* kp = keep.begin();
-      for (size_t i = 0; i < N; ++i) if (kp[i] == TRUE) m = std::max(m, std::fabs(c[i]));
-    }
-    out[k] = m;
-  }
-  return out;
-}
-
-// Whether every value of each of the K columns stored in `x` is 0 or 1
-// (stops at the first other value).
-// [[Rcpp::export]]
-Rcpp::LogicalVector cpp_col_binary(Rcpp::NumericVector x, int K) {
-  const size_t N = K > 0 ? x.size() / K : 0;
-  Rcpp::LogicalVector out(K);
-  for (int k = 0; k < K; ++k) {
-    const double* c = x.begin() + (size_t)k * N;
+    unsigned long long h = FNV_START;
+    double m = 0.0, s = 0.0;
     bool bin = true;
-    for (size_t i = 0; i < N && bin; ++i) bin = c[i] == 0.0 || c[i] == 1.0;
-    out[k] = bin;
+    for (size_t i = 0; i < N; ++i) {
+      const double v = c[i];
+      fnv_step(h, v);
+      m = std::max(m, std::fabs(v));   // std::max(m, NaN) keeps m
+      bin = bin && (v == 0.0 || v == 1.0);
+      s += unit ? v : w[i] * v;
+    }
+    maxabs[k] = m;
+    wsum[k] = s;
+    hash[k] = fnv_hex(h);
+    binary[k] = bin;
   }
-  return out;
+  return Rcpp::List::create(Rcpp::Named("maxabs") = maxabs, Rcpp::Named("hash") = hash,
+                            Rcpp::Named("binary") = binary, Rcpp::Named("wsum") = wsum);
 }
 
 // The columns `cols` (1-based) of the matrix in `x` as raw 0/1 vectors.
