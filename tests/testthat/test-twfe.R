@@ -43,6 +43,29 @@ test_that("unbalanced panel: estimates, SEs, R2s and t-based inference equal fix
   expect_equal(unname(confint(fit)), unname(as.matrix(confint(ref))), tolerance = 1e-8)
 })
 
+test_that("exact path with more columns than one block (8): weighted, unsorted rows, equal fixest; data untouched", {
+  skip_if_not_installed("fixest")
+  d <- make_panel(n_id = 70, n_t = 9, n_x = 11, drop_share = 0.1, seed = 21)
+  d <- d[sample.int(nrow(d)), ]   # rows not grouped by unit
+  d$w <- stats::runif(nrow(d), 0.5, 2)
+  d$x11 <- as.integer(d$x11 > 0)  # an integer column, converted in the model matrix
+  before <- d
+  f <- stats::as.formula(paste("y ~ treat +", paste0("x", 1:11, collapse = " + "), "| id + year"))
+  fit1 <- twfe(f, data = d, weights = ~w, cluster = ~id, threads = 1)
+  fit2 <- twfe(f, data = d, weights = ~w, cluster = ~id, threads = 2)
+  ref <- fixest::feols(f, data = d, weights = ~w, cluster = ~id, fixef.rm = "none", ssc = fixest_ssc())
+  expect_true(fit1$exact)
+  expect_matches_fixest(fit1, ref)
+  expect_identical(coef(fit1), coef(fit2))
+  expect_identical(residuals(fit1), residuals(fit2))
+  expect_identical(d, before)
+  # the fit's demeaned regressors: weighted residuals on unit and year dummies
+  for (v in c("x1", "x9", "x11")) {
+    r <- stats::residuals(stats::lm(stats::reformulate(c("factor(id)", "factor(year)"), v), data = d, weights = w))
+    expect_lt(max(abs(fit1$sample$X[, v] - r)), 1e-10)
+  }
+})
+
 test_that("iid and heteroskedasticity-robust variances equal fixest and lm", {
   skip_if_not_installed("fixest")
   skip_if_not_installed("sandwich")
