@@ -25,6 +25,14 @@ cpp_multiplier_draws <- function(inf, se, seed, first, count, threads) {
     .Call(`_pilotdid_cpp_multiplier_draws`, inf, se, seed, first, count, threads)
 }
 
+cpp_cohort_rows <- function(g, unit, G, ok) {
+    .Call(`_pilotdid_cpp_cohort_rows`, g, unit, G, ok)
+}
+
+cpp_event_positions <- function(time, cohort, lo, hi, bin) {
+    .Call(`_pilotdid_cpp_event_positions`, time, cohort, lo, hi, bin)
+}
+
 cpp_demean <- function(X, y, codes, G, w, max_exact, tol, maxit, threads, in_place = FALSE) {
     .Call(`_pilotdid_cpp_demean`, X, y, codes, G, w, max_exact, tol, maxit, threads, in_place)
 }
@@ -117,8 +125,12 @@ cpp_hash_columns <- function(x, K) {
     .Call(`_pilotdid_cpp_hash_columns`, x, K)
 }
 
-cpp_col_summary <- function(x, K, w) {
-    .Call(`_pilotdid_cpp_col_summary`, x, K, w)
+cpp_col_summary <- function(x, K, w, skip = 0L) {
+    .Call(`_pilotdid_cpp_col_summary`, x, K, w, skip)
+}
+
+cpp_code_sums <- function(code, K, w) {
+    .Call(`_pilotdid_cpp_code_sums`, code, K, w)
 }
 
 cpp_raw_columns <- function(x, K, cols) {

@@ -84,31 +84,38 @@ event_study <- function(formula, data, cohort, time = NULL, window = c(-5, 5), r
   cols <- event_columns(formula, data, cohort, time, cluster, weights)
   rows <- eval_subset(substitute(subset), data, parent.frame())
   d <- event_sample_data(data, rows, cols)
-  rel <- relative_time(d, cols)
-  check_event_design(rel, cols, opts)
-  dm <- event_dummies(rel, opts)
-  if (!all(dm$keep)) {
-    note("Dropped {sum(!dm$keep)} row{?s} of treated units outside the event window [{opts$window[1]}, {opts$window[2]}] ({.code bin = FALSE}).")
+  ev <- relative_time(d, cols, opts)
+  terms <- event_terms(ev, opts)
+  check_event_names(terms$label, cols)
+  pos <- ev$pos
+  keep <- TRUE
+  if (ev$n_out > 0) {
+    note("Dropped {ev$n_out} row{?s} of treated units outside the event window [{opts$window[1]}, {opts$window[2]}] ({.code bin = FALSE}).")
+    keep <- pos != -1L | is.na(pos)
+    d <- d[keep, , drop = FALSE]
+    pos <- pos[keep]
   }
-  check_event_names(dm$terms$label, cols)
-  if (!all(dm$keep)) d <- d[dm$keep, , drop = FALSE]
   # the event-time dummies as codes: twfe_fit() writes them straight into the model matrix
-  cells <- list(code = match(dm$bin[dm$keep], dm$terms$rel_time), names = dm$terms$label)
-  w <- event_weights(weights, nrow(data), rows[dm$keep])
+  term_of <- c(NA, match(seq(opts$window[1L], opts$window[2L]), terms$rel_time))
+  cells <- list(code = term_of[pos + 1L], names = terms$label)
+  w <- event_weights(weights, nrow(data), rows[keep])
   vc <- list(...)$vcov
   if (is.null(cluster) && !is.null(vc) && vc[1L] != "cluster") cols$cluster <- NULL
-  f <- event_formula(formula, dm$terms$label)
+  f <- event_formula(formula, terms$label)
   fit <- twfe_fit(f, d, seq_len(nrow(d)), cluster = cols$cluster, weights = w, cells = cells, ...)
   fit$call <- call("twfe", formula = f)
   used <- fit$obs
-  fit <- event_fit_rows(fit, data, rows, dm$keep, call$data)
-  treated <- !rel$never[dm$keep][used]
-  unit <- d[[cols$unit]][used]
-  tab <- event_table(fit, dm$terms, opts, dm$bin[dm$keep][used][treated])
+  fit <- event_fit_rows(fit, data, rows, keep, call$data)
+  if (length(used) < length(pos)) pos <- pos[used]   # rows used: none with a missing position
+  treated <- pos > 0L
+  P <- length(ev$counts)
+  counts <- if (length(used) < nrow(d)) tabulate(pos[treated], nbins = P) else ev$counts
+  tab <- event_table(fit, terms, opts, counts)
+  units <- event_units(fit$sample$codes[[cols$unit]], treated)
   out <- list(table = tab, wald = pretrend_wald(fit, tab), fit = fit, window = opts$window,
               ref = opts$ref, bin = opts$bin, cohort = cols$cohort, time = cols$time,
-              unit = cols$unit, n_treated = length(unique(unit[treated])),
-              n_never = length(unique(unit[!treated])), formula = formula, call = call)
+              unit = cols$unit, n_treated = units[["treated"]], n_never = units[["never"]],
+              formula = formula, call = call)
   validate_pilotdid_event_study(new_pilotdid_event_study(out))
 }
 
@@ -201,74 +208,62 @@ event_columns <- function(formula, data, cohort, time, cluster, weights, call = 
        used = unique(c(setdiff(all.vars(spec$main), ".pd_check"), unlist(spec$fe), cohort, clus, wcol)))
 }
 
-# A plain data.frame copy of the used columns and rows (the user's data is never modified).
+# A plain data.frame of the used columns and rows (the user's data is never
+# modified; with every row, the columns are not copied).
 event_sample_data <- function(data, rows, cols) {
-  d <- lapply(as.list(data)[cols$used], `[`, rows)
-  as.data.frame(d, stringsAsFactors = FALSE, optional = TRUE)
+  d <- as.list(data)[cols$used]
+  if (!identical(rows, seq_len(nrow(data)))) d <- lapply(d, `[`, rows)
+  structure(d, class = "data.frame", row.names = c(NA_integer_, -length(rows)))
 }
 
-# Relative time, never-treated flag and cohort (Inf = never) for every row of the sample copy.
-relative_time <- function(d, cols, call = rlang::caller_env()) {
+# The event-time position of every row of the sample copy (see
+# cpp_event_positions(): 1..P in the window, 0 never treated, NA missing time,
+# -1 outside the window), the treated rows per position, and the design
+# checks: finite times, whole relative times, treated units, pre-periods,
+# reference periods observed.
+relative_time <- function(d, cols, opts, call = rlang::caller_env()) {
   tt <- d[[cols$time]]
-  if (is.numeric(tt) && any(is.infinite(tt))) {
-    abort_input(c("The time column {.field {cols$time}} must be finite.",
-                  "x" = "{sum(is.infinite(tt))} row{?s} {?has/have} an infinite value."), call = call)
-  }
   coh <- read_cohort(d[[cols$unit]], tt, d[[cols$cohort]], names = list(cohort = cols$cohort, unit = cols$unit),
                      call = call)
-  never <- is.infinite(coh)
-  rel <- tt - coh
-  rel[never] <- NA
-  bad <- !is.na(rel) & rel != round(rel)
-  if (any(bad)) {
-    abort_input(c("Relative time {.code {cols$time} - {cols$cohort}} must be whole numbers.",
-                  "x" = "{sum(bad)} row{?s} {?has/have} fractional values, e.g. {rel[bad][1]}."), call = call)
+  w <- opts$window
+  ev <- cpp_event_positions(tt, coh, w[1L], w[2L], opts$bin)
+  if (ev$n_inf_time > 0) {
+    abort_input(c("The time column {.field {cols$time}} must be finite.",
+                  "x" = "{ev$n_inf_time} row{?s} {?has/have} an infinite value."), call = call)
   }
-  list(rel = rel, never = never, cohort = coh)
-}
-
-check_event_design <- function(rel, cols, opts, call = rlang::caller_env()) {
-  if (all(rel$never)) {
+  if (ev$n_frac > 0) {
+    abort_input(c("Relative time {.code {cols$time} - {cols$cohort}} must be whole numbers.",
+                  "x" = "{ev$n_frac} row{?s} {?has/have} fractional values, e.g. {ev$frac}."), call = call)
+  }
+  if (ev$n_treated == 0) {
     abort_input(c("No treated unit: every value of the cohort column {.field {cols$cohort}} is NA, 0 or Inf.",
                   "i" = "An event study needs units with an adoption period."), call = call)
   }
-  r <- rel$rel[!rel$never & !is.na(rel$rel)]
-  if (!any(r < 0)) {
+  if (ev$n_pre == 0) {
     abort_input(c("No pre-periods in the data: treated units are never observed before adoption.",
                   "i" = "The event study needs rows where {.field {cols$time}} is before {.field {cols$cohort}}, to estimate pre-trends against {.arg ref}."),
                 call = call)
   }
-  seen <- if (opts$bin) pmin(pmax(r, opts$window[1L]), opts$window[2L]) else r
-  absent <- as.character(setdiff(opts$ref, seen))
+  absent <- as.character(opts$ref[ev$counts[opts$ref - w[1L] + 1L] == 0L])
   if (length(absent)) {
     abort_input(c("Reference period{?s} {absent} {?does/do} not occur in the data.",
                   "i" = "Choose a {.arg ref} at which treated units are observed."), call = call)
   }
-  invisible(TRUE)
+  ev
 }
 
-# Binned relative time per row (NA for never-treated units and missing times),
-# the terms to estimate and the rows kept.
-event_dummies <- function(rel, opts) {
-  w <- opts$window
-  r <- rel$rel
-  keep <- rel$never | is.na(r) | (r >= w[1L] & r <= w[2L])
-  if (opts$bin) {
-    keep <- rep(TRUE, length(r))
-    r <- pmin(pmax(r, w[1L]), w[2L])
-  }
-  r[!keep] <- NA
-  b <- r
-  b[rel$never] <- NA
-  seen <- sort(unique(b[!is.na(b) & keep]))
-  periods <- setdiff(seq(w[1L], w[2L]), opts$ref)
-  absent <- as.character(setdiff(periods, seen))
+# The terms to estimate: the periods of the window other than `ref` that
+# treated units are observed in (a note names the others).
+event_terms <- function(ev, opts) {
+  periods <- seq(opts$window[1L], opts$window[2L])
+  seen <- periods[ev$counts > 0L]
+  est <- setdiff(periods, opts$ref)
+  absent <- as.character(setdiff(est, seen))
   if (length(absent)) {
     note("No observations at relative time{?s} {absent}: no coefficient estimated for {?it/them}.")
   }
-  est <- intersect(periods, seen)
-  terms <- data.frame(rel_time = est, label = event_labels(est), stringsAsFactors = FALSE)
-  list(bin = b, keep = keep, terms = terms)
+  est <- intersect(est, seen)
+  data.frame(rel_time = est, label = event_labels(est), stringsAsFactors = FALSE)
 }
 
 # pre_5 ... pre_1, current, post_1 ... post_5 (the paper's labels).
@@ -320,16 +315,25 @@ event_weights <- function(weights, n, rows, call = rlang::caller_env()) {
 
 # Map the fit's rows back to rows of the user's data; record rows removed before twfe().
 event_fit_rows <- function(fit, data, rows, keep, data_name) {
-  fit <- adopt_fit(fit, rows[keep][fit$obs], data, data_name)
+  fit <- adopt_fit(fit, if (isTRUE(keep)) rows[fit$obs] else rows[keep][fit$obs], data, data_name)
   pre <- data.frame(reason = character(), n = integer())
   if (length(rows) < nrow(data)) pre <- rbind(pre, data.frame(reason = "subset", n = nrow(data) - length(rows)))
-  if (!all(keep)) pre <- rbind(pre, data.frame(reason = "outside event window", n = sum(!keep)))
+  if (!isTRUE(keep)) pre <- rbind(pre, data.frame(reason = "outside event window", n = sum(!keep)))
   fit$removed <- rbind(pre, fit$removed)
   fit
 }
 
-# One row per relative period of the window that is estimated or a reference.
-event_table <- function(fit, terms, opts, bin_treated, level = 0.95) {
+# Treated and never-treated units among the rows used (`codes`: the fit's
+# unit codes; `treated`: per row used).
+event_units <- function(codes, treated) {
+  G <- n_levels(list(codes))
+  c(treated = sum(tabulate(codes[treated] + 1L, nbins = G) > 0L),
+    never = sum(tabulate(codes[!treated] + 1L, nbins = G) > 0L))
+}
+
+# One row per relative period of the window that is estimated or a reference;
+# `counts`: observations of treated units at each period of the window.
+event_table <- function(fit, terms, opts, counts, level = 0.95) {
   est <- fit$coefficients
   se <- sqrt(diag(fit$vcov))
   dropped <- setdiff(terms$label, names(est))
@@ -354,7 +358,7 @@ event_table <- function(fit, terms, opts, bin_treated, level = 0.95) {
   tab$conf.low <- ci[, 1L]
   tab$conf.high <- ci[, 2L]
   tab$binned <- opts$bin & tab$rel_time %in% opts$window
-  tab$n_obs <- as.integer(tabulate(match(bin_treated, tab$rel_time), nbins = nrow(tab)))
+  tab$n_obs <- counts[tab$rel_time - opts$window[1L] + 1L]
   rownames(tab) <- NULL
   tab
 }

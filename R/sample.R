@@ -36,10 +36,11 @@ twfe_sample <- function(spec, data, rows, cl_vars, weights, drop_singletons, cel
   if (length(rows) < nrow(data)) {
     removed <- rbind(removed, data.frame(reason = "subset", n = nrow(data) - length(rows)))
   }
-  if (!identical(rows, seq_len(nrow(data)))) d <- lapply(d, `[`, rows)
+  every_row <- identical(rows, seq_len(nrow(data)))
+  if (!every_row) d <- lapply(d, `[`, rows)
   d <- structure(d, class = "data.frame", row.names = c(NA_integer_, -length(rows)))
   w <- if (!is.null(w_info$values)) w_info$values[rows] else if (!is.null(w_info$col)) d[[w_info$col]]
-  if (!is.null(cells)) cells$code <- cells$code[rows]
+  if (!is.null(cells) && !every_row) cells$code <- cells$code[rows]
   mm <- model_data(spec$main, d, call, cells)
   ok <- complete_rows(mm, d, c(fe_vars, unlist(cl_vars), w_info$col))
   if (!is.null(w)) check_weights(w, ok$keep, call)
@@ -86,7 +87,8 @@ twfe_sample <- function(spec, data, rows, cl_vars, weights, drop_singletons, cel
     mm$X <- mm$X[idx, , drop = FALSE]
   }
   w <- if (is.null(w)) NULL else as.double(w[idx])
-  raw <- raw_summary(mm$y, mm$X, w, mm$yname, call)
+  if (!is.null(cells) && length(idx) < length(cells$code)) cells$code <- cells$code[idx]
+  raw <- raw_summary(mm$y, mm$X, w, mm$yname, cells, call)
   # owned: X was built here and nothing else refers to it (demeaned in place)
   list(y = mm$y, X = mm$X, w = w, codes = codes, cl_codes = cl_codes, levels = levels,
        yname = mm$yname, obs = rows[idx], n_data = nrow(data), removed = removed, raw = raw,
@@ -193,16 +195,21 @@ weight_spec <- function(weights, data, call) {
 # hash (as hex) per column of the outcome, the regressors and the weights
 # (enough to tell later whether data are the data the fit was estimated on),
 # which regressors are 0/1, and their weighted sums (reghdfe's `_cons`).
-raw_summary <- function(y, X, w, yname, call) {
+# Columns built from `cells` (see twfe_fit()) are not data: no hash, not kept
+# raw, their sums from the codes.
+raw_summary <- function(y, X, w, yname, cells, call) {
+  nc <- length(cells$names)
   sy <- cpp_col_summary(y, 1L, w %||% numeric())
-  sx <- cpp_col_summary(X, ncol(X), w %||% numeric())
+  sx <- cpp_col_summary(X, ncol(X), w %||% numeric(), nc)
+  if (nc) sx$wsum[seq_len(nc)] <- cpp_code_sums(cells$code, nc, w %||% numeric())
   bad <- c(if (sy$maxabs > 1e150) yname, colnames(X)[sx$maxabs > 1e150])
   if (length(bad)) {
     abort_input(c("{.field {bad}} {cli::qty(length(bad))}ha{?s/ve} values above 1e150 in absolute value: their squares overflow.",
                   "i" = "{cli::qty(length(bad))}Rescale {?it/them} (e.g. divide by a power of 10) before estimating."), call = call)
   }
-  hash <- c(sy$hash, sx$hash, if (!is.null(w)) cpp_hash_columns(w, 1L))
-  names(hash) <- c(".y", colnames(X), if (!is.null(w)) ".weights")
+  plain <- seq_len(ncol(X)) > nc
+  hash <- c(sy$hash, sx$hash[plain], if (!is.null(w)) cpp_hash_columns(w, 1L))
+  names(hash) <- c(".y", colnames(X)[plain], if (!is.null(w)) ".weights")
   list(hash = hash, binary = stats::setNames(sx$binary, colnames(X)), wsum = stats::setNames(sx$wsum, colnames(X)))
 }
 

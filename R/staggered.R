@@ -133,24 +133,23 @@ outcome_only <- function(main, d, call) {
 # staggered treatment.
 read_cohort <- function(unit, time, g = NULL, D = NULL, names = list(), what = "a staggered design",
                         call = caller_env()) {
-  u <- group_codes(list(unit)) + 1L   # match(unit, unique(unit)), fast on integer ids
-  ok <- !is.na(unit)
+  u0 <- group_codes(list(unit))   # match(unit, unique(unit)) - 1, fast on integer ids
+  ok <- if (anyNA(unit)) !is.na(unit) else TRUE
   example <- function(bad) {
     ids <- utils::head(unique(unit[bad]), 3L)
     c("x" = gsub("([{}])", "\\1\\1", cli::format_inline("For example {names$unit %||% 'unit'} {.val {ids}}.")))
   }
-  if (is.null(g)) return(cohort_from_treatment(u, ok, time, D, names, what, example, call))
+  if (is.null(g)) return(cohort_from_treatment(u0 + 1L, ok, time, D, names, what, example, call))
   if (!is.numeric(g) && all(is.na(g))) g <- rep(NA_real_, length(g)) # an all-NA column: nobody treated
   if (!is.numeric(g)) {
     abort_input(c("The cohort column {.field {names$cohort}} must be numeric (first treated period; NA, 0 or Inf for never treated).",
                   "x" = "It is {.cls {class(g)[1]}}."), call = call)
   }
-  g <- as.double(g)
-  g[is.na(g) | g == 0 | is.infinite(g)] <- Inf
-  first_g <- g[cpp_first_rows(u - 1L, max(u))]   # each unit's first row
-  varies <- ok & g != first_g[u]
-  if (any(varies)) {
-    abort_input(c("The cohort column {.field {names$cohort}} varies within {length(unique(u[varies]))} unit{?s}; it must be constant per unit.",
+  chk <- cpp_cohort_rows(as.double(g), u0, attr(u0, "G"), if (isTRUE(ok)) logical() else ok)
+  g <- chk$g   # NA, 0 and Inf: Inf
+  if (chk$bad > 0) {
+    varies <- ok & g != g[cpp_first_rows(u0, attr(u0, "G"))][u0 + 1L]   # against each unit's first row
+    abort_input(c("The cohort column {.field {names$cohort}} varies within {length(unique(u0[varies]))} unit{?s}; it must be constant per unit.",
                   example(varies),
                   "i" = "Give every row of a unit its first treated period (NA, 0 or Inf for never treated)."),
                 call = call)

@@ -21,7 +21,7 @@ note <- function(message, ..., .envir = parent.frame()) {
 # vectors), with the number of levels in attribute "G".
 group_codes <- function(cols) {
   codes <- group_codes_(cols)
-  attr(codes, "G") <- if (length(codes)) max(codes) + 1L else 0L
+  if (is.null(attr(codes, "G"))) attr(codes, "G") <- if (length(codes)) max(codes) + 1L else 0L
   codes
 }
 

@@ -124,6 +124,35 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// cpp_cohort_rows
+Rcpp::List cpp_cohort_rows(Rcpp::NumericVector g, Rcpp::IntegerVector unit, int G, Rcpp::LogicalVector ok);
+RcppExport SEXP _pilotdid_cpp_cohort_rows(SEXP gSEXP, SEXP unitSEXP, SEXP GSEXP, SEXP okSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type g(gSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type unit(unitSEXP);
+    Rcpp::traits::input_parameter< int >::type G(GSEXP);
+    Rcpp::traits::input_parameter< Rcpp::LogicalVector >::type ok(okSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_cohort_rows(g, unit, G, ok));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_event_positions
+Rcpp::List cpp_event_positions(SEXP time, Rcpp::NumericVector cohort, int lo, int hi, bool bin);
+RcppExport SEXP _pilotdid_cpp_event_positions(SEXP timeSEXP, SEXP cohortSEXP, SEXP loSEXP, SEXP hiSEXP, SEXP binSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< SEXP >::type time(timeSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type cohort(cohortSEXP);
+    Rcpp::traits::input_parameter< int >::type lo(loSEXP);
+    Rcpp::traits::input_parameter< int >::type hi(hiSEXP);
+    Rcpp::traits::input_parameter< bool >::type bin(binSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_event_positions(time, cohort, lo, hi, bin));
+    return rcpp_result_gen;
+END_RCPP
+}
 // cpp_demean
 Rcpp::List cpp_demean(Rcpp::NumericMatrix X, Rcpp::NumericVector y, Rcpp::List codes, Rcpp::IntegerVector G, Rcpp::NumericVector w, int max_exact, double tol, int maxit, int threads, bool in_place);
 RcppExport SEXP _pilotdid_cpp_demean(SEXP XSEXP, SEXP ySEXP, SEXP codesSEXP, SEXP GSEXP, SEXP wSEXP, SEXP max_exactSEXP, SEXP tolSEXP, SEXP maxitSEXP, SEXP threadsSEXP, SEXP in_placeSEXP) {
@@ -485,15 +514,29 @@ BEGIN_RCPP
 END_RCPP
 }
 // cpp_col_summary
-Rcpp::List cpp_col_summary(Rcpp::NumericVector x, int K, Rcpp::NumericVector w);
-RcppExport SEXP _pilotdid_cpp_col_summary(SEXP xSEXP, SEXP KSEXP, SEXP wSEXP) {
+Rcpp::List cpp_col_summary(Rcpp::NumericVector x, int K, Rcpp::NumericVector w, int skip);
+RcppExport SEXP _pilotdid_cpp_col_summary(SEXP xSEXP, SEXP KSEXP, SEXP wSEXP, SEXP skipSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type x(xSEXP);
     Rcpp::traits::input_parameter< int >::type K(KSEXP);
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type w(wSEXP);
-    rcpp_result_gen = Rcpp::wrap(cpp_col_summary(x, K, w));
+    Rcpp::traits::input_parameter< int >::type skip(skipSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_col_summary(x, K, w, skip));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_code_sums
+Rcpp::NumericVector cpp_code_sums(Rcpp::IntegerVector code, int K, Rcpp::NumericVector w);
+RcppExport SEXP _pilotdid_cpp_code_sums(SEXP codeSEXP, SEXP KSEXP, SEXP wSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type code(codeSEXP);
+    Rcpp::traits::input_parameter< int >::type K(KSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type w(wSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_code_sums(code, K, w));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -652,6 +695,8 @@ static const R_CallMethodDef CallEntries[] = {
     {"_pilotdid_cpp_boot_pvalue", (DL_FUNC) &_pilotdid_cpp_boot_pvalue, 7},
     {"_pilotdid_cpp_boot_wald_draws", (DL_FUNC) &_pilotdid_cpp_boot_wald_draws, 8},
     {"_pilotdid_cpp_multiplier_draws", (DL_FUNC) &_pilotdid_cpp_multiplier_draws, 6},
+    {"_pilotdid_cpp_cohort_rows", (DL_FUNC) &_pilotdid_cpp_cohort_rows, 4},
+    {"_pilotdid_cpp_event_positions", (DL_FUNC) &_pilotdid_cpp_event_positions, 5},
     {"_pilotdid_cpp_demean", (DL_FUNC) &_pilotdid_cpp_demean, 10},
     {"_pilotdid_cpp_entropy_range", (DL_FUNC) &_pilotdid_cpp_entropy_range, 4},
     {"_pilotdid_cpp_entropy_weights", (DL_FUNC) &_pilotdid_cpp_entropy_weights, 8},
@@ -675,7 +720,8 @@ static const R_CallMethodDef CallEntries[] = {
     {"_pilotdid_cpp_group_codes", (DL_FUNC) &_pilotdid_cpp_group_codes, 1},
     {"_pilotdid_cpp_is_nested", (DL_FUNC) &_pilotdid_cpp_is_nested, 3},
     {"_pilotdid_cpp_hash_columns", (DL_FUNC) &_pilotdid_cpp_hash_columns, 2},
-    {"_pilotdid_cpp_col_summary", (DL_FUNC) &_pilotdid_cpp_col_summary, 3},
+    {"_pilotdid_cpp_col_summary", (DL_FUNC) &_pilotdid_cpp_col_summary, 4},
+    {"_pilotdid_cpp_code_sums", (DL_FUNC) &_pilotdid_cpp_code_sums, 3},
     {"_pilotdid_cpp_raw_columns", (DL_FUNC) &_pilotdid_cpp_raw_columns, 3},
     {"_pilotdid_cpp_model_matrix", (DL_FUNC) &_pilotdid_cpp_model_matrix, 4},
     {"_pilotdid_cpp_fit_sums", (DL_FUNC) &_pilotdid_cpp_fit_sums, 5},

@@ -22,7 +22,8 @@ Rcpp::LogicalVector cpp_finite_rows(Rcpp::NumericMatrix X, Rcpp::NumericVector y
 
 // Dense 0-based codes of an integer identifier, numbered in order of first
 // appearance (as match(x, unique(x)) - 1), in O(N + range) when the range of
-// values is at most 4N; returns an empty vector otherwise (R falls back).
+// values is at most 4N, with the number of levels in attribute "G"; returns
+// an empty vector otherwise (R falls back).
 // [[Rcpp::export]]
 Rcpp::IntegerVector cpp_group_codes(Rcpp::IntegerVector x) {
   const int N = x.size();
@@ -39,6 +40,7 @@ Rcpp::IntegerVector cpp_group_codes(Rcpp::IntegerVector x) {
     if (m < 0) m = next++;
     out[i] = m;
   }
+  out.attr("G") = next;
   return out;
 }
 
@@ -84,18 +86,19 @@ Rcpp::CharacterVector cpp_hash_columns(Rcpp::NumericVector x, int K) {
   return out;
 }
 
-// One pass over each of the K columns stored in `x` (a matrix or a vector):
-// the largest absolute value (NaN ignored), the hash of cpp_hash_columns(),
-// whether every value is 0 or 1, and the weighted sum (w empty: weights 1).
+// One pass over each of the K columns stored in `x` (a matrix or a vector),
+// the first `skip` excepted (left 0, "" and FALSE): the largest absolute
+// value (NaN ignored), the hash of cpp_hash_columns(), whether every value is
+// 0 or 1, and the weighted sum (w empty: weights 1).
 // [[Rcpp::export]]
-Rcpp::List cpp_col_summary(Rcpp::NumericVector x, int K, Rcpp::NumericVector w) {
+Rcpp::List cpp_col_summary(Rcpp::NumericVector x, int K, Rcpp::NumericVector w, int skip = 0) {
   const size_t N = K > 0 ? x.size() / K : 0;
   const bool unit = w.size() == 0;
   if (!unit && (size_t)w.size() != N) Rcpp::stop("weights have %d values, not %d", (int)w.size(), (int)N);
   Rcpp::NumericVector maxabs(K), wsum(K);
   Rcpp::CharacterVector hash(K);
   Rcpp::LogicalVector binary(K);
-  for (int k = 0; k < K; ++k) {
+  for (int k = skip; k < K; ++k) {
     const double* c = x.begin() + (size_t)k * N;
     unsigned long long h = FNV_START;
     double m = 0.0, s = 0.0;
@@ -114,6 +117,20 @@ Rcpp::List cpp_col_summary(Rcpp::NumericVector x, int K, Rcpp::NumericVector w) 
   }
   return Rcpp::List::create(Rcpp::Named("maxabs") = maxabs, Rcpp::Named("hash") = hash,
                             Rcpp::Named("binary") = binary, Rcpp::Named("wsum") = wsum);
+}
+
+// Sum of the weights w (empty: weights 1) of the rows with code 1..K (other
+// codes and NA ignored): the weighted sums of the 0/1 columns code == j.
+// [[Rcpp::export]]
+Rcpp::NumericVector cpp_code_sums(Rcpp::IntegerVector code, int K, Rcpp::NumericVector w) {
+  Rcpp::NumericVector out(K);
+  const R_xlen_t N = code.size();
+  const bool unit = w.size() == 0;
+  for (R_xlen_t i = 0; i < N; ++i) {
+    const int c = code[i];
+    if (c >= 1 && c <= K) out[c - 1] += unit ? 1.0 : w[i];
+  }
+  return out;
 }
 
 // The columns `cols` (1-based) of the matrix in `x` as raw 0/1 vectors.

@@ -219,6 +219,15 @@ test_that("rows with a missing time are dropped by twfe() with one note", {
                  class = "pilotdid_message")
   expect_equal(nobs(es), nrow(d) - 1L)
   expect_false(i %in% es$fit$obs)
+  # counts and units are those of the rows used; a control missing on a
+  # treated unit's rows removes them too
+  d$x1[d$id == d$id[which(!is.na(d$cohort))[40]]] <- NA
+  expect_message(es <- event_study(y ~ x1 | id + year, data = d, cohort = "cohort"), "Dropped 11 rows")
+  o <- add_rel_time(d[!is.na(d$year) & !is.na(d$x1), ], never_value = NA)
+  expect_equal(es$table$n_obs, as.integer(table(factor(o$rel, levels = -5:5))), ignore_attr = TRUE)
+  expect_equal(es$n_treated, length(unique(o$id[!is.na(o$cohort)])))
+  expect_equal(es$n_treated, length(unique(d$id[!is.na(d$cohort)])) - 1L)
+  expect_equal(es$n_never, length(unique(o$id[is.na(o$cohort)])))
 })
 
 test_that("relative periods without observations get no dummy, with a note", {
