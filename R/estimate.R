@@ -5,7 +5,7 @@
 # `vspec` (see vcov_spec()). The fit keeps its sample in `$sample`.
 twfe_estimate <- function(smp, vspec, ssc, threads) {
   n <- length(smp$y)
-  w <- smp$w %||% rep(1, n)
+  w <- smp$w %||% numeric()   # empty: weights 1
   G <- n_levels(smp$codes)
   demeaned <- isTRUE(smp$demeaned)
   # raw 0/1 regressors, before X is demeaned in place
@@ -53,7 +53,7 @@ set_fit_vcov <- function(fit, vspec, ssc, threads = 1L, cl_codes = NULL) {
   s <- fit$sample
   cl_codes <- cl_codes %||% s$cl_codes
   panel <- if (vspec$type %in% c("NW", "DK")) fit_panel(fit) else NULL
-  V <- vcov_compute(vspec$type, s$X, fit$residuals, fit$weights %||% rep(1, fit$nobs), s$bread, s$codes,
+  V <- vcov_compute(vspec$type, s$X, fit$residuals, fit$weights, s$bread, s$codes,
                     cl_codes, panel, vspec$lag, ssc, threads)
   if (V$repaired) {
     note("The variance matrix was not positive semi-definite: its eigenvalues below 1e-16 were set to 1e-16, as fixest does.")
@@ -115,7 +115,7 @@ report_dropped <- function(xnames, dm, w, kept) {
   out <- setdiff(seq_along(xnames), kept)
   if (!length(out)) return(character())
   nm <- xnames[out]
-  within <- vapply(out, function(j) sum(w * dm$X[, j]^2), 0) <= 1e-10 * dm$ss[out]
+  within <- vapply(out, function(j) sum(if (length(w)) w * dm$X[, j]^2 else dm$X[, j]^2), 0) <= 1e-10 * dm$ss[out]
   if (any(within)) note("Dropped regressor{?s} {.field {nm[within]}}: constant within the fixed effects.")
   if (any(!within)) note("Dropped regressor{?s} {.field {nm[!within]}}: collinear with the other regressors.")
   nm

@@ -108,9 +108,9 @@ cluster_request <- function(x, arg, fe, call) {
 # ---- the computation ------------------------------------------------------------------
 
 # Variance of the coefficients from the demeaned regressors X (kept columns),
-# residuals e, weights w, bread B = (X'WX)^-1, the fixed-effect codes and, by
-# request type, the cluster codes (a list) or the panel (unit and time codes,
-# time codes in time order). `intercept = TRUE`: the last column of X is
+# residuals e, weights w (NULL or empty: 1), bread B = (X'WX)^-1, the
+# fixed-effect codes and, by request type, the cluster codes (a list) or the
+# panel (unit and time codes, time codes in time order). `intercept = TRUE`: the last column of X is
 # reghdfe's constant, already counted in K with the fixed effects.
 vcov_compute <- function(type, X, e, w, B, codes, cl_codes = list(), panel = NULL, lag = NULL,
                          ssc = NULL, threads = 1L, intercept = FALSE) {
@@ -127,9 +127,11 @@ vcov_compute <- function(type, X, e, w, B, codes, cl_codes = list(), panel = NUL
   if (length(codes) == 0L && ssc$K.fixef != "none") K <- p + 1L
   adj_K <- if (ssc$K.adj) (n - 1) / (n - K) else 1
   sandwich <- function(meat) B %*% meat %*% B
+  if (!length(w)) w <- NULL   # NULL or empty: weights 1
   out <- switch(type,
-    iid = list(V = B * sum(w * e^2) / (if (ssc$K.adj) n - K else n - 1), df_t = n - K, G = integer()),
-    hetero = list(V = (if (ssc$K.adj) n / (n - K) else 1) * sandwich(cpp_vcov_meat(X, e, w, integer(), 0L, threads)),
+    iid = list(V = B * sum(if (is.null(w)) e^2 else w * e^2) / (if (ssc$K.adj) n - K else n - 1),
+               df_t = n - K, G = integer()),
+    hetero = list(V = (if (ssc$K.adj) n / (n - K) else 1) * sandwich(cpp_vcov_meat(X, e, w %||% numeric(), integer(), 0L, threads)),
                   df_t = n - K, G = integer()),
     cluster = vcov_cluster(X, e, w, cl_codes, sandwich, adj_K, ssc, n, K, threads),
     NW = , DK = vcov_hac(type, X, e, w, panel, lag, sandwich, adj_K, ssc, n, K))
@@ -141,7 +143,7 @@ vcov_compute <- function(type, X, e, w, B, codes, cl_codes = list(), panel = NUL
 # the sum over non-empty sets S of cluster variables of (-1)^(|S|+1) V_S, V_S
 # clustered on the intersection of S.
 vcov_cluster <- function(X, e, w, cl_codes, sandwich, adj_K, ssc, n, K, threads) {
-  cm <- cluster_meat(X, cl_codes, ssc, threads, e = w * e)
+  cm <- cluster_meat(X, cl_codes, ssc, threads, e = if (is.null(w)) e else w * e)
   df_t <- if (ssc$t.df == "min") min(cm$G) - 1L else n - K
   list(V = adj_K * sandwich(cm$meat), df_t = df_t, G = cm$G)
 }
@@ -154,15 +156,13 @@ cluster_meat <- function(S, cl_codes, ssc = ssc(), threads = 1L, e = NULL) {
   Gc <- n_levels(cl_codes)
   Gmin <- min(Gc)
   m <- length(cl_codes)
-  one <- rep(1, nrow(S))
-  e <- e %||% one
   meat <- 0
   for (s in seq_len(2^m - 1L)) {
     set <- which(bitwAnd(s, 2^(seq_len(m) - 1L)) > 0)
     cd <- if (length(set) == 1L) cl_codes[[set]] else group_codes(unname(cl_codes[set]))
     G <- n_levels(list(cd))
     fac <- if (!ssc$G.adj) 1 else if (ssc$G.df == "min") Gmin / (Gmin - 1) else G / (G - 1)
-    meat <- meat + (-1)^(length(set) + 1L) * fac * cpp_vcov_meat(S, e, one, cd, G, threads)
+    meat <- meat + (-1)^(length(set) + 1L) * fac * cpp_vcov_meat(S, e %||% numeric(), numeric(), cd, G, threads)
   }
   list(meat = meat, G = Gc)
 }
@@ -171,7 +171,7 @@ cluster_meat <- function(S, cl_codes, ssc = ssc(), threads = 1L, e = NULL) {
 # (cross-sectional sums per period, then Newey-West over periods), Bartlett
 # weights 1 - l/(lag + 1).
 vcov_hac <- function(type, X, e, w, panel, lag, sandwich, adj_K, ssc, n, K) {
-  S <- X * (w * e)
+  S <- X * (if (is.null(w)) e else w * e)
   tt <- panel$time
   Tn <- max(tt) + 1L
   lag <- lag %||% floor(Tn^0.25)

@@ -23,7 +23,7 @@ namespace pilotdid {
 static std::vector<double> group_weights(const FixedEffects& fe, int q) {
   std::vector<double> d(fe.G[q], 0.0);
   const int* c = fe.code[q];
-  for (int i = 0; i < fe.N; ++i) d[c[i]] += fe.w[i];
+  for (int i = 0; i < fe.N; ++i) d[c[i]] += fe.wt(i);
   return d;
 }
 
@@ -55,7 +55,7 @@ static ExactSolver build_exact(const FixedEffects& fe) {
   for (int i = 0; i < fe.N; ++i) {
     for (int a = 1; a < fe.Q; ++a) {
       int ia = ex.offset[a] + fe.code[a][i];
-      for (int b = 1; b < fe.Q; ++b) S(ia, ex.offset[b] + fe.code[b][i]) += fe.w[i];
+      for (int b = 1; b < fe.Q; ++b) S(ia, ex.offset[b] + fe.code[b][i]) += fe.wt(i);
     }
   }
   // minus sum_g c_g c_g' / D_g, with rows grouped by the big code
@@ -79,7 +79,7 @@ static ExactSolver build_exact(const FixedEffects& fe) {
       for (int a = 1; a < fe.Q; ++a) {
         int ia = ex.offset[a] + fe.code[a][i];
         if (acc[ia] == 0.0) touched.push_back(ia);
-        acc[ia] += fe.w[i];
+        acc[ia] += fe.wt(i);
       }
     }
     const double inv = 1.0 / ex.D[g];
@@ -105,7 +105,7 @@ static void demean_exact(const FixedEffects& fe, const ExactSolver& ex, const do
                          double* const* out, int K, double* ss) {
   const int N = fe.N, M = ex.M, Q = fe.Q;
   const int* cb = fe.code[0];
-  const double* w = fe.unit_w ? 0 : fe.w;
+  const double* w = fe.w;
   std::vector<std::vector<double> > mean(K, std::vector<double>(fe.G[0], 0.0));
   Mat rhs = Mat::Zero(M, K);
   for (int k = 0; k < K; ++k) {
@@ -179,7 +179,7 @@ static void solve_exact_sums(const FixedEffects& fe, const ExactSolver& ex, cons
   for (int q = 1; q < fe.Q; ++q)
     for (int g = 0; g < fe.G[q]; ++g) rhs[ex.offset[q] + g] = s[q][g];
   for (int i = 0; i < N; ++i) {
-    const double r = fe.w[i] * mean[cb[i]];
+    const double r = fe.wt(i) * mean[cb[i]];
     for (int q = 1; q < fe.Q; ++q) rhs[ex.offset[q] + fe.code[q][i]] -= r;
   }
   Vec beta = ex.Sinv * rhs;
@@ -187,7 +187,7 @@ static void solve_exact_sums(const FixedEffects& fe, const ExactSolver& ex, cons
   for (int i = 0; i < N; ++i) {
     double zb = 0.0;
     for (int q = 1; q < fe.Q; ++q) zb += beta[ex.offset[q] + fe.code[q][i]];
-    zb_sum[cb[i]] += fe.w[i] * zb;
+    zb_sum[cb[i]] += fe.wt(i) * zb;
   }
   for (int g = 0; g < fe.G[0]; ++g) if (ex.D[g] > 0) mean[g] -= zb_sum[g] / ex.D[g];
   for (int q = 1; q < fe.Q; ++q)
@@ -221,14 +221,14 @@ static SchurCg build_cg(const FixedEffects& fe) {
     for (int i = 0; i < N; ++i) sc.order[pos[c0[i]]++] = i;
   }
   bool weighted = false;
-  for (int i = 0; i < N && !weighted; ++i) weighted = fe.w[i] != 1.0;
+  for (int i = 0; i < N && !weighted; ++i) weighted = fe.wt(i) != 1.0;
   const int R = sc.R;
   sc.idx.resize((size_t)N * R);
   if (weighted) sc.ws.resize(N);
   for (int k = 0; k < N; ++k) {
     const int i = sc.order[k];
     for (int q = 1; q < fe.Q; ++q) sc.idx[(size_t)k * R + q - 1] = sc.off[q] + fe.code[q][i];
-    if (weighted) sc.ws[k] = fe.w[i];
+    if (weighted) sc.ws[k] = fe.wt(i);
   }
   // weights per level of dimension 0, and diag(S)_j = D_j - sum_g c_gj^2 / D_g
   std::vector<double> D(sc.M, 0.0), acc(sc.M, 0.0);
@@ -475,7 +475,7 @@ void Demeaner::apply_many(const double* const* in, double* const* out, int K, do
     }
     if (ss) {   // before demeaning: out may be in
       double s = 0.0;
-      for (int i = 0; i < fe.N; ++i) s += (fe.unit_w ? 1.0 : fe.w[i]) * in[k0][i] * in[k0][i];
+      for (int i = 0; i < fe.N; ++i) s += fe.wt(i) * in[k0][i] * in[k0][i];
       ss[k0] = s;
     }
     iters[k0] = demean_cg(cg_, in[k0], out[k0], tol_, maxit_);
@@ -492,15 +492,17 @@ int Demeaner::solve_sums(const Sums& s, Sums& coef) const {
 FixedEffects make_fixed_effects(Rcpp::List codes, Rcpp::IntegerVector G, Rcpp::NumericVector w,
                                 std::vector<Rcpp::IntegerVector>& keep, std::vector<int>* order) {
   FixedEffects fe;
-  fe.N = w.size();
   fe.Q = codes.size();
-  fe.w = w.begin();
+  if (w.size() == 0 && fe.Q == 0) Rcpp::stop("Internal error: no weights and no fixed effects.");
+  fe.N = w.size() > 0 ? (int)w.size() : (int)Rf_xlength(codes[0]);
+  // weights all 1: none (hot loops skip them)
+  bool unit = true;
+  for (int i = 0; i < (int)w.size() && unit; ++i) unit = w[i] == 1.0;
+  fe.w = unit ? 0 : w.begin();
   std::vector<int> ord(fe.Q);
   for (int q = 0; q < fe.Q; ++q) ord[q] = q;
   std::stable_sort(ord.begin(), ord.end(), [&](int a, int b) { return G[a] > G[b]; });
   if (order) *order = ord;
-  fe.unit_w = true;
-  for (int i = 0; i < fe.N && fe.unit_w; ++i) fe.unit_w = fe.w[i] == 1.0;
   keep.clear();
   for (int q = 0; q < fe.Q; ++q) keep.push_back(Rcpp::as<Rcpp::IntegerVector>(codes[ord[q]]));
   for (int q = 0; q < fe.Q; ++q) {

@@ -5,11 +5,14 @@
 // demeaned one (collinear with them).
 #include "pilotdid.h"
 #include <cmath>
+#include <algorithm>
 
 namespace pilotdid {
 
-// X'WX and X'Wy accumulated in fixed chunks, so the sums do not depend on threads.
-static void cross_products(const MapMat& X, const MapVec& y, const MapVec& w, int threads,
+// X'WX and X'Wy accumulated in fixed chunks, so the sums do not depend on
+// threads; `w` null: weights 1. Weighted rows are copied in blocks small
+// enough to stay in cache.
+static void cross_products(const MapMat& X, const MapVec& y, const double* w, int threads,
                            Mat& XtX, Vec& Xty) {
   const int N = X.rows(), K = X.cols();
   std::vector<Mat> part(N_CHUNKS, Mat::Zero(K, K));
@@ -21,9 +24,19 @@ static void cross_products(const MapMat& X, const MapVec& y, const MapVec& w, in
   for (int c = 0; c < N_CHUNKS; ++c) {
     const int b = chunk_begin(N, c), e = chunk_begin(N, c + 1);
     if (e <= b) continue;
-    Mat Xw = X.middleRows(b, e - b).array().colwise() * w.segment(b, e - b).array();
-    part[c].noalias() = Xw.transpose() * X.middleRows(b, e - b);
-    party[c].noalias() = Xw.transpose() * y.segment(b, e - b);
+    if (!w) {
+      part[c].noalias() = X.middleRows(b, e - b).transpose() * X.middleRows(b, e - b);
+      party[c].noalias() = X.middleRows(b, e - b).transpose() * y.segment(b, e - b);
+      continue;
+    }
+    const int B = 4096;
+    Mat Xw;
+    for (int s = b; s < e; s += B) {
+      const int n = std::min(B, e - s);
+      Xw = X.middleRows(s, n).array().colwise() * MapVec(const_cast<double*>(w) + s, n).array();
+      part[c].noalias() += Xw.transpose() * X.middleRows(s, n);
+      party[c].noalias() += Xw.transpose() * y.segment(s, n);
+    }
   }
   XtX = Mat::Zero(K, K);
   Xty = Vec::Zero(K);
@@ -61,10 +74,11 @@ Rcpp::List cpp_ols(Rcpp::NumericMatrix Xr, Rcpp::NumericVector yr, Rcpp::Numeric
   using namespace pilotdid;
   const int N = Xr.nrow(), K = Xr.ncol();
   MapMat X(Xr.begin(), N, K);
-  MapVec y(yr.begin(), N), w(wr.begin(), N);
+  MapVec y(yr.begin(), N);
+  if (wr.size() != 0 && wr.size() != N) Rcpp::stop("Internal error: weights have the wrong length.");
   Mat XtX;
   Vec Xty;
-  cross_products(X, y, w, threads, XtX, Xty);
+  cross_products(X, y, wr.size() ? wr.begin() : 0, threads, XtX, Xty);
 
   std::vector<int> cols(K), kept;
   for (int j = 0; j < K; ++j) cols[j] = j;
@@ -79,10 +93,19 @@ Rcpp::List cpp_ols(Rcpp::NumericMatrix Xr, Rcpp::NumericVector yr, Rcpp::Numeric
   for (int a = 0; a < P; ++a) Xty_k[a] = Xty[kept[a]];
   Vec beta = XtX_inv * Xty_k;
 
-  Rcpp::NumericVector resid(N);
-  MapVec e(resid.begin(), N);
-  e = y;
-  for (int a = 0; a < P; ++a) e -= beta[a] * X.col(kept[a]);
+  // residuals in row blocks (one pass over e, not one per column)
+  Rcpp::NumericVector resid(Rcpp::no_init(N));
+  double* e = resid.begin();
+  const int B = 2048;
+  for (int s = 0; s < N; s += B) {
+    const int n = std::min(B, N - s);
+    for (int i = 0; i < n; ++i) e[s + i] = y[s + i];
+    for (int a = 0; a < P; ++a) {
+      const double* x = X.col(kept[a]).data() + s;
+      const double ba = beta[a];
+      for (int i = 0; i < n; ++i) e[s + i] -= ba * x[i];
+    }
+  }
 
   Rcpp::IntegerVector kept_r(P);
   for (int a = 0; a < P; ++a) kept_r[a] = kept[a] + 1;

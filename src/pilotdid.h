@@ -3,7 +3,7 @@
 // Conventions (every kernel uses these names):
 //   N  rows of the estimation sample       K  columns (variables) processed
 //   Q  fixed-effect dimensions             G  levels of one dimension
-//   fe codes arrive from R as 0-based int  w  observation weights (all 1 when unweighted)
+//   fe codes arrive from R as 0-based int  w  observation weights (empty/null: all 1)
 // Kernels live in namespace pilotdid, take Eigen::Map views / std types only and
 // never touch the R API, so they are safe inside OpenMP regions. Each .cpp file
 // ends with the thin // [[Rcpp::export]] wrappers cpp_<job>().
@@ -33,8 +33,8 @@ struct FixedEffects {
   int Q;
   std::vector<const int*> code;   // code[q][i] in 0..G[q]-1
   std::vector<int> G;             // levels per dimension
-  const double* w;                // weights, length N (never null)
-  bool unit_w = false;            // every weight is 1 (hot loops skip w)
+  const double* w;                // weights, length N; null when every weight is 1
+  double wt(int i) const { return w ? w[i] : 1.0; }
 };
 
 // ---- within transformation (demean.cpp) ----------------------------------------

@@ -1,7 +1,8 @@
 // vcov.cpp -- the "meat" of sandwich variances: sum over clusters of s_g s_g',
 // s_g = sum_{i in g} w_i e_i x_i. With no cluster codes every row is its own
-// cluster (heteroskedasticity-robust).
+// cluster (heteroskedasticity-robust). `e` or `w` empty: all 1.
 #include "pilotdid.h"
+#include <algorithm>
 
 // [[Rcpp::export]]
 Rcpp::NumericMatrix cpp_vcov_meat(Rcpp::NumericMatrix Xr, Rcpp::NumericVector er,
@@ -9,18 +10,29 @@ Rcpp::NumericMatrix cpp_vcov_meat(Rcpp::NumericMatrix Xr, Rcpp::NumericVector er
                                   int G, int threads) {
   using namespace pilotdid;
   const int N = Xr.nrow(), K = Xr.ncol();
+  if ((er.size() != 0 && er.size() != N) || (wr.size() != 0 && wr.size() != N)) {
+    Rcpp::stop("Internal error: scores and weights have the wrong length.");
+  }
   MapMat X(Xr.begin(), N, K);
-  MapVec e(er.begin(), N), w(wr.begin(), N);
+  const double* e = er.size() ? er.begin() : 0;
+  const double* w = wr.size() ? wr.begin() : 0;
+  auto we = [&](int i) { return (e ? e[i] : 1.0) * (w ? w[i] : 1.0); };
   const bool by_row = cluster.size() == 0;
   std::vector<Mat> part(N_CHUNKS, Mat::Zero(K, K));
-  Mat scores;
+  Mat scores;   // K x G: one column per cluster
   if (!by_row) {
-    scores = Mat::Zero(G, K);
-    Vec we = w.array() * e.array();
-    for (int k = 0; k < K; ++k) {   // column by column: X is column-major
-      const double* x = X.col(k).data();
-      double* s = scores.col(k).data();
-      for (int i = 0; i < N; ++i) s[cluster[i]] += we[i] * x[i];
+    scores = Mat::Zero(K, G);
+    const int* cl = cluster.begin();
+    const int B = 2048;
+    std::vector<double> f(B);
+    for (int s = 0; s < N; s += B) {   // row blocks: X read column by column within a block
+      const int n = std::min(B, N - s);
+      for (int i = 0; i < n; ++i) f[i] = we(s + i);
+      for (int k = 0; k < K; ++k) {
+        const double* x = X.col(k).data() + s;
+        double* sc = scores.data() + k;
+        for (int i = 0; i < n; ++i) sc[(size_t)cl[s + i] * K] += f[i] * x[i];
+      }
     }
   }
   const int R = by_row ? N : G;
@@ -32,10 +44,12 @@ Rcpp::NumericMatrix cpp_vcov_meat(Rcpp::NumericMatrix Xr, Rcpp::NumericVector er
     const int b = chunk_begin(R, c), n = chunk_begin(R, c + 1) - b;
     if (n <= 0) continue;
     if (by_row) {
-      Mat s = X.middleRows(b, n).array().colwise() * (w.segment(b, n).array() * e.segment(b, n).array());
+      Mat s(n, K);
+      for (int k = 0; k < K; ++k)
+        for (int i = 0; i < n; ++i) s(i, k) = X(b + i, k) * we(b + i);
       part[c].noalias() = s.transpose() * s;
     } else {
-      part[c].noalias() = scores.middleRows(b, n).transpose() * scores.middleRows(b, n);
+      part[c].noalias() = scores.middleCols(b, n) * scores.middleCols(b, n).transpose();
     }
   }
   Mat meat = Mat::Zero(K, K);
