@@ -109,8 +109,8 @@ cpp_resample_info <- function(state) {
     .Call(`_pilotdid_cpp_resample_info`, state)
 }
 
-cpp_finite_rows <- function(X, y) {
-    .Call(`_pilotdid_cpp_finite_rows`, X, y)
+cpp_finite_rows <- function(X, y, threads = 1L) {
+    .Call(`_pilotdid_cpp_finite_rows`, X, y, threads)
 }
 
 cpp_group_codes <- function(x) {
@@ -125,8 +125,8 @@ cpp_hash_columns <- function(x, K) {
     .Call(`_pilotdid_cpp_hash_columns`, x, K)
 }
 
-cpp_col_summary <- function(x, K, w, skip = 0L) {
-    .Call(`_pilotdid_cpp_col_summary`, x, K, w, skip)
+cpp_col_summary <- function(y, x, K, w, skip = 0L, threads = 1L) {
+    .Call(`_pilotdid_cpp_col_summary`, y, x, K, w, skip, threads)
 }
 
 cpp_code_sums <- function(code, K, w) {
@@ -137,12 +137,12 @@ cpp_raw_columns <- function(x, K, cols) {
     .Call(`_pilotdid_cpp_raw_columns`, x, K, cols)
 }
 
-cpp_model_matrix <- function(cols, cell_code, cell_of, N) {
-    .Call(`_pilotdid_cpp_model_matrix`, cols, cell_code, cell_of, N)
+cpp_model_matrix <- function(cols, cell_code, cell_of, N, threads = 1L) {
+    .Call(`_pilotdid_cpp_model_matrix`, cols, cell_code, cell_of, N, threads)
 }
 
-cpp_fit_sums <- function(y, y_raw, y_dm, e, w) {
-    .Call(`_pilotdid_cpp_fit_sums`, y, y_raw, y_dm, e, w)
+cpp_fit_sums <- function(y, y_raw, y_dm, e, w, threads = 1L) {
+    .Call(`_pilotdid_cpp_fit_sums`, y, y_raw, y_dm, e, w, threads)
 }
 
 cpp_first_rows <- function(codes, G) {

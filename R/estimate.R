@@ -15,7 +15,7 @@ twfe_estimate <- function(smp, vspec, ssc, threads) {
   smp$X <- NULL   # raw columns: gone when demeaned in place
   ols <- cpp_ols(dm$X, dm$y, w, dm$ss, 1e-10, threads)
   y_raw <- smp$y_raw %||% smp$y
-  ss <- cpp_fit_sums(smp$y, y_raw, dm$y, ols$resid, smp$w %||% numeric())
+  ss <- cpp_fit_sums(smp$y, y_raw, dm$y, ols$resid, smp$w %||% numeric(), threads)
   if (ss[["ss_dm"]] <= 1e-20 * ss[["ss_y"]]) {
     abort_input("The outcome {.field {smp$yname}} is constant within the fixed effects: there is no variation left to estimate any coefficient from.",
                 call = NULL)

@@ -23,7 +23,7 @@ eval_subset <- function(expr, data, env, call = caller_env()) {
 # Build the estimation sample: outcome, regressors, weights, fixed-effect and
 # cluster codes, after removing unusable rows (each removal reported).
 twfe_sample <- function(spec, data, rows, cl_vars, weights, drop_singletons, cells = NULL,
-                        call = caller_env()) {
+                        call = caller_env(), threads = 1L) {
   fe_vars <- unique(unlist(spec$fe))
   w_info <- weight_spec(weights, data, call)
   vars <- setdiff(all.vars(spec$main), cells$names)
@@ -41,8 +41,8 @@ twfe_sample <- function(spec, data, rows, cl_vars, weights, drop_singletons, cel
   d <- structure(d, class = "data.frame", row.names = c(NA_integer_, -length(rows)))
   w <- if (!is.null(w_info$values)) w_info$values[rows] else if (!is.null(w_info$col)) d[[w_info$col]]
   if (!is.null(cells) && !every_row) cells$code <- cells$code[rows]
-  mm <- model_data(spec$main, d, call, cells)
-  ok <- complete_rows(mm, d, c(fe_vars, unlist(cl_vars), w_info$col))
+  mm <- model_data(spec$main, d, call, cells, threads)
+  ok <- complete_rows(mm, d, c(fe_vars, unlist(cl_vars), w_info$col), threads)
   if (!is.null(w)) check_weights(w, ok$keep, call)
   keep <- ok$keep
   if (!is.null(w) && any(w[keep] == 0)) {
@@ -88,7 +88,7 @@ twfe_sample <- function(spec, data, rows, cl_vars, weights, drop_singletons, cel
   }
   w <- if (is.null(w)) NULL else as.double(w[idx])
   if (!is.null(cells) && length(idx) < length(cells$code)) cells$code <- cells$code[idx]
-  raw <- raw_summary(mm$y, mm$X, w, mm$yname, cells, call)
+  raw <- raw_summary(mm$y, mm$X, w, mm$yname, cells, call, threads)
   # owned: X was built here and nothing else refers to it (demeaned in place)
   list(y = mm$y, X = mm$X, w = w, codes = codes, cl_codes = cl_codes, levels = levels,
        yname = mm$yname, obs = rows[idx], n_data = nrow(data), removed = removed, raw = raw,
@@ -105,7 +105,7 @@ fe_levels <- function(cols, codes) {
 # Outcome vector and regressor matrix (no intercept) from the main formula.
 # Plain numeric columns take a fast path; anything else goes through model.matrix().
 # `cells` (see twfe_fit()): leading 0/1 regressors built from integer codes.
-model_data <- function(main, d, call, cells = NULL) {
+model_data <- function(main, d, call, cells = NULL, threads = 1L) {
   labels <- attr(stats::terms(main), "term.labels")
   lhs <- main[[2L]]
   is_cell <- labels %in% cells$names
@@ -117,7 +117,7 @@ model_data <- function(main, d, call, cells = NULL) {
   if (is.name(lhs) && all(plain %in% names(d)) &&
       all(vapply(d[c(as.character(lhs), plain)], is.numeric, TRUE))) {
     # one copy: each column written once into the matrix
-    X <- cpp_model_matrix(unname(as.list(d)[plain]), cells$code %||% integer(), cell_of, nrow(d))
+    X <- cpp_model_matrix(unname(as.list(d)[plain]), cells$code %||% integer(), cell_of, nrow(d), threads)
     colnames(X) <- labels
     return(list(y = as.double(d[[as.character(lhs)]]), X = X, yname = as.character(lhs)))
   }
@@ -143,8 +143,8 @@ model_data <- function(main, d, call, cells = NULL) {
 }
 
 # Rows without missing or infinite values; reports how many were dropped and why.
-complete_rows <- function(mm, d, id_cols) {
-  keep <- cpp_finite_rows(mm$X, mm$y)
+complete_rows <- function(mm, d, id_cols, threads = 1L) {
+  keep <- cpp_finite_rows(mm$X, mm$y, threads)
   for (v in unique(id_cols)) if (anyNA(d[[v]])) keep <- keep & !is.na(d[[v]])
   n_bad <- length(keep) - sum(keep)
   if (n_bad > 0L) {
@@ -197,11 +197,12 @@ weight_spec <- function(weights, data, call) {
 # which regressors are 0/1, and their weighted sums (reghdfe's `_cons`).
 # Columns built from `cells` (see twfe_fit()) are not data: no hash, not kept
 # raw, their sums from the codes.
-raw_summary <- function(y, X, w, yname, cells, call) {
+raw_summary <- function(y, X, w, yname, cells, call, threads = 1L) {
   nc <- length(cells$names)
-  sy <- cpp_col_summary(y, 1L, w %||% numeric())
-  sx <- cpp_col_summary(X, ncol(X), w %||% numeric(), nc)
-  if (nc) sx$wsum[seq_len(nc)] <- cpp_code_sums(cells$code, nc, w %||% numeric())
+  s <- cpp_col_summary(y, X, ncol(X), w %||% numeric(), nc, threads)   # y first
+  if (nc) s$wsum[1L + seq_len(nc)] <- cpp_code_sums(cells$code, nc, w %||% numeric())
+  sy <- lapply(s, `[`, 1L)
+  sx <- lapply(s, `[`, -1L)
   bad <- c(if (sy$maxabs > 1e150) yname, colnames(X)[sx$maxabs > 1e150])
   if (length(bad)) {
     abort_input(c("{.field {bad}} {cli::qty(length(bad))}ha{?s/ve} values above 1e150 in absolute value: their squares overflow.",

@@ -133,7 +133,7 @@ twfe_fit <- function(formula, data, rows, cluster = NULL, vcov = NULL, weights =
   vspec <- vcov_spec(vcov, cluster, spec$fe_names, lag, call = call)
   ssc <- check_ssc(ssc, call)
   threads <- resolve_threads(threads, call)
-  smp <- twfe_sample(spec, data, rows, vspec$cluster, weights, drop_singletons, cells, call)
+  smp <- twfe_sample(spec, data, rows, vspec$cluster, weights, drop_singletons, cells, call, threads)
   fit <- twfe_estimate(smp, vspec, ssc, threads)
   fit$formula <- formula
   fit$args <- list(rows = rows, cluster = cluster, weights = weights, drop_singletons = drop_singletons)

@@ -466,14 +466,15 @@ BEGIN_RCPP
 END_RCPP
 }
 // cpp_finite_rows
-Rcpp::LogicalVector cpp_finite_rows(Rcpp::NumericMatrix X, Rcpp::NumericVector y);
-RcppExport SEXP _pilotdid_cpp_finite_rows(SEXP XSEXP, SEXP ySEXP) {
+Rcpp::LogicalVector cpp_finite_rows(Rcpp::NumericMatrix X, Rcpp::NumericVector y, int threads);
+RcppExport SEXP _pilotdid_cpp_finite_rows(SEXP XSEXP, SEXP ySEXP, SEXP threadsSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
     Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type X(XSEXP);
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type y(ySEXP);
-    rcpp_result_gen = Rcpp::wrap(cpp_finite_rows(X, y));
+    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_finite_rows(X, y, threads));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -514,16 +515,18 @@ BEGIN_RCPP
 END_RCPP
 }
 // cpp_col_summary
-Rcpp::List cpp_col_summary(Rcpp::NumericVector x, int K, Rcpp::NumericVector w, int skip);
-RcppExport SEXP _pilotdid_cpp_col_summary(SEXP xSEXP, SEXP KSEXP, SEXP wSEXP, SEXP skipSEXP) {
+Rcpp::List cpp_col_summary(Rcpp::NumericVector y, Rcpp::NumericVector x, int K, Rcpp::NumericVector w, int skip, int threads);
+RcppExport SEXP _pilotdid_cpp_col_summary(SEXP ySEXP, SEXP xSEXP, SEXP KSEXP, SEXP wSEXP, SEXP skipSEXP, SEXP threadsSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type y(ySEXP);
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type x(xSEXP);
     Rcpp::traits::input_parameter< int >::type K(KSEXP);
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type w(wSEXP);
     Rcpp::traits::input_parameter< int >::type skip(skipSEXP);
-    rcpp_result_gen = Rcpp::wrap(cpp_col_summary(x, K, w, skip));
+    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_col_summary(y, x, K, w, skip, threads));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -554,8 +557,8 @@ BEGIN_RCPP
 END_RCPP
 }
 // cpp_model_matrix
-Rcpp::NumericMatrix cpp_model_matrix(Rcpp::List cols, Rcpp::IntegerVector cell_code, Rcpp::IntegerVector cell_of, int N);
-RcppExport SEXP _pilotdid_cpp_model_matrix(SEXP colsSEXP, SEXP cell_codeSEXP, SEXP cell_ofSEXP, SEXP NSEXP) {
+Rcpp::NumericMatrix cpp_model_matrix(Rcpp::List cols, Rcpp::IntegerVector cell_code, Rcpp::IntegerVector cell_of, int N, int threads);
+RcppExport SEXP _pilotdid_cpp_model_matrix(SEXP colsSEXP, SEXP cell_codeSEXP, SEXP cell_ofSEXP, SEXP NSEXP, SEXP threadsSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
@@ -563,13 +566,14 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type cell_code(cell_codeSEXP);
     Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type cell_of(cell_ofSEXP);
     Rcpp::traits::input_parameter< int >::type N(NSEXP);
-    rcpp_result_gen = Rcpp::wrap(cpp_model_matrix(cols, cell_code, cell_of, N));
+    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_model_matrix(cols, cell_code, cell_of, N, threads));
     return rcpp_result_gen;
 END_RCPP
 }
 // cpp_fit_sums
-Rcpp::NumericVector cpp_fit_sums(Rcpp::NumericVector y, Rcpp::NumericVector y_raw, Rcpp::NumericVector y_dm, Rcpp::NumericVector e, Rcpp::NumericVector w);
-RcppExport SEXP _pilotdid_cpp_fit_sums(SEXP ySEXP, SEXP y_rawSEXP, SEXP y_dmSEXP, SEXP eSEXP, SEXP wSEXP) {
+Rcpp::NumericVector cpp_fit_sums(Rcpp::NumericVector y, Rcpp::NumericVector y_raw, Rcpp::NumericVector y_dm, Rcpp::NumericVector e, Rcpp::NumericVector w, int threads);
+RcppExport SEXP _pilotdid_cpp_fit_sums(SEXP ySEXP, SEXP y_rawSEXP, SEXP y_dmSEXP, SEXP eSEXP, SEXP wSEXP, SEXP threadsSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
@@ -578,7 +582,8 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type y_dm(y_dmSEXP);
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type e(eSEXP);
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type w(wSEXP);
-    rcpp_result_gen = Rcpp::wrap(cpp_fit_sums(y, y_raw, y_dm, e, w));
+    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_fit_sums(y, y_raw, y_dm, e, w, threads));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -716,15 +721,15 @@ static const R_CallMethodDef CallEntries[] = {
     {"_pilotdid_cpp_resample_assign", (DL_FUNC) &_pilotdid_cpp_resample_assign, 3},
     {"_pilotdid_cpp_resample_crossprod", (DL_FUNC) &_pilotdid_cpp_resample_crossprod, 2},
     {"_pilotdid_cpp_resample_info", (DL_FUNC) &_pilotdid_cpp_resample_info, 1},
-    {"_pilotdid_cpp_finite_rows", (DL_FUNC) &_pilotdid_cpp_finite_rows, 2},
+    {"_pilotdid_cpp_finite_rows", (DL_FUNC) &_pilotdid_cpp_finite_rows, 3},
     {"_pilotdid_cpp_group_codes", (DL_FUNC) &_pilotdid_cpp_group_codes, 1},
     {"_pilotdid_cpp_is_nested", (DL_FUNC) &_pilotdid_cpp_is_nested, 3},
     {"_pilotdid_cpp_hash_columns", (DL_FUNC) &_pilotdid_cpp_hash_columns, 2},
-    {"_pilotdid_cpp_col_summary", (DL_FUNC) &_pilotdid_cpp_col_summary, 4},
+    {"_pilotdid_cpp_col_summary", (DL_FUNC) &_pilotdid_cpp_col_summary, 6},
     {"_pilotdid_cpp_code_sums", (DL_FUNC) &_pilotdid_cpp_code_sums, 3},
     {"_pilotdid_cpp_raw_columns", (DL_FUNC) &_pilotdid_cpp_raw_columns, 3},
-    {"_pilotdid_cpp_model_matrix", (DL_FUNC) &_pilotdid_cpp_model_matrix, 4},
-    {"_pilotdid_cpp_fit_sums", (DL_FUNC) &_pilotdid_cpp_fit_sums, 5},
+    {"_pilotdid_cpp_model_matrix", (DL_FUNC) &_pilotdid_cpp_model_matrix, 5},
+    {"_pilotdid_cpp_fit_sums", (DL_FUNC) &_pilotdid_cpp_fit_sums, 6},
     {"_pilotdid_cpp_first_rows", (DL_FUNC) &_pilotdid_cpp_first_rows, 2},
     {"_pilotdid_cpp_synth_prepare", (DL_FUNC) &_pilotdid_cpp_synth_prepare, 14},
     {"_pilotdid_cpp_synth_fit", (DL_FUNC) &_pilotdid_cpp_synth_fit, 1},

@@ -38,6 +38,13 @@ Mat pinv_psd(const Mat& S) {
 }
 
 // z_i: indicators of row i's levels in dimensions 1..Q-1, stacked (length M).
+// S = sum_i w_i z_i z_i' - sum_g c_g c_g' / D_g, with c_g = sum_{i in g} w_i z_i
+// and D_g the weight of level g of the big dimension, in one pass over the
+// rows grouped by g (the rows in place when the codes are sorted). A level
+// whose rows hit most of the M levels with one common weight c (a unit seen
+// in most years) has c_g = c (1 - m_g), m_g marking the levels it misses:
+// its outer product is accumulated as c^2 / D_g (11' - 1m' - m1' + mm'),
+// which costs M + |m_g|^2 instead of |c_g|^2.
 static ExactSolver build_exact(const FixedEffects& fe) {
   ExactSolver ex;
   ex.M = 0;
@@ -46,50 +53,80 @@ static ExactSolver build_exact(const FixedEffects& fe) {
     ex.offset[q] = ex.M;
     ex.M += fe.G[q];
   }
-  ex.D = group_weights(fe, 0);
-  const int M = ex.M;
-  if (M == 0) return ex;
-
-  // A = sum_i w_i z_i z_i'
-  Mat S = Mat::Zero(M, M);
-  for (int i = 0; i < fe.N; ++i) {
-    for (int a = 1; a < fe.Q; ++a) {
-      int ia = ex.offset[a] + fe.code[a][i];
-      for (int b = 1; b < fe.Q; ++b) S(ia, ex.offset[b] + fe.code[b][i]) += fe.wt(i);
-    }
+  const int M = ex.M, N = fe.N, Gb = fe.G[0];
+  if (M == 0) {
+    ex.D = group_weights(fe, 0);
+    return ex;
   }
-  // minus sum_g c_g c_g' / D_g, with rows grouped by the big code
-  const int Gb = fe.G[0];
   const int* cb = fe.code[0];
-  std::vector<int> start(Gb + 1, 0), order(fe.N);
-  for (int i = 0; i < fe.N; ++i) ++start[cb[i] + 1];
-  for (int g = 0; g < Gb; ++g) start[g + 1] += start[g];
-  {
-    std::vector<int> pos(start.begin(), start.end() - 1);
-    for (int i = 0; i < fe.N; ++i) order[pos[cb[i]]++] = i;
-  }
-  std::vector<double> acc(M, 0.0);
+  ex.D.assign(Gb, 0.0);
+  Mat S = Mat::Zero(M, M);
+  std::vector<double> acc(M, 0.0), v(M, 0.0);   // v: sum of f_g m_g
   std::vector<int> touched;
   touched.reserve(64);
-  for (int g = 0; g < Gb; ++g) {
-    if (ex.D[g] <= 0) continue;
+  double F = 0.0, d = 0.0;                        // F: sum of f_g
+  auto add_row = [&](int i) {
+    const double wi = fe.wt(i);
+    d += wi;
+    for (int a = 1; a < fe.Q; ++a) {
+      const int ia = ex.offset[a] + fe.code[a][i];
+      for (int b = 1; b < fe.Q; ++b) S(ia, ex.offset[b] + fe.code[b][i]) += wi;
+      if (acc[ia] == 0.0) touched.push_back(ia);
+      acc[ia] += wi;
+    }
+  };
+  auto flush = [&](int g) {
+    ex.D[g] += d;
+    const int nt = touched.size(), nm = M - nt;
+    bool common = d > 0 && (double)M + (double)nm * nm < (double)nt * nt;
+    for (int a = 1; a < nt && common; ++a) common = acc[touched[a]] == acc[touched[0]];
+    if (d > 0 && common) {
+      const double f = acc[touched[0]] * acc[touched[0]] / d;
+      F += f;
+      std::vector<int>& miss = touched;   // reused: the levels missed
+      miss.clear();
+      for (int j = 0; j < M; ++j) if (acc[j] == 0.0) miss.push_back(j); else acc[j] = 0.0;
+      for (int a : miss) {
+        v[a] += f;
+        for (int b : miss) S(a, b) -= f;
+      }
+    } else if (d > 0) {
+      const double inv = 1.0 / d;
+      for (int a : touched) {
+        const double ca = acc[a] * inv;
+        for (int b : touched) S(a, b) -= ca * acc[b];
+      }
+      for (int a : touched) acc[a] = 0.0;
+    } else {
+      for (int a : touched) acc[a] = 0.0;
+    }
     touched.clear();
-    for (int k = start[g]; k < start[g + 1]; ++k) {
-      int i = order[k];
-      for (int a = 1; a < fe.Q; ++a) {
-        int ia = ex.offset[a] + fe.code[a][i];
-        if (acc[ia] == 0.0) touched.push_back(ia);
-        acc[ia] += fe.wt(i);
-      }
+    d = 0.0;
+  };
+  bool sorted = true;
+  for (int i = 1; i < N && sorted; ++i) sorted = cb[i] >= cb[i - 1];
+  if (sorted) {
+    for (int i = 0; i < N; ++i) {
+      if (i > 0 && cb[i] != cb[i - 1]) flush(cb[i - 1]);
+      add_row(i);
     }
-    const double inv = 1.0 / ex.D[g];
-    for (size_t a = 0; a < touched.size(); ++a) {
-      const double ca = acc[touched[a]] * inv;
-      for (size_t b = 0; b < touched.size(); ++b) {
-        S(touched[a], touched[b]) -= ca * acc[touched[b]];
-      }
+    if (N > 0) flush(cb[N - 1]);
+  } else {
+    std::vector<int> start(Gb + 1, 0), order(N);
+    for (int i = 0; i < N; ++i) ++start[cb[i] + 1];
+    for (int g = 0; g < Gb; ++g) start[g + 1] += start[g];
+    {
+      std::vector<int> pos(start.begin(), start.end() - 1);
+      for (int i = 0; i < N; ++i) order[pos[cb[i]]++] = i;
     }
-    for (size_t a = 0; a < touched.size(); ++a) acc[touched[a]] = 0.0;
+    for (int g = 0; g < Gb; ++g) {
+      for (int k = start[g]; k < start[g + 1]; ++k) add_row(order[k]);
+      flush(g);
+    }
+  }
+  if (F != 0.0) {
+    for (int b = 0; b < M; ++b)
+      for (int a = 0; a < M; ++a) S(a, b) -= F - v[a] - v[b];
   }
   ex.Sinv = pinv_psd(S);
   return ex;
@@ -133,8 +170,18 @@ static void demean_exact(const FixedEffects& fe, const ExactSolver& ex, const do
         for (int k = 0; k < K; ++k) r[(size_t)k * M] -= wi * m[k][g];
       }
     }
+    // beta = Sinv rhs, column by column in a fixed order (an Eigen product's
+    // order would depend on the column's alignment, hence on the block)
     Mat beta(M, K);
-    for (int k = 0; k < K; ++k) beta.col(k).noalias() = ex.Sinv * rhs.col(k);
+    for (int k = 0; k < K; ++k) {
+      const double* r = rhs.col(k).data();
+      for (int a = 0; a < M; ++a) {
+        const double* sa = ex.Sinv.col(a).data();   // Sinv symmetric: column a = row a
+        double t = 0.0;
+        for (int j = 0; j < M; ++j) t += sa[j] * r[j];
+        beta(a, k) = t;
+      }
+    }
     std::vector<double> zb(K);
     for (int i = 0; i < N; ++i) {
       const int g = cb[i];
@@ -456,11 +503,13 @@ int Demeaner::apply(const double* v, double* out) const {
   return demean_cg(cg_, v, out, tol_, maxit_);
 }
 
-// Exact path: columns in fixed blocks of up to 8 (the shared passes serve a
-// block; blocks do not depend on `threads`), blocks in parallel.
+// Exact path: columns in blocks of up to 8, one block per thread when there
+// are few (the shared passes serve a block; each column's arithmetic is the
+// same whatever block it is in), blocks in parallel.
 void Demeaner::apply_many(const double* const* in, double* const* out, int K, double* ss, int* iters,
                           int threads) const {
-  const int B = exact ? 8 : 1, nb = (K + B - 1) / B;
+  const int per_thread = (K + std::max(threads, 1) - 1) / std::max(threads, 1);
+  const int B = exact ? std::max(1, std::min(8, per_thread)) : 1, nb = (K + B - 1) / B;
   const FixedEffects& fe = fe_;
   (void)threads;
 #ifdef _OPENMP

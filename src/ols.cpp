@@ -10,8 +10,9 @@
 namespace pilotdid {
 
 // X'WX and X'Wy accumulated in fixed chunks, so the sums do not depend on
-// threads; `w` null: weights 1. Weighted rows are copied in blocks small
-// enough to stay in cache.
+// threads; `w` null: weights 1. Within a chunk, rows go in blocks small
+// enough for the block's columns to stay in cache while every pair of
+// columns is multiplied (the weighted columns copied once per block).
 static void cross_products(const MapMat& X, const MapVec& y, const double* w, int threads,
                            Mat& XtX, Vec& Xty) {
   const int N = X.rows(), K = X.cols();
@@ -23,20 +24,24 @@ static void cross_products(const MapMat& X, const MapVec& y, const double* w, in
 #endif
   for (int c = 0; c < N_CHUNKS; ++c) {
     const int b = chunk_begin(N, c), e = chunk_begin(N, c + 1);
-    if (e <= b) continue;
-    if (!w) {
-      part[c].noalias() = X.middleRows(b, e - b).transpose() * X.middleRows(b, e - b);
-      party[c].noalias() = X.middleRows(b, e - b).transpose() * y.segment(b, e - b);
-      continue;
-    }
-    const int B = 4096;
-    Mat Xw;
+    const int B = 1024;
+    Mat Xw(w ? B : 0, K);
+    Mat& P = part[c];
+    Vec& Py = party[c];
     for (int s = b; s < e; s += B) {
       const int n = std::min(B, e - s);
-      Xw = X.middleRows(s, n).array().colwise() * MapVec(const_cast<double*>(w) + s, n).array();
-      part[c].noalias() += Xw.transpose() * X.middleRows(s, n);
-      party[c].noalias() += Xw.transpose() * y.segment(s, n);
+      if (w) {
+        for (int a = 0; a < K; ++a)
+          for (int i = 0; i < n; ++i) Xw(i, a) = w[s + i] * X(s + i, a);
+      }
+      for (int a = 0; a < K; ++a) {
+        const Eigen::Map<const Vec> xa(w ? Xw.col(a).data() : X.col(a).data() + s, n);
+        for (int bb = a; bb < K; ++bb) P(a, bb) += xa.dot(X.col(bb).segment(s, n));
+        Py[a] += xa.dot(y.segment(s, n));
+      }
     }
+    for (int a = 0; a < K; ++a)
+      for (int bb = a + 1; bb < K; ++bb) P(bb, a) = P(a, bb);
   }
   XtX = Mat::Zero(K, K);
   Xty = Vec::Zero(K);
@@ -96,9 +101,13 @@ Rcpp::List cpp_ols(Rcpp::NumericMatrix Xr, Rcpp::NumericVector yr, Rcpp::Numeric
   // residuals in row blocks (one pass over e, not one per column)
   Rcpp::NumericVector resid(Rcpp::no_init(N));
   double* e = resid.begin();
-  const int B = 2048;
-  for (int s = 0; s < N; s += B) {
-    const int n = std::min(B, N - s);
+  const int B = 2048, nb = (N + B - 1) / B;
+  (void)threads;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) num_threads(threads)
+#endif
+  for (int j = 0; j < nb; ++j) {
+    const int s = j * B, n = std::min(B, N - s);
     for (int i = 0; i < n; ++i) e[s + i] = y[s + i];
     for (int a = 0; a < P; ++a) {
       const double* x = X.col(kept[a]).data() + s;

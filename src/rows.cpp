@@ -8,14 +8,25 @@
 #include <string>
 #include <algorithm>
 
+// Rows whose outcome and regressors are all finite (rows in parallel).
 // [[Rcpp::export]]
-Rcpp::LogicalVector cpp_finite_rows(Rcpp::NumericMatrix X, Rcpp::NumericVector y) {
+Rcpp::LogicalVector cpp_finite_rows(Rcpp::NumericMatrix X, Rcpp::NumericVector y, int threads = 1) {
   const int N = X.nrow(), K = X.ncol();
-  Rcpp::LogicalVector ok(N);
-  for (int i = 0; i < N; ++i) ok[i] = std::isfinite(y[i]);
-  for (int k = 0; k < K; ++k) {
-    const double* x = X.begin() + (size_t)k * N;
-    for (int i = 0; i < N; ++i) if (!std::isfinite(x[i])) ok[i] = false;
+  Rcpp::LogicalVector ok(Rcpp::no_init(N));
+  int* o = ok.begin();
+  const double* py = y.begin();
+  const double* px = X.begin();
+  (void)threads;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) num_threads(threads)
+#endif
+  for (int c = 0; c < pilotdid::N_CHUNKS; ++c) {
+    const int b = pilotdid::chunk_begin(N, c), e = pilotdid::chunk_begin(N, c + 1);
+    for (int i = b; i < e; ++i) o[i] = std::isfinite(py[i]);
+    for (int k = 0; k < K; ++k) {
+      const double* x = px + (size_t)k * N;
+      for (int i = b; i < e; ++i) if (!std::isfinite(x[i])) o[i] = 0;
+    }
   }
   return ok;
 }
@@ -86,20 +97,31 @@ Rcpp::CharacterVector cpp_hash_columns(Rcpp::NumericVector x, int K) {
   return out;
 }
 
-// One pass over each of the K columns stored in `x` (a matrix or a vector),
-// the first `skip` excepted (left 0, "" and FALSE): the largest absolute
-// value (NaN ignored), the hash of cpp_hash_columns(), whether every value is
-// 0 or 1, and the weighted sum (w empty: weights 1).
+// One pass over the outcome `y` and over each of the K columns stored in `x`
+// (a matrix), the first `skip` of x excepted (left 0, "" and FALSE); columns
+// in parallel. Per column (y first): the largest absolute value (NaN
+// ignored), the hash of cpp_hash_columns(), whether every value is 0 or 1,
+// and the weighted sum (w empty: weights 1).
 // [[Rcpp::export]]
-Rcpp::List cpp_col_summary(Rcpp::NumericVector x, int K, Rcpp::NumericVector w, int skip = 0) {
-  const size_t N = K > 0 ? x.size() / K : 0;
-  const bool unit = w.size() == 0;
-  if (!unit && (size_t)w.size() != N) Rcpp::stop("weights have %d values, not %d", (int)w.size(), (int)N);
-  Rcpp::NumericVector maxabs(K), wsum(K);
-  Rcpp::CharacterVector hash(K);
-  Rcpp::LogicalVector binary(K);
-  for (int k = skip; k < K; ++k) {
-    const double* c = x.begin() + (size_t)k * N;
+Rcpp::List cpp_col_summary(Rcpp::NumericVector y, Rcpp::NumericVector x, int K, Rcpp::NumericVector w,
+                           int skip = 0, int threads = 1) {
+  const size_t N = y.size();
+  if ((size_t)x.size() != N * (size_t)K) Rcpp::stop("Internal error: x has %d values, not %d x %d", (int)x.size(), (int)N, K);
+  const double* pw = w.size() ? w.begin() : 0;
+  if (pw && (size_t)w.size() != N) Rcpp::stop("Internal error: weights have %d values, not %d", (int)w.size(), (int)N);
+  std::vector<const double*> col(K + 1);
+  col[0] = y.begin();
+  for (int k = 0; k < K; ++k) col[k + 1] = x.begin() + (size_t)k * N;
+  std::vector<double> mx(K + 1, 0.0), sm(K + 1, 0.0);
+  std::vector<unsigned long long> hs(K + 1, FNV_START);
+  std::vector<char> bn(K + 1, 0);
+  (void)threads;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+#endif
+  for (int k = 0; k <= K; ++k) {
+    if (k > 0 && k <= skip) continue;
+    const double* c = col[k];
     unsigned long long h = FNV_START;
     double m = 0.0, s = 0.0;
     bool bin = true;
@@ -108,12 +130,22 @@ Rcpp::List cpp_col_summary(Rcpp::NumericVector x, int K, Rcpp::NumericVector w, 
       fnv_step(h, v);
       m = std::max(m, std::fabs(v));   // std::max(m, NaN) keeps m
       bin = bin && (v == 0.0 || v == 1.0);
-      s += unit ? v : w[i] * v;
+      s += pw ? pw[i] * v : v;
     }
-    maxabs[k] = m;
-    wsum[k] = s;
-    hash[k] = fnv_hex(h);
-    binary[k] = bin;
+    mx[k] = m;
+    sm[k] = s;
+    hs[k] = h;
+    bn[k] = bin;
+  }
+  Rcpp::NumericVector maxabs(K + 1), wsum(K + 1);
+  Rcpp::CharacterVector hash(K + 1);
+  Rcpp::LogicalVector binary(K + 1);
+  for (int k = 0; k <= K; ++k) {
+    if (k > 0 && k <= skip) continue;
+    maxabs[k] = mx[k];
+    wsum[k] = sm[k];
+    hash[k] = fnv_hex(hs[k]);
+    binary[k] = bn[k];
   }
   return Rcpp::List::create(Rcpp::Named("maxabs") = maxabs, Rcpp::Named("hash") = hash,
                             Rcpp::Named("binary") = binary, Rcpp::Named("wsum") = wsum);
@@ -150,43 +182,47 @@ Rcpp::List cpp_raw_columns(Rcpp::NumericVector x, int K, Rcpp::IntegerVector col
 // The model matrix (N rows) of the regressors j = 1..K: the indicator of
 // cell_code == cell_of[j] when cell_of[j] > 0, else the next vector of `cols`
 // (double, integer or logical; NA stays NA). Each value is written once: no
-// temporary copies as with cbind(as.double(...)).
+// temporary copies as with cbind(as.double(...)). Columns in parallel.
 // [[Rcpp::export]]
 Rcpp::NumericMatrix cpp_model_matrix(Rcpp::List cols, Rcpp::IntegerVector cell_code,
-                                     Rcpp::IntegerVector cell_of, int N) {
+                                     Rcpp::IntegerVector cell_of, int N, int threads = 1) {
   const int K = cell_of.size();
   Rcpp::NumericMatrix out(Rcpp::no_init(N, K));
   // cell columns: zeros, then one pass over the rows setting the ones
   int max_cell = 0;
   for (int j = 0; j < K; ++j) if (cell_of[j] > max_cell) max_cell = cell_of[j];
   std::vector<int> col_of(max_cell + 1, -1);
-  for (int j = 0; j < K; ++j) {
-    if (cell_of[j] <= 0) continue;
-    col_of[cell_of[j]] = j;
-    std::fill(out.begin() + (size_t)j * N, out.begin() + (size_t)(j + 1) * N, 0.0);
-  }
-  if (max_cell > 0) {
-    if (cell_code.size() != N) Rcpp::stop("cell codes have %d values, not %d", (int)cell_code.size(), N);
-    for (int i = 0; i < N; ++i) {
-      const int c = cell_code[i];
-      if (c >= 1 && c <= max_cell && col_of[c] >= 0) out[(size_t)col_of[c] * N + i] = 1.0;
-    }
-  }
+  if (max_cell > 0 && cell_code.size() != N) Rcpp::stop("cell codes have %d values, not %d", (int)cell_code.size(), N);
+  // the source of each column (pointers and types read here, on the main thread)
+  std::vector<const double*> src_d(K, 0);
+  std::vector<const int*> src_i(K, 0);
   int next = 0;
   for (int j = 0; j < K; ++j) {
-    double* o = out.begin() + (size_t)j * N;
-    if (cell_of[j] > 0) continue;
+    if (cell_of[j] > 0) { col_of[cell_of[j]] = j; continue; }
     SEXP x = cols[next++];
     if (Rf_xlength(x) != N) Rcpp::stop("column %d has %d values, not %d", next, (int)Rf_xlength(x), N);
     switch (TYPEOF(x)) {
-      case REALSXP: std::memcpy(o, REAL(x), sizeof(double) * N); break;
-      case INTSXP:
-      case LGLSXP: {
-        const int* v = TYPEOF(x) == INTSXP ? INTEGER(x) : LOGICAL(x);
-        for (int i = 0; i < N; ++i) o[i] = v[i] == NA_INTEGER ? NA_REAL : (double)v[i];
-        break;
-      }
+      case REALSXP: src_d[j] = REAL(x); break;
+      case INTSXP: src_i[j] = INTEGER(x); break;
+      case LGLSXP: src_i[j] = LOGICAL(x); break;
       default: Rcpp::stop("column %d is not numeric", next);
+    }
+  }
+  double* base = out.begin();
+  (void)threads;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+#endif
+  for (int j = 0; j < K; ++j) {
+    double* o = base + (size_t)j * N;
+    if (cell_of[j] > 0) std::fill(o, o + N, 0.0);
+    else if (src_d[j]) std::memcpy(o, src_d[j], sizeof(double) * N);
+    else for (int i = 0; i < N; ++i) o[i] = src_i[j][i] == NA_INTEGER ? NA_REAL : (double)src_i[j][i];
+  }
+  if (max_cell > 0) {
+    for (int i = 0; i < N; ++i) {
+      const int c = cell_code[i];
+      if (c >= 1 && c <= max_cell && col_of[c] >= 0) base[(size_t)col_of[c] * N + i] = 1.0;
     }
   }
   return out;
@@ -195,35 +231,54 @@ Rcpp::NumericMatrix cpp_model_matrix(Rcpp::List cols, Rcpp::IntegerVector cell_c
 // The weighted sums a fit reports, without temporaries of length N: sum w,
 // sum w y^2 (y as given), sum w y_dm^2 (demeaned), rss = sum w e^2, the
 // weighted mean of y_raw and tss = sum w (y_raw - mean)^2. `w` empty: every
-// weight 1. Double accumulators, two of them per sum (instruction-level
-// parallelism); the sums agree with R's to about 1e-15 relative.
+// weight 1. Partial sums over fixed chunks of rows (in parallel), added in
+// chunk order: the sums do not depend on threads and agree with R's to about
+// 1e-15 relative.
 // [[Rcpp::export]]
 Rcpp::NumericVector cpp_fit_sums(Rcpp::NumericVector y, Rcpp::NumericVector y_raw,
                                  Rcpp::NumericVector y_dm, Rcpp::NumericVector e,
-                                 Rcpp::NumericVector w) {
-  const R_xlen_t N = y.size();
-  const bool unit = w.size() == 0;
-  const double* pw = unit ? nullptr : w.begin();
-  double sw[2] = {0, 0}, ssy[2] = {0, 0}, ssdm[2] = {0, 0}, rss[2] = {0, 0}, sy[2] = {0, 0};
-  for (R_xlen_t i = 0; i < N; ++i) {
-    const int j = i & 1;
-    const double wi = unit ? 1.0 : pw[i];
-    sw[j] += wi;
-    ssy[j] += wi * (y[i] * y[i]);
-    ssdm[j] += wi * (y_dm[i] * y_dm[i]);
-    rss[j] += wi * (e[i] * e[i]);
-    sy[j] += wi * y_raw[i];
+                                 Rcpp::NumericVector w, int threads = 1) {
+  using namespace pilotdid;
+  const int N = y.size();
+  const double* pw = w.size() == 0 ? nullptr : w.begin();
+  const double *py = y.begin(), *pr = y_raw.begin(), *pd = y_dm.begin(), *pe = e.begin();
+  std::vector<double> part(N_CHUNKS * 6, 0.0);   // sw, ssy, ssdm, rss, sy, tss per chunk
+  (void)threads;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) num_threads(threads)
+#endif
+  for (int c = 0; c < N_CHUNKS; ++c) {
+    double* p = part.data() + (size_t)c * 6;
+    for (int i = chunk_begin(N, c); i < chunk_begin(N, c + 1); ++i) {
+      const double wi = pw ? pw[i] : 1.0;
+      p[0] += wi;
+      p[1] += wi * (py[i] * py[i]);
+      p[2] += wi * (pd[i] * pd[i]);
+      p[3] += wi * (pe[i] * pe[i]);
+      p[4] += wi * pr[i];
+    }
   }
-  const double ybar = (sy[0] + sy[1]) / (sw[0] + sw[1]);
-  double tss[2] = {0, 0};
-  for (R_xlen_t i = 0; i < N; ++i) {
-    const double wi = unit ? 1.0 : pw[i];
-    const double d = y_raw[i] - ybar;
-    tss[i & 1] += wi * (d * d);
+  double sw = 0, ssy = 0, ssdm = 0, rss = 0, sy = 0, tss = 0;
+  for (int c = 0; c < N_CHUNKS; ++c) {
+    const double* p = part.data() + (size_t)c * 6;
+    sw += p[0]; ssy += p[1]; ssdm += p[2]; rss += p[3]; sy += p[4];
   }
-  return Rcpp::NumericVector::create(Rcpp::Named("sw") = sw[0] + sw[1], Rcpp::Named("ss_y") = ssy[0] + ssy[1],
-                                     Rcpp::Named("ss_dm") = ssdm[0] + ssdm[1], Rcpp::Named("rss") = rss[0] + rss[1],
-                                     Rcpp::Named("ybar") = ybar, Rcpp::Named("tss") = tss[0] + tss[1]);
+  const double ybar = sy / sw;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) num_threads(threads)
+#endif
+  for (int c = 0; c < N_CHUNKS; ++c) {
+    double t = 0.0;
+    for (int i = chunk_begin(N, c); i < chunk_begin(N, c + 1); ++i) {
+      const double d = pr[i] - ybar;
+      t += (pw ? pw[i] : 1.0) * (d * d);
+    }
+    part[(size_t)c * 6 + 5] = t;
+  }
+  for (int c = 0; c < N_CHUNKS; ++c) tss += part[(size_t)c * 6 + 5];
+  return Rcpp::NumericVector::create(Rcpp::Named("sw") = sw, Rcpp::Named("ss_y") = ssy,
+                                     Rcpp::Named("ss_dm") = ssdm, Rcpp::Named("rss") = rss,
+                                     Rcpp::Named("ybar") = ybar, Rcpp::Named("tss") = tss);
 }
 
 // The first row (1-based) of each of the G levels of 0-based codes, in one

@@ -18,25 +18,22 @@ Rcpp::NumericMatrix cpp_vcov_meat(Rcpp::NumericMatrix Xr, Rcpp::NumericVector er
   const double* w = wr.size() ? wr.begin() : 0;
   auto we = [&](int i) { return (e ? e[i] : 1.0) * (w ? w[i] : 1.0); };
   const bool by_row = cluster.size() == 0;
+  (void)threads;
   std::vector<Mat> part(N_CHUNKS, Mat::Zero(K, K));
-  Mat scores;   // K x G: one column per cluster
+  Mat scores;   // G x K, columns in parallel (each in row order: thread-invariant)
   if (!by_row) {
-    scores = Mat::Zero(K, G);
+    scores = Mat::Zero(G, K);
     const int* cl = cluster.begin();
-    const int B = 2048;
-    std::vector<double> f(B);
-    for (int s = 0; s < N; s += B) {   // row blocks: X read column by column within a block
-      const int n = std::min(B, N - s);
-      for (int i = 0; i < n; ++i) f[i] = we(s + i);
-      for (int k = 0; k < K; ++k) {
-        const double* x = X.col(k).data() + s;
-        double* sc = scores.data() + k;
-        for (int i = 0; i < n; ++i) sc[(size_t)cl[s + i] * K] += f[i] * x[i];
-      }
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+#endif
+    for (int k = 0; k < K; ++k) {
+      const double* x = X.col(k).data();
+      double* sc = scores.col(k).data();
+      for (int i = 0; i < N; ++i) sc[cl[i]] += we(i) * x[i];
     }
   }
   const int R = by_row ? N : G;
-  (void)threads;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(static) num_threads(threads)
 #endif
@@ -49,7 +46,7 @@ Rcpp::NumericMatrix cpp_vcov_meat(Rcpp::NumericMatrix Xr, Rcpp::NumericVector er
         for (int i = 0; i < n; ++i) s(i, k) = X(b + i, k) * we(b + i);
       part[c].noalias() = s.transpose() * s;
     } else {
-      part[c].noalias() = scores.middleCols(b, n) * scores.middleCols(b, n).transpose();
+      part[c].noalias() = scores.middleRows(b, n).transpose() * scores.middleRows(b, n);
     }
   }
   Mat meat = Mat::Zero(K, K);

@@ -66,6 +66,25 @@ test_that("exact path with more columns than one block (8): weighted, unsorted r
   }
 })
 
+test_that("exact path: units seen in most periods (one weight per unit), duplicates and a third dimension demean as lm", {
+  d <- make_panel(n_id = 40, n_t = 12, drop_share = 0.04, seed = 22)
+  d <- rbind(d, d[c(5, 77), ])                        # two duplicated rows
+  d$wu <- stats::runif(40, 0.5, 2)[match(d$id, unique(d$id))]   # constant within units
+  d$prov <- d$id %% 3
+  X <- as.matrix(d[c("x1", "x2")])
+  for (fe in list(c("id", "year"), c("id", "year", "prov_year"))) {
+    d$prov_year <- interaction(d$prov, d$year, drop = TRUE)
+    codes <- lapply(d[fe], function(v) match(v, unique(v)) - 1L)
+    for (w in list(rep(1, nrow(d)), d$wu)) {
+      dm <- pilotdid:::within_transform(X, d$y, codes, w, 1L)
+      expect_true(dm$exact)
+      f <- stats::reformulate(paste0("factor(", fe, ")"), "x1")
+      r <- stats::residuals(stats::lm(f, data = d, weights = w))
+      expect_lt(max(abs(dm$X[, 1] - r)), 1e-10)
+    }
+  }
+})
+
 test_that("iid and heteroskedasticity-robust variances equal fixest and lm", {
   skip_if_not_installed("fixest")
   skip_if_not_installed("sandwich")
