@@ -3,6 +3,7 @@
 #   Rscript bench/twfe.R small      # only the paper-sized panel
 #   Rscript bench/twfe.R firm       # firm panels, 1M rows (iterative path), and the exact path on them
 #   Rscript bench/twfe.R firm200k   # the same at 200,000 rows
+#   Rscript bench/twfe.R firm_exact # only the exact path (movers, id + year) at 1M rows, 7 interleaved runs
 # Peak memory: each fit runs once more in a fresh R process, which resets the
 # kernel's high-water mark (/proc/self/clear_refs) after building the data and
 # reports the extra peak resident memory of the fit (Linux only).
@@ -170,6 +171,28 @@ peak_firm_mb <- function(size, case, tool, threads) {
   as.numeric(utils::tail(out, 1))
 }
 
+# The exact path (unit + year) on the 1M-row firm panel: more repetitions
+# than bench_firm(), since one fit takes about a tenth of a second.
+bench_firm_exact <- function(reps = 7L) {
+  d <- firm_data("firm", "movers")
+  f <- firm_fml("id + year")
+  out <- list()
+  for (threads in 1:2) {
+    a <- run_firm_fit("pilotdid", d, f, threads)
+    b <- run_firm_fit("fixest", d, f, threads)
+    stopifnot(max(abs(coef(a) - coef(b))) < 1e-8)
+    tp <- tf <- numeric()
+    for (r in seq_len(reps)) {
+      tp <- c(tp, system.time(run_firm_fit("pilotdid", d, f, threads))[["elapsed"]])
+      tf <- c(tf, system.time(run_firm_fit("fixest", d, f, threads))[["elapsed"]])
+    }
+    out[[threads]] <- data.frame(fe = "id + year", rows = nrow(d), threads = threads,
+                                 pilotdid_s = round(median(tp), 3), fixest_s = round(median(tf), 3),
+                                 ratio = round(median(tp) / median(tf), 2))
+  }
+  do.call(rbind, out)
+}
+
 args <- commandArgs(trailingOnly = TRUE)
 if (length(args) && args[1] == "--child") {
   child(args[2], args[3], args[4])
@@ -185,5 +208,6 @@ if (length(args) && args[1] == "--child") {
     print(res, row.names = FALSE)
   }
   for (s in intersect(which, names(firm_sizes))) print(bench_firm(s), row.names = FALSE)
+  if ("firm_exact" %in% which) print(bench_firm_exact(), row.names = FALSE)
   cat("load average", readLines("/proc/loadavg"), "\n")
 }

@@ -105,6 +105,7 @@ static ExactSolver build_exact(const FixedEffects& fe) {
   };
   bool sorted = true;
   for (int i = 1; i < N && sorted; ++i) sorted = cb[i] >= cb[i - 1];
+  ex.sorted = sorted;
   if (sorted) {
     for (int i = 0; i < N; ++i) {
       if (i > 0 && cb[i] != cb[i - 1]) flush(cb[i - 1]);
@@ -132,83 +133,123 @@ static ExactSolver build_exact(const FixedEffects& fe) {
   return ex;
 }
 
-// Demean columns v[0..K-1] into out[k] on the exact path. Per column, one pass
-// sums w v by level of every dimension (and w v^2 into ss[k]) and one writes
-// v - alpha[big] - z'beta; the two corrections through the cross-tabulation
-// of the big dimension with the others, rhs = Z'Wv - sum_i w_i mean[big_i] z_i
-// and alpha = mean - (sum_{i in g} w_i z_i'beta) / D_g, are row passes shared
-// by the K columns (codes and weights read once).
+// Demean columns v[0..K-1] into out[k] on the exact path, with the rows of
+// each level g of the big dimension together (ex.sorted), in two passes over
+// the rows shared by the K columns (codes and weights read once per row; the
+// per-level sums of the columns interleaved, [level * K + k]). Pass 1, level
+// by level: the weighted sums of v by level of every dimension (and of w v^2
+// into ss[k]), the level's mean, then (its rows again, in cache) the
+// correction rhs = Z'Wv - sum_i w_i mean[big_i] z_i. With beta = Sinv rhs,
+// pass 2, level by level: alpha_g = mean_g - (sum_{i in g} w_i z_i'beta) / D_g,
+// then v - alpha[big] - z'beta on its rows. Rows not grouped: the same sums
+// in four passes. Each column's arithmetic, in row order, does not depend on
+// the other columns of the block.
 static void demean_exact(const FixedEffects& fe, const ExactSolver& ex, const double* const* v,
                          double* const* out, int K, double* ss) {
   const int N = fe.N, M = ex.M, Q = fe.Q;
   const int* cb = fe.code[0];
   const double* w = fe.w;
-  std::vector<std::vector<double> > mean(K, std::vector<double>(fe.G[0], 0.0));
-  Mat rhs = Mat::Zero(M, K);
-  for (int k = 0; k < K; ++k) {
-    const double* x = v[k];
-    double* m = mean[k].data();
-    double* t = rhs.col(k).data();
-    double s2 = 0.0;
-    for (int i = 0; i < N; ++i) {
-      const double wx = w ? w[i] * x[i] : x[i];
-      m[cb[i]] += wx;
-      s2 += wx * x[i];
-      for (int a = 1; a < Q; ++a) t[ex.offset[a] + fe.code[a][i]] += wx;
+  std::vector<double> mean((size_t)fe.G[0] * K, 0.0), rhs((size_t)M * K, 0.0), s2(K, 0.0), acc(K);
+  std::vector<int> lv(Q, 0);   // the row's levels of dimensions 1..Q-1, offsets added
+  auto levels = [&](int i) { for (int a = 1; a < Q; ++a) lv[a] = ex.offset[a] + fe.code[a][i]; };
+  auto sum_row = [&](int i, double* mg) {           // level sums of row i
+    levels(i);
+    for (int k = 0; k < K; ++k) {
+      const double x = v[k][i], wx = w ? w[i] * x : x;
+      mg[k] += wx;
+      s2[k] += wx * x;
+      for (int a = 1; a < Q; ++a) rhs[(size_t)lv[a] * K + k] += wx;
     }
-    if (ss) ss[k] = s2;
-    for (size_t g = 0; g < ex.D.size(); ++g) m[g] = ex.D[g] > 0 ? m[g] / ex.D[g] : 0.0;
+  };
+  auto to_mean = [&](int g) {
+    double* mg = &mean[(size_t)g * K];
+    for (int k = 0; k < K; ++k) mg[k] = ex.D[g] > 0 ? mg[k] / ex.D[g] : 0.0;
+  };
+  auto correct_rhs = [&](int i, const double* mg) {  // rhs -= w_i mean_g z_i
+    const double wi = w ? w[i] : 1.0;
+    for (int a = 1; a < Q; ++a) {
+      double* r = &rhs[(size_t)(ex.offset[a] + fe.code[a][i]) * K];
+      for (int k = 0; k < K; ++k) r[k] -= wi * mg[k];
+    }
+  };
+  std::vector<double> beta((size_t)M * K);
+  auto zb_row = [&](int i) {                          // acc += w_i z_i'beta
+    const double wi = w ? w[i] : 1.0;
+    levels(i);
+    for (int k = 0; k < K; ++k) {
+      double z = 0.0;
+      for (int a = 1; a < Q; ++a) z += beta[(size_t)lv[a] * K + k];
+      acc[k] += wi * z;
+    }
+  };
+  auto write_row = [&](int i, const double* mg) {    // out = v - alpha - z'beta
+    levels(i);
+    for (int k = 0; k < K; ++k) {
+      double r = v[k][i] - mg[k];
+      for (int a = 1; a < Q; ++a) r -= beta[(size_t)lv[a] * K + k];
+      out[k][i] = r;
+    }
+  };
+  // runs of rows with the same big level (the whole sample when not grouped)
+  auto for_runs = [&](auto body) {
+    if (!ex.sorted) return;
+    for (int s = 0, e; s < N; s = e) {
+      for (e = s + 1; e < N && cb[e] == cb[s]; ++e) {}
+      body(cb[s], s, e);
+    }
+  };
+  if (ex.sorted) {
+    for_runs([&](int g, int s, int e) {
+      double* mg = &mean[(size_t)g * K];
+      for (int i = s; i < e; ++i) sum_row(i, mg);
+      to_mean(g);
+      if (M > 0) for (int i = s; i < e; ++i) correct_rhs(i, mg);
+    });
+  } else {
+    for (int i = 0; i < N; ++i) sum_row(i, &mean[(size_t)cb[i] * K]);
+    for (int g = 0; g < fe.G[0]; ++g) to_mean(g);
+    if (M > 0) for (int i = 0; i < N; ++i) correct_rhs(i, &mean[(size_t)cb[i] * K]);
   }
-  if (M > 0) {
-    std::vector<double*> m(K);
-    for (int k = 0; k < K; ++k) m[k] = mean[k].data();
-    for (int i = 0; i < N; ++i) {
-      const double wi = w ? w[i] : 1.0;
-      const int g = cb[i];
-      for (int a = 1; a < Q; ++a) {
-        double* r = rhs.data() + ex.offset[a] + fe.code[a][i];
-        for (int k = 0; k < K; ++k) r[(size_t)k * M] -= wi * m[k][g];
-      }
+  if (ss) for (int k = 0; k < K; ++k) ss[k] = s2[k];
+  // beta = Sinv rhs, column by column in a fixed order
+  for (int k = 0; k < K; ++k) {
+    for (int a = 0; a < M; ++a) {
+      const double* sa = ex.Sinv.col(a).data();   // Sinv symmetric: column a = row a
+      double t = 0.0;
+      for (int j = 0; j < M; ++j) t += sa[j] * rhs[(size_t)j * K + k];
+      beta[(size_t)a * K + k] = t;
     }
-    // beta = Sinv rhs, column by column in a fixed order (an Eigen product's
-    // order would depend on the column's alignment, hence on the block)
-    Mat beta(M, K);
-    for (int k = 0; k < K; ++k) {
-      const double* r = rhs.col(k).data();
-      for (int a = 0; a < M; ++a) {
-        const double* sa = ex.Sinv.col(a).data();   // Sinv symmetric: column a = row a
-        double t = 0.0;
-        for (int j = 0; j < M; ++j) t += sa[j] * r[j];
-        beta(a, k) = t;
+  }
+  auto to_alpha = [&](int g) {                        // mean_g - acc / D_g
+    double* mg = &mean[(size_t)g * K];
+    if (ex.D[g] > 0) for (int k = 0; k < K; ++k) mg[k] -= acc[k] / ex.D[g];
+    std::fill(acc.begin(), acc.end(), 0.0);
+  };
+  if (ex.sorted) {
+    for_runs([&](int g, int s, int e) {
+      if (M > 0) {
+        for (int i = s; i < e; ++i) zb_row(i);
+        to_alpha(g);
       }
-    }
-    std::vector<double> zb(K);
-    for (int i = 0; i < N; ++i) {
-      const int g = cb[i];
-      if (ex.D[g] <= 0) continue;
-      const double f = (w ? w[i] : 1.0) / ex.D[g];
-      for (int k = 0; k < K; ++k) zb[k] = 0.0;
-      for (int a = 1; a < Q; ++a) {
-        const double* b = beta.data() + ex.offset[a] + fe.code[a][i];
-        for (int k = 0; k < K; ++k) zb[k] += b[(size_t)k * M];
-      }
-      for (int k = 0; k < K; ++k) m[k][g] -= f * zb[k];
-    }
-    for (int k = 0; k < K; ++k) {
-      const double* x = v[k];
-      const double* mk = m[k];
-      const double* b = beta.col(k).data();
-      double* o = out[k];
-      for (int i = 0; i < N; ++i) {
-        double r = x[i] - mk[cb[i]];
-        for (int a = 1; a < Q; ++a) r -= b[ex.offset[a] + fe.code[a][i]];
-        o[i] = r;
-      }
-    }
+      for (int i = s; i < e; ++i) write_row(i, &mean[(size_t)g * K]);
+    });
     return;
   }
-  for (int k = 0; k < K; ++k)
-    for (int i = 0; i < N; ++i) out[k][i] = v[k][i] - mean[k][cb[i]];
+  if (M > 0) {
+    // alpha by level: acc per level, in row order
+    std::vector<double> zs((size_t)fe.G[0] * K, 0.0);
+    for (int i = 0; i < N; ++i) {
+      std::fill(acc.begin(), acc.end(), 0.0);
+      zb_row(i);
+      double* z = &zs[(size_t)cb[i] * K];
+      for (int k = 0; k < K; ++k) z[k] += acc[k];
+    }
+    for (int g = 0; g < fe.G[0]; ++g) {
+      std::copy(zs.begin() + (size_t)g * K, zs.begin() + (size_t)(g + 1) * K, acc.begin());
+      to_alpha(g);
+    }
+  }
+  for (int i = 0; i < N; ++i) write_row(i, &mean[(size_t)cb[i] * K]);
 }
 
 // Coefficients solving Z'WZ a = s on the exact path (same steps as

@@ -45,6 +45,7 @@ struct ExactSolver {
   int M;
   std::vector<double> D;         // weight per level of dimension 0
   Mat Sinv;                      // pseudo-inverse of the Schur complement
+  bool sorted = false;           // rows grouped by their level of dimension 0
 };
 // Iterative path: conjugate gradients on the Schur complement
 // S = Z'W M_0 Z of dimensions 1..Q-1 (Z their indicators, M_0 the within
