@@ -53,9 +53,8 @@ twfe_sample <- function(spec, data, rows, cl_vars, weights, drop_singletons, cel
   }
   if (ok$n_bad > 0L) removed <- rbind(removed, data.frame(reason = "missing values", n = ok$n_bad))
   if (!is.null(w)) w <- rescale_weights(w, keep)
-  idx <- which(keep)
-  all_rows <- length(idx) == length(keep)
-  pick <- function(x) if (all_rows) x else x[idx]
+  idx <- if (all(keep)) seq_along(keep) else which(keep)   # every row: no vector built
+  pick <- function(x) if (length(idx) == length(keep)) x else x[idx]   # idx when called
   fe_cols <- lapply(spec$fe, function(v) lapply(d[v], pick))
   codes <- lapply(fe_cols, group_codes)
   if (drop_singletons) {
@@ -72,7 +71,7 @@ twfe_sample <- function(spec, data, rows, cl_vars, weights, drop_singletons, cel
   names(codes) <- spec$fe_names
   cl_codes <- lapply(cl_vars, function(v) {
     same <- match(paste(v, collapse = "^"), spec$fe_names)
-    if (!is.na(same)) codes[[same]] else group_codes(lapply(d[v], `[`, idx))
+    if (!is.na(same)) codes[[same]] else group_codes(lapply(d[v], pick))
   })
   names(cl_codes) <- vapply(cl_vars, paste, character(1), collapse = "^")
   levels <- stats::setNames(Map(fe_levels, fe_cols, codes), spec$fe_names)
@@ -86,12 +85,12 @@ twfe_sample <- function(spec, data, rows, cl_vars, weights, drop_singletons, cel
     mm$y <- mm$y[idx]
     mm$X <- mm$X[idx, , drop = FALSE]
   }
-  w <- if (is.null(w)) NULL else as.double(w[idx])
+  w <- if (is.null(w)) NULL else as.double(if (length(idx) < length(keep)) w[idx] else w)
   if (!is.null(cells) && length(idx) < length(cells$code)) cells$code <- cells$code[idx]
   raw <- raw_summary(mm$y, mm$X, w, mm$yname, cells, call, threads)
   # owned: X was built here and nothing else refers to it (demeaned in place)
   list(y = mm$y, X = mm$X, w = w, codes = codes, cl_codes = cl_codes, levels = levels,
-       yname = mm$yname, obs = rows[idx], n_data = nrow(data), removed = removed, raw = raw,
+       yname = mm$yname, obs = if (length(idx) < length(rows)) rows[idx] else rows, n_data = nrow(data), removed = removed, raw = raw,
        owned = TRUE)
 }
 

@@ -233,6 +233,12 @@ test_that("singletons: kept by default, dropped iteratively (reghdfe) with drop_
   ref_drop <- fixest::feols(y ~ x1 + x2 | id + year, data = d, cluster = ~id,
                             fixef.rm = "singleton", ssc = fixest_ssc(), notes = FALSE)
   expect_matches_fixest(drop, ref_drop)
+  # a cluster that is not a fixed effect, read on the rows left
+  d$region <- d$id %% 7
+  drop_r <- suppressMessages(twfe(y ~ x1 + x2 | id + year, data = d, drop_singletons = TRUE, cluster = ~region))
+  ref_r <- fixest::feols(y ~ x1 + x2 | id + year, data = d, cluster = ~region,
+                         fixef.rm = "singleton", ssc = fixest_ssc(), notes = FALSE)
+  expect_matches_fixest(drop_r, ref_r)
   # iterative: a chain where removing one singleton creates another
   chain <- data.frame(id = c(1, 1, 2, 2, 3, 3, 3, 4, 4), t = c(1, 2, 2, 3, 1, 2, 3, 1, 2),
                       x = c(1, 3, 2, 5, 4, 1, 2, 6, 2), y = c(2, 1, 4, 3, 6, 5, 2, 7, 1))
