@@ -190,9 +190,8 @@ static void demean_exact(const FixedEffects& fe, const ExactSolver& ex, const do
       out[k][i] = r;
     }
   };
-  // runs of rows with the same big level (the whole sample when not grouped)
+  // runs of rows with the same big level (rows grouped: ex.sorted)
   auto for_runs = [&](auto body) {
-    if (!ex.sorted) return;
     for (int s = 0, e; s < N; s = e) {
       for (e = s + 1; e < N && cb[e] == cb[s]; ++e) {}
       body(cb[s], s, e);
